@@ -45,6 +45,7 @@ public final class Session implements AutoCloseable {
     private final Throttle upload;
     private final Throttle download;
     private final ExecutorService hashPool;
+    private final ExecutorService diskWriter;
     private final ScheduledExecutorService timer;
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
     private final List<TorrentHandle> order = new ArrayList<>();
@@ -64,6 +65,11 @@ public final class Session implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.diskWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bt-disk");
+            t.setDaemon(true);
+            return t;
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bt-timer");
             t.setDaemon(true);
@@ -74,10 +80,11 @@ public final class Session implements AutoCloseable {
             this.listener = Listener.open(config.bindAddress(), config.listenPort(), this::incoming);
         } catch (IOException e) {
             hashPool.shutdownNow();
+            diskWriter.shutdownNow();
             timer.shutdownNow();
             throw e;
         }
-        this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, this::dial);
+        this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, diskWriter, this::dial);
         this.trackers = new TrackerBridge(peerId, listener::port);
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -241,12 +248,14 @@ public final class Session implements AutoCloseable {
         trackers.stopAll();
         for (Torrent t : torrents.values()) t.close();
         timer.shutdownNow();
-        hashPool.shutdown();
-        try {
-            if (!hashPool.awaitTermination(5, TimeUnit.SECONDS)) hashPool.shutdownNow();
-        } catch (InterruptedException e) {
-            hashPool.shutdownNow();
-            Thread.currentThread().interrupt();
+        for (ExecutorService pool : List.of(hashPool, diskWriter)) {
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(5, TimeUnit.SECONDS)) pool.shutdownNow();
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

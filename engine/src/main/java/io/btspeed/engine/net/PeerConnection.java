@@ -35,7 +35,15 @@ public final class PeerConnection {
     /** Largest piece payload we accept (the spec's block is 16 KiB; some clients use up to 128 KiB). */
     public static final int MAX_BLOCK = 1 << 17;
     private static final int READ_BUFFER = 256 * 1024;
-    private static final int WRITE_BUFFER = 64 * 1024;
+    private static final int WRITE_BUFFER = 512 * 1024;
+    /**
+     * How piece payloads are sent. Copy mode (default) preads each block into the write buffer behind
+     * its header, so a run of blocks leaves in one write; measured on loopback it beats
+     * {@code transferTo}, whose per-16 KiB-block cost is several syscalls (copy_file_range probe,
+     * fstat, sendfile, header write). Zero-copy mode keeps the page-cache-to-socket path for setups
+     * where memory bandwidth, not syscalls, is the limit.
+     */
+    private static final boolean ZERO_COPY = Boolean.getBoolean("btspeed.zeroCopySend");
     private static final PeerMessage KEEP_ALIVE = new KeepAlive();
 
     private final SocketChannel channel;
@@ -288,11 +296,17 @@ public final class PeerConnection {
                         }
                         case Outgoing.Block(int piece, int begin, int length) -> {
                             upThrottle.acquire(length);
-                            if (out.remaining() < 13) flush(out);
-                            MessageCodec.writePieceHeader(out, piece, begin, length);
-                            flush(out);
-                            blocks.transferBlock(piece, begin, length, channel);
-                            lastSendNanos = System.nanoTime();
+                            if (ZERO_COPY) {
+                                if (out.remaining() < 13) flush(out);
+                                MessageCodec.writePieceHeader(out, piece, begin, length);
+                                flush(out);
+                                blocks.transferBlock(piece, begin, length, channel);
+                                lastSendNanos = System.nanoTime();
+                            } else {
+                                if (out.remaining() < 13 + length) flush(out);
+                                MessageCodec.writePieceHeader(out, piece, begin, length);
+                                blocks.readBlock(piece, begin, length, out);
+                            }
                             handler.onBlockSent(this, piece, begin, length);
                         }
                     }

@@ -25,6 +25,8 @@ final class BlockPicker {
     private final Map<Integer, PieceAssembly> active = new LinkedHashMap<>();
     /** Pieces whose bytes are all in and are being hashed/written: neither wanted again nor active. */
     private final BitSet verifying = new BitSet();
+    /** Pieces waiting for hash and write also hold a buffer: counted against the memory budget, so a slow disk slows requests. */
+    private int verifyingCount;
     private final Random random;
     private final int maxActive;
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
@@ -89,7 +91,7 @@ final class BlockPicker {
             if (a.free == 0 || !p.hasPiece(a.piece) || (allowedOnly && !p.allowedFast.contains(a.piece))) continue;
             n += takeFree(a, p, max - n, out);
         }
-        while (n < max && active.size() < maxActive) {
+        while (n < max && active.size() + verifyingCount < maxActive) {
             int piece = choosePiece(p, allowedOnly);
             if (piece < 0) break;
             PieceAssembly a = start(piece);
@@ -191,11 +193,13 @@ final class BlockPicker {
     void toVerifying(PieceAssembly a) {
         active.remove(a.piece);
         verifying.set(a.piece);
+        verifyingCount++;
     }
 
     /** Hash result is in; the buffer goes back to the pool. */
     void verified(PieceAssembly a, boolean ok) {
         verifying.clear(a.piece);
+        verifyingCount--;
         if (ok) have.set(a.piece);
         recycle(a.buffer);
     }

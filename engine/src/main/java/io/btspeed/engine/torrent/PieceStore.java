@@ -120,7 +120,10 @@ final class PieceStore implements BlockSource, AutoCloseable {
      * (the piece cannot be complete, no need to hash it).
      */
     boolean readPiece(int piece, ByteBuffer dst) throws IOException {
-        long pos = pieceOffset(piece);
+        return readAt(pieceOffset(piece), dst);
+    }
+
+    private boolean readAt(long pos, ByteBuffer dst) throws IOException {
         while (dst.hasRemaining()) {
             int fi = fileAt(pos);
             FileEntry f = meta.files().get(fi);
@@ -170,6 +173,13 @@ final class PieceStore implements BlockSource, AutoCloseable {
             pos += n;
             left -= n;
         }
+    }
+
+    @Override
+    public void readBlock(int piece, int begin, int length, ByteBuffer dst) throws IOException {
+        ByteBuffer part = dst.slice(dst.position(), length);
+        if (!readAt(pieceOffset(piece) + begin, part)) throw new IOException("piece " + piece + " is not on disk");
+        dst.position(dst.position() + length);
     }
 
     /** Size and modification time of each file, for the resume file's "nothing changed" check; -1 for a missing file. */

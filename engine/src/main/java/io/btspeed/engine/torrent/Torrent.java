@@ -87,7 +87,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final int MAX_DIAL_ATTEMPTS = 3;
     private static final int MAX_QUEUED_UPLOADS = 4096;
     private static final int MAX_PEX_ADDED = 50;
-    private static final long PIECE_MEMORY_BUDGET = 192L << 20;
+    private static final long PIECE_MEMORY_BUDGET = 64L << 20;
     private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-1");
@@ -106,7 +106,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Random random;
 
     private volatile Metainfo meta;
-    private PieceStore store;
+    private volatile PieceStore store;
     private BlockPicker picker;
     private MetadataFetch metadataFetch;
     private BitSet have = new BitSet();
@@ -269,10 +269,22 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         return result;
     }
 
+    private static final ThreadLocal<byte[]> HASH_CHUNK = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+
     private static boolean hashMatches(Metainfo m, int piece, ByteBuffer data) {
         MessageDigest md = SHA1.get();
         md.reset();
-        md.update(data);
+        if (data.hasArray()) {
+            md.update(data);
+        } else {
+            // MessageDigest copies direct buffers 4 KiB at a time; large bulk copies keep the SHA-1 intrinsic busy.
+            byte[] chunk = HASH_CHUNK.get();
+            while (data.hasRemaining()) {
+                int n = Math.min(chunk.length, data.remaining());
+                data.get(chunk, 0, n);
+                md.update(chunk, 0, n);
+            }
+        }
         return MessageDigest.isEqual(md.digest(), m.pieceHash(piece));
     }
 
@@ -337,7 +349,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             if (closed || paused || state == TorrentState.ERROR || peers.size() >= ctx.config().maxPeersPerTorrent()) return false;
             if (bannedPeerIds.contains(pidKey) || (dialed != null && bannedAddresses.contains(dialed))) return false;
             for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
-            conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, this::transferBlock,
+            conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
                     downThrottle, upThrottle);
             p = new Peer(conn, outgoing, outgoing ? dialed : null);
             conn.attach(p);
@@ -361,10 +373,23 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         return true;
     }
 
-    private void transferBlock(int piece, int begin, int length, java.nio.channels.WritableByteChannel out) throws IOException {
+    /** Connections may exist before the storage does (magnet, checking); uploads are only queued once it does. */
+    private final io.btspeed.engine.net.BlockSource storeView = new io.btspeed.engine.net.BlockSource() {
+        @Override
+        public void transferBlock(int piece, int begin, int length, java.nio.channels.WritableByteChannel out) throws IOException {
+            storage().transferBlock(piece, begin, length, out);
+        }
+
+        @Override
+        public void readBlock(int piece, int begin, int length, ByteBuffer dst) throws IOException {
+            storage().readBlock(piece, begin, length, dst);
+        }
+    };
+
+    private PieceStore storage() throws IOException {
         PieceStore s = store;
         if (s == null) throw new IOException("no storage yet");
-        s.transferBlock(piece, begin, length, out);
+        return s;
     }
 
     private byte[] ourExtendedHandshake() {
@@ -734,17 +759,25 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     /** On a hash-pool thread: SHA-1 of the assembled piece, then the positional write, all outside the lock. */
     private void verify(PieceAssembly a) {
-        Metainfo mi = meta;
         ByteBuffer data = a.buffer.duplicate().position(0).limit(a.size);
-        boolean ok = hashMatches(mi, a.piece, data.duplicate());
-        if (ok) {
-            try {
-                store.writePiece(a.piece, data);
-            } catch (IOException e) {
-                if (!closed) fail("cannot write piece " + a.piece + ": " + e.getMessage(), e);
-                return;
-            }
+        if (hashMatches(meta, a.piece, data.duplicate())) {
+            // One writer thread: concurrent pwrites to one file only contend on the inode lock.
+            ctx.diskWriter().execute(() -> {
+                try {
+                    store.writePiece(a.piece, data);
+                } catch (IOException e) {
+                    if (!closed) fail("cannot write piece " + a.piece + ": " + e.getMessage(), e);
+                    return;
+                }
+                pieceDone(a, true);
+            });
+        } else {
+            pieceDone(a, false);
         }
+    }
+
+    private void pieceDone(PieceAssembly a, boolean ok) {
+        Metainfo mi = meta;
         List<Peer> toClose = new ArrayList<>();
         lock.lock();
         try {
@@ -761,7 +794,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     for (Peer q : peers) if (q.isSeed(mi.pieceCount())) toClose.add(q);
                 }
             } else {
-                log.info("{}: piece {} failed its hash check (from {})", infoHash, a.piece, a.contributors);
+                log.debug("{}: piece {} failed its hash check (from {})", infoHash, a.piece, a.contributors);
                 punish(a, toClose);
                 for (Peer q : List.copyOf(peers)) fillRequests(q);
             }
@@ -777,8 +810,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         for (Peer q : a.contributors) {
             q.failedPieces++;
             if (sole) q.soleFailedPieces++;
-            if (q.failedPieces >= 3 || q.soleFailedPieces >= 2) {
-                bannedPeerIds.add(java.util.HexFormat.of().formatHex(q.conn.remotePeerId()));
+            if ((q.failedPieces >= 3 || q.soleFailedPieces >= 2)
+                    && bannedPeerIds.add(java.util.HexFormat.of().formatHex(q.conn.remotePeerId()))) {
                 if (q.listenAddress != null) bannedAddresses.add(q.listenAddress);
                 log.warn("{}: banning {} after {} failed pieces", infoHash, q, q.failedPieces);
                 toClose.add(q);
