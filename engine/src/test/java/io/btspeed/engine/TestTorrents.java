@@ -64,6 +64,34 @@ final class TestTorrents {
         return Metainfo.fromInfoDict(Bencode.encode(info), List.of());
     }
 
+    /** Like {@link #singleFile} but streams the content, so a GiB-sized file does not need a GiB of heap. */
+    static Metainfo singleFileStreamed(Path dir, String name, long size, int pieceLength, long seed) throws IOException {
+        Files.createDirectories(dir);
+        Random r = new Random(seed);
+        int pieces = (int) ((size + pieceLength - 1) / pieceLength);
+        byte[] hashes = new byte[pieces * 20];
+        byte[] buf = new byte[pieceLength];
+        try (var out = Files.newOutputStream(dir.resolve(name))) {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            for (int i = 0; i < pieces; i++) {
+                int n = (int) Math.min(pieceLength, size - (long) i * pieceLength);
+                r.nextBytes(buf);
+                out.write(buf, 0, n);
+                md.update(buf, 0, n);
+                System.arraycopy(md.digest(), 0, hashes, i * 20, 20);
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        BDict info = BDict.builder()
+                .put("length", new BInt(size))
+                .put("name", BBytes.of(name))
+                .put("piece length", new BInt(pieceLength))
+                .put("pieces", new BBytes(hashes))
+                .build();
+        return Metainfo.fromInfoDict(Bencode.encode(info), List.of());
+    }
+
     static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
