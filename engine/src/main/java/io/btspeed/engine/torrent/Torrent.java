@@ -1145,6 +1145,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
     }
 
+    /** Every address learned so far (user, magnet, tracker, PEX), for diagnostics and tests. */
+    public List<InetSocketAddress> knownAddresses() {
+        lock.lock();
+        try {
+            return List.copyOf(known.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     boolean isBanned(byte[] peerId) {
         lock.lock();
         try {
