@@ -175,6 +175,25 @@ final class PieceStore implements BlockSource, AutoCloseable {
         }
     }
 
+    /** Whether every non-padding byte of the piece lies inside an existing file (a cheap sanity check, no hashing). */
+    boolean present(int piece) {
+        long pos = pieceOffset(piece), end = pos + (piece == meta.pieceCount() - 1 ? meta.totalLength() - pos : meta.pieceLength());
+        while (pos < end) {
+            int fi = fileAt(pos);
+            FileEntry f = meta.files().get(fi);
+            long n = Math.min(end - pos, f.length() - (pos - f.offset()));
+            if (!f.padding()) {
+                try {
+                    if (!Files.exists(paths.get(fi)) || Files.size(paths.get(fi)) < pos - f.offset() + n) return false;
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            pos += n;
+        }
+        return true;
+    }
+
     @Override
     public void readBlock(int piece, int begin, int length, ByteBuffer dst) throws IOException {
         ByteBuffer part = dst.slice(dst.position(), length);

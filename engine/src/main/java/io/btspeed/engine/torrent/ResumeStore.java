@@ -37,34 +37,55 @@ public final class ResumeStore {
         return dir.resolve(m.infoHash().hex() + ".resume");
     }
 
-    /** The verified pieces if the file says "clean" and every file still has its recorded size and mtime; else null. */
-    BitSet loadClean(Metainfo m, PieceStore store) {
+    /**
+     * What the resume file lets us skip. {@code trusted}: a clean stop and unchanged files, so
+     * {@code pieces} is the whole truth and nothing is hashed. Otherwise {@code pieces} are those
+     * recorded while running (each fsynced before it was recorded): only the rest are uncertain
+     * and get hashed. Files changed after a clean stop make everything uncertain.
+     */
+    record Loaded(BitSet pieces, boolean trusted) {
+        static final Loaded NOTHING = new Loaded(new BitSet(), false);
+    }
+
+    Loaded load(Metainfo m, PieceStore store) {
         Path f = file(m);
-        if (!Files.exists(f)) return null;
+        if (!Files.exists(f)) return Loaded.NOTHING;
         try {
             BDict d = (BDict) Bencode.decode(Files.readAllBytes(f));
-            if (d.integer("clean") != 1) return null;
-            byte[] bits = d.bytes("pieces");
-            if (bits.length != (m.pieceCount() + 7) / 8) return null;
+            BitSet have = pieces(d, m);
+            if (have == null) return Loaded.NOTHING;
+            if (d.integer("clean") != 1) return new Loaded(have, false);
             List<BValue> stamps = d.list("files").items();
             long[][] now = store.fileStamps();
-            if (stamps.size() != now.length) return null;
+            if (stamps.size() != now.length) return Loaded.NOTHING;
             for (int i = 0; i < now.length; i++) {
                 List<BValue> s = ((BList) stamps.get(i)).items();
-                if (((BInt) s.get(0)).value() != now[i][0] || ((BInt) s.get(1)).value() != now[i][1]) return null;
+                if (((BInt) s.get(0)).value() != now[i][0] || ((BInt) s.get(1)).value() != now[i][1]) return Loaded.NOTHING;
             }
-            BitSet have = new BitSet(m.pieceCount());
-            for (int i = 0; i < m.pieceCount(); i++) if ((bits[i >>> 3] & (0x80 >>> (i & 7))) != 0) have.set(i);
-            return have;
+            return new Loaded(have, true);
         } catch (IOException | ProtocolException | ClassCastException | IndexOutOfBoundsException | NullPointerException e) {
             log.info("ignoring unreadable resume file {}: {}", f, e.getMessage());
-            return null;
+            return Loaded.NOTHING;
         }
     }
 
-    /** Records that the torrent is running: its files may change from now on. */
-    void markDirty(Metainfo m) throws IOException {
-        write(m, BDict.builder().put("clean", new BInt(0)).build());
+    private static BitSet pieces(BDict d, Metainfo m) {
+        byte[] bits = d.bytes("pieces");
+        if (bits.length != (m.pieceCount() + 7) / 8) return null;
+        BitSet have = new BitSet(m.pieceCount());
+        for (int i = 0; i < m.pieceCount(); i++) if ((bits[i >>> 3] & (0x80 >>> (i & 7))) != 0) have.set(i);
+        return have;
+    }
+
+    /**
+     * Records the running state: the files may change from now on, and {@code have} lists pieces
+     * that are verified and already forced to disk (the caller fsyncs first).
+     */
+    void saveDirty(Metainfo m, BitSet have) throws IOException {
+        write(m, BDict.builder()
+                .put("clean", new BInt(0))
+                .put("pieces", new BBytes(Torrent.toWire(have, m.pieceCount())))
+                .build());
     }
 
     void saveClean(Metainfo m, PieceStore store, BitSet have) throws IOException {

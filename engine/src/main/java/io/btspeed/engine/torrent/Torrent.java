@@ -83,6 +83,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final long CHOKE_INTERVAL = 10 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
     private static final long PEX_INTERVAL = 60 * SECOND;
+    private static final long PROGRESS_SAVE_INTERVAL = 30 * SECOND;
     private static final long REDIAL_AFTER = 30 * SECOND;
     private static final int MAX_DIAL_ATTEMPTS = 3;
     private static final int MAX_QUEUED_UPLOADS = 4096;
@@ -114,7 +115,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private volatile TorrentState state;
     private volatile String error;
     private boolean paused;
-    private boolean closed;
+    private volatile boolean closed;
     private long wantedBytes;
     private long wantedDoneBytes;
 
@@ -126,6 +127,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
     private Peer optimistic;
     private long lastChokeRound;
+    private long lastProgressSave = System.nanoTime();
+    private int piecesSinceSave;
     private long lastOptimistic;
 
     private final RateMeter downMeter = new RateMeter();
@@ -184,10 +187,10 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             Metainfo m = meta;
             PieceStore s = new PieceStore(m, downloadDir);
             BitSet w = wantedPieces(m);
-            BitSet h = resume == null ? null : resume.loadClean(m, s);
-            if (h == null) h = recheck(m, s);
+            ResumeStore.Loaded saved = resume == null ? ResumeStore.Loaded.NOTHING : resume.load(m, s);
+            BitSet h = saved.trusted() ? saved.pieces() : recheck(m, s, saved.pieces());
             s.createEmptyFiles(selectedFiles);
-            if (resume != null) resume.markDirty(m);
+            if (resume != null) resume.saveDirty(m, h);
             lock.lock();
             try {
                 if (closed) {
@@ -236,11 +239,14 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         return w;
     }
 
-    /** Hashes every piece whose bytes exist on disk, spread over the hash pool. */
-    private BitSet recheck(Metainfo m, PieceStore s) throws IOException {
+    /** Hashes every piece not already {@code certain} whose bytes exist on disk, spread over the hash pool. */
+    private BitSet recheck(Metainfo m, PieceStore s, BitSet certain) throws IOException {
         int n = m.pieceCount();
         int tasks = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
         BitSet result = new BitSet(n);
+        for (int i = certain.nextSetBit(0); i >= 0 && i < n; i = certain.nextSetBit(i + 1)) {
+            if (s.present(i)) result.set(i);
+        }
         List<Future<BitSet>> parts = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             int from = (int) ((long) n * t / tasks), to = (int) ((long) n * (t + 1) / tasks);
@@ -248,6 +254,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 BitSet ok = new BitSet();
                 ByteBuffer buf = ByteBuffer.allocateDirect(m.pieceLength());
                 for (int i = from; i < to; i++) {
+                    if (result.get(i)) continue;
                     buf.clear().limit(m.pieceSize(i));
                     if (!s.readPiece(i, buf)) continue;
                     buf.flip();
@@ -785,6 +792,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             picker.verified(a, ok);
             if (ok) {
                 if (wanted.get(a.piece)) wantedDoneBytes += a.size;
+                piecesSinceSave++;
                 for (Peer q : peers) {
                     if (!q.hasPiece(a.piece)) q.conn.send(new Have(a.piece));
                 }
@@ -954,6 +962,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 }
                 fillRequests(p);
             }
+            if (resume != null && piecesSinceSave > 0 && now - lastProgressSave >= PROGRESS_SAVE_INTERVAL) {
+                lastProgressSave = now;
+                piecesSinceSave = 0;
+                saveProgress((BitSet) have.clone());
+            }
             if (now - lastChokeRound >= CHOKE_INTERVAL) {
                 lastChokeRound = now;
                 chokeRound(now);
@@ -964,6 +977,27 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
         for (Peer p : toClose) p.conn.close();
         if (needDial) dialMore();
+    }
+
+    /**
+     * Records progress so a crash costs only the pieces since the last save. Runs on the disk thread
+     * after every piece in {@code snapshot} was written there, and forces them to disk first.
+     */
+    private void saveProgress(BitSet snapshot) {
+        Metainfo mi = meta;
+        PieceStore s = store;
+        ctx.diskWriter().execute(() -> {
+            // Under the resume monitor, so a progress save can never land after close()'s clean one.
+            synchronized (resume) {
+                if (closed) return;
+                try {
+                    s.force();
+                    resume.saveDirty(mi, snapshot);
+                } catch (IOException e) {
+                    log.warn("{}: could not save progress: {}", infoHash, e.getMessage());
+                }
+            }
+        });
     }
 
     private void sendPex(Peer p) {
@@ -1186,7 +1220,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         // Pieces still being hashed are simply not in the saved state: they are fetched again next time.
         try {
             s.force();
-            if (resume != null && mi != null) resume.saveClean(mi, s, h);
+            if (resume != null && mi != null) {
+                synchronized (resume) {
+                    resume.saveClean(mi, s, h);
+                }
+            }
         } catch (IOException e) {
             log.warn("{}: could not save resume data: {}", infoHash, e.getMessage());
         } finally {
