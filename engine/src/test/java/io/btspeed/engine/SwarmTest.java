@@ -70,4 +70,47 @@ class SwarmTest {
         }
         TestTorrents.assertSameTree(seedDir, tmp.resolve("l"));
     }
+
+    @Test
+    @Timeout(30)
+    void maxPeersRefusesTheConnectionBeyondTheLimit() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = TestTorrents.singleFile(seedDir, "m.bin", 100_000, 16 * 1024, 45);
+        try (Session seeder = Session.start(SessionConfig.defaults().withMaxPeersPerTorrent(1))) {
+            seeder.add(AddTorrentParams.of(m, seedDir).withTrackers(false)).completion().get(20, TimeUnit.SECONDS);
+            try (RawPeer first = RawPeer.connect(seeder.listenPort())) {
+                first.sendHandshake(m.infoHash(), true);
+                assertThat(first.readHandshake().infoHash()).isEqualTo(m.infoHash());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (seeder.torrents().getFirst().status().peers() == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+                try (RawPeer second = new RawPeer(new java.net.Socket(InetAddress.getLoopbackAddress(), seeder.listenPort()))) {
+                    second.send(new io.btspeed.protocol.wire.Handshake(io.btspeed.protocol.wire.Handshake.reserved(true, true, false),
+                            m.infoHash(), "-XX0000-second-peer!".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encode());
+                    assertThat(second.bytesBeforeClose()).isZero();
+                }
+                assertThat(seeder.torrents().getFirst().status().peers()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void dialedPeerAnsweringWithAnotherInfoHashIsDropped() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = TestTorrents.singleFile(seedDir, "w.bin", 100_000, 16 * 1024, 47);
+        try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             Session leecher = Session.start(SessionConfig.defaults())) {
+            TorrentHandle t = leecher.add(AddTorrentParams.of(m, tmp.resolve("l")).withTrackers(false)
+                    .withPeers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), impostor.getLocalPort()))));
+            impostor.setSoTimeout(10_000);
+            try (RawPeer p = new RawPeer(impostor.accept())) {
+                p.readHandshake();
+                byte[] other = m.infoHash().bytes().clone();
+                other[19] ^= 0x55;
+                p.sendHandshake(new io.btspeed.protocol.metainfo.InfoHash(other), true);
+                assertThat(p.bytesBeforeClose()).isZero();
+            }
+            assertThat(t.status().peers()).isZero();
+        }
+    }
 }
