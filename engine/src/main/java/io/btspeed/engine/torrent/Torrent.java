@@ -1034,6 +1034,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
     }
 
+    /** Dials known addresses now if there is room (instead of at the next tick). */
+    public void connectMore() {
+        dialMore();
+    }
+
     private void dialMore() {
         List<InetSocketAddress> targets = new ArrayList<>();
         lock.lock();
