@@ -1,0 +1,30 @@
+package io.btspeed.engine;
+
+import io.btspeed.protocol.metainfo.InfoHash;
+import io.btspeed.protocol.metainfo.Metainfo;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/** A torrent inside a {@link Session}; all methods are thread-safe and never block on the network. */
+public interface TorrentHandle {
+    InfoHash infoHash();
+
+    /** Null until the metadata is known (a magnet link before ut_metadata completed). */
+    Metainfo metainfo();
+
+    TorrentStatus status();
+
+    /** Completes when every selected piece is verified (at once for a torrent that is already complete). */
+    CompletableFuture<Void> completion();
+
+    /** Disconnects every peer and stops announcing until {@link #resume()}. */
+    void pause();
+
+    void resume();
+
+    void addPeer(InetSocketAddress address);
+
+    /** Per-torrent limits in bytes per second (0 = unlimited), applied on top of the session-wide ones. */
+    void setRateLimits(long uploadBytesPerSec, long downloadBytesPerSec);
+}

@@ -1,0 +1,334 @@
+package io.btspeed.engine.net;
+
+import io.btspeed.protocol.ProtocolException;
+import io.btspeed.protocol.wire.KeepAlive;
+import io.btspeed.protocol.wire.MessageCodec;
+import io.btspeed.protocol.wire.PeerMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One established peer-wire connection (after the handshake): a reader virtual thread that parses
+ * frames from a blocking channel, and a writer virtual thread that drains a send queue. Nothing
+ * here holds a lock across I/O: the owner only enqueues, and each thread blocks on its own socket.
+ *
+ * <p>Piece payloads are read straight from the socket into the buffer the handler supplies (the
+ * piece's assembly buffer), so a block costs no allocation and at most one copy of the bytes that
+ * happened to arrive together with its header.
+ */
+public final class PeerConnection {
+    private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
+
+    /** Largest frame we accept: a bitfield for ~8M pieces or an extension message with a metadata piece. */
+    public static final int MAX_FRAME = 1 << 20;
+    /** Largest piece payload we accept (the spec's block is 16 KiB; some clients use up to 128 KiB). */
+    public static final int MAX_BLOCK = 1 << 17;
+    private static final int READ_BUFFER = 256 * 1024;
+    private static final int WRITE_BUFFER = 512 * 1024;
+    /**
+     * How piece payloads are sent. Zero-copy (default): the 13-byte header, then {@code transferTo}
+     * (sendfile) from the page cache, which on loopback used less CPU than copying. Copy mode
+     * ({@code -Dbtspeed.zeroCopySend=false}) preads blocks into the write buffer behind their headers
+     * so a run of blocks leaves in one write: fewer syscalls where those cost more than memory bandwidth.
+     */
+    private static final boolean ZERO_COPY = !"false".equals(System.getProperty("btspeed.zeroCopySend"));
+    private static final PeerMessage KEEP_ALIVE = new KeepAlive();
+
+    private final SocketChannel channel;
+    private final InetSocketAddress remote;
+    private final byte[] remotePeerId;
+    private final boolean remoteFast;
+    private final boolean remoteExtensions;
+    private final PeerHandler handler;
+    private final BlockSource blocks;
+    private final Throttle downThrottle;
+    private final Throttle upThrottle;
+    private final LinkedBlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastReceiveNanos = System.nanoTime();
+    private volatile long lastSendNanos = System.nanoTime();
+    private volatile Thread reader;
+    private volatile Thread writer;
+    /** Anything the owner wants to hang on the connection (its per-peer state). */
+    private volatile Object attachment;
+
+    public PeerConnection(SocketChannel channel, byte[] remotePeerId, boolean remoteFast, boolean remoteExtensions,
+                          PeerHandler handler, BlockSource blocks, Throttle downThrottle, Throttle upThrottle) throws IOException {
+        this.channel = channel;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.remotePeerId = remotePeerId.clone();
+        this.remoteFast = remoteFast;
+        this.remoteExtensions = remoteExtensions;
+        this.handler = handler;
+        this.blocks = blocks;
+        this.downThrottle = downThrottle;
+        this.upThrottle = upThrottle;
+    }
+
+    /** Starts the reader and writer threads. */
+    public void start() {
+        writer = Thread.ofVirtual().name("bt-write-" + remote).start(this::writeLoop);
+        reader = Thread.ofVirtual().name("bt-read-" + remote).start(this::readLoop);
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public byte[] remotePeerId() {
+        return remotePeerId.clone();
+    }
+
+    public boolean remoteSupportsFast() {
+        return remoteFast;
+    }
+
+    public boolean remoteSupportsExtensions() {
+        return remoteExtensions;
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object o) {
+        attachment = o;
+    }
+
+    public long lastReceiveNanos() {
+        return lastReceiveNanos;
+    }
+
+    public long lastSendNanos() {
+        return lastSendNanos;
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    public void send(PeerMessage m) {
+        if (!closed.get()) queue.add(new Outgoing.Message(m));
+    }
+
+    public void sendBlock(int piece, int begin, int length) {
+        if (!closed.get()) queue.add(new Outgoing.Block(piece, begin, length));
+    }
+
+    /** Drops a queued, not yet started upload; true if it was still queued (a Cancel arrived in time). */
+    public boolean unqueueBlock(int piece, int begin, int length) {
+        return queue.remove(new Outgoing.Block(piece, begin, length));
+    }
+
+    /** Drops every queued upload (we choked the peer) and returns them, e.g. to send RejectRequest under the Fast extension. */
+    public List<Outgoing.Block> unqueueAllBlocks() {
+        List<Outgoing.Block> dropped = new ArrayList<>();
+        queue.removeIf(o -> {
+            if (o instanceof Outgoing.Block b) {
+                dropped.add(b);
+                return true;
+            }
+            return false;
+        });
+        return dropped;
+    }
+
+    public int queuedItems() {
+        return queue.size();
+    }
+
+    public void close() {
+        closeWith(null);
+    }
+
+    private void closeWith(Throwable cause) {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing a socket that already failed: nothing left to release.
+        }
+        Thread w = writer;
+        if (w != null) w.interrupt();
+        handler.onClosed(this, cause);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private void readLoop() {
+        ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER);
+        in.flip();
+        try {
+            while (!closed.get()) {
+                fill(in, 4);
+                int length = in.getInt();
+                if (length == 0) {
+                    handler.onMessage(this, KEEP_ALIVE);
+                    continue;
+                }
+                if (length < 0 || length > MAX_FRAME) {
+                    throw new WireViolation("frame length " + Integer.toUnsignedString(length) + " exceeds " + MAX_FRAME);
+                }
+                fill(in, 1);
+                if (in.get(in.position()) == 7) {
+                    readPiece(in, length);
+                } else {
+                    readMessage(in, length);
+                }
+            }
+        } catch (ClosedChannelException e) {
+            closeWith(null);
+        } catch (WireViolation | ProtocolException e) {
+            log.debug("{}: protocol violation: {}", remote, e.getMessage());
+            closeWith(e);
+        } catch (Throwable e) {
+            closeWith(e);
+        }
+    }
+
+    private void readMessage(ByteBuffer in, int length) throws IOException {
+        ByteBuffer body;
+        if (length <= in.capacity()) {
+            fill(in, length);
+            body = in.slice(in.position(), length);
+            in.position(in.position() + length);
+        } else {
+            // Rare large frame (huge bitfield or extension message): read it into its own buffer.
+            body = ByteBuffer.allocate(length);
+            int have = Math.min(in.remaining(), length);
+            body.put(body.position(), in, in.position(), have);
+            in.position(in.position() + have);
+            body.position(have);
+            readFully(body);
+            body.flip();
+        }
+        PeerMessage m = MessageCodec.decode(body);
+        handler.onMessage(this, m);
+    }
+
+    private void readPiece(ByteBuffer in, int length) throws IOException {
+        if (length < 9) throw new WireViolation("piece message of " + length + " bytes is shorter than its header");
+        int blockLength = length - 9;
+        if (blockLength == 0 || blockLength > MAX_BLOCK) throw new WireViolation("piece payload of " + blockLength + " bytes");
+        fill(in, 9);
+        in.get();
+        int piece = in.getInt();
+        int begin = in.getInt();
+        downThrottle.acquireUninterruptibly(blockLength);
+        ByteBuffer target = handler.blockTarget(this, piece, begin, blockLength);
+        if (target == null) {
+            skip(in, blockLength);
+            return;
+        }
+        if (target.remaining() != blockLength) throw new IllegalStateException("block target has " + target.remaining() + " bytes");
+        int buffered = Math.min(in.remaining(), blockLength);
+        target.put(target.position(), in, in.position(), buffered);
+        in.position(in.position() + buffered);
+        target.position(target.position() + buffered);
+        // The rest goes from the socket straight into the piece buffer.
+        readFully(target);
+        handler.onBlock(this, piece, begin, blockLength);
+    }
+
+    private void skip(ByteBuffer in, int n) throws IOException {
+        while (n > 0) {
+            if (!in.hasRemaining()) fill(in, 1);
+            int k = Math.min(n, in.remaining());
+            in.position(in.position() + k);
+            n -= k;
+        }
+    }
+
+    /** Makes at least {@code n} bytes available in {@code in} (which is in read mode). */
+    private void fill(ByteBuffer in, int n) throws IOException {
+        if (in.remaining() >= n) return;
+        in.compact();
+        while (in.position() < n) {
+            int r = channel.read(in);
+            if (r < 0) throw new EOFException("peer closed the connection");
+            lastReceiveNanos = System.nanoTime();
+        }
+        in.flip();
+    }
+
+    private void readFully(ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            int r = channel.read(dst);
+            if (r < 0) throw new EOFException("peer closed the connection");
+            lastReceiveNanos = System.nanoTime();
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    private void writeLoop() {
+        ByteBuffer out = ByteBuffer.allocateDirect(WRITE_BUFFER);
+        List<Outgoing> batch = new ArrayList<>();
+        try {
+            while (!closed.get()) {
+                batch.add(queue.take());
+                queue.drainTo(batch, 1024);
+                for (Outgoing o : batch) {
+                    switch (o) {
+                        case Outgoing.Message(PeerMessage m) -> {
+                            int size = MessageCodec.encodedSize(m);
+                            if (size > out.remaining()) flush(out);
+                            if (size > out.capacity()) {
+                                ByteBuffer big = ByteBuffer.allocate(size);
+                                MessageCodec.encode(m, big);
+                                big.flip();
+                                writeFully(big);
+                            } else {
+                                MessageCodec.encode(m, out);
+                            }
+                        }
+                        case Outgoing.Block(int piece, int begin, int length) -> {
+                            upThrottle.acquire(length);
+                            if (ZERO_COPY) {
+                                if (out.remaining() < 13) flush(out);
+                                MessageCodec.writePieceHeader(out, piece, begin, length);
+                                flush(out);
+                                blocks.transferBlock(piece, begin, length, channel);
+                                lastSendNanos = System.nanoTime();
+                            } else {
+                                if (out.remaining() < 13 + length) flush(out);
+                                MessageCodec.writePieceHeader(out, piece, begin, length);
+                                blocks.readBlock(piece, begin, length, out);
+                            }
+                            handler.onBlockSent(this, piece, begin, length);
+                        }
+                    }
+                }
+                batch.clear();
+                flush(out);
+            }
+        } catch (InterruptedException | ClosedChannelException e) {
+            closeWith(null);
+        } catch (Throwable e) {
+            closeWith(e);
+        }
+    }
+
+    private void flush(ByteBuffer out) throws IOException {
+        out.flip();
+        writeFully(out);
+        out.clear();
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        if (!b.hasRemaining()) return;
+        while (b.hasRemaining()) channel.write(b);
+        lastSendNanos = System.nanoTime();
+    }
+}

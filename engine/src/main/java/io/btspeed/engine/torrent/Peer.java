@@ -1,0 +1,72 @@
+package io.btspeed.engine.torrent;
+
+import io.btspeed.engine.net.PeerConnection;
+import io.btspeed.engine.net.RateMeter;
+
+import java.net.InetSocketAddress;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Per-peer protocol state of one connection; guarded by the owning torrent's lock. */
+final class Peer {
+    final PeerConnection conn;
+    final boolean outgoing;
+    /** Where the peer accepts connections (for PEX and de-duplication); null if unknown. */
+    InetSocketAddress listenAddress;
+
+    final BitSet has = new BitSet();
+    boolean hasAll;
+    /** A bitfield that arrived before we knew the piece count (magnet); checked once metadata is in. */
+    byte[] pendingBitfield;
+
+    boolean amChoking = true;
+    boolean amInterested;
+    boolean peerChoking = true;
+    boolean peerInterested;
+    boolean sentFirstMessage;
+
+    /** Blocks requested from this peer and not yet answered. */
+    final Set<Long> outstanding = new LinkedHashSet<>();
+    /** Blocks we cancelled; the peer may still send them and that is not a violation. */
+    final Set<Long> cancelled = new HashSet<>();
+    /** Block whose payload the reader is reading right now (granted by blockTarget). */
+    long receiving = -1;
+    final Set<Integer> allowedFast = new HashSet<>();
+    int depth = 64;
+    int peerMaxRequests = 250;
+    long lastBlockNanos = System.nanoTime();
+    boolean snubbed;
+    int queuedUploads;
+
+    int metadataExtId;
+    int pexExtId;
+    long metadataSize = -1;
+    final Set<InetSocketAddress> pexSent = new HashSet<>();
+    long lastPexNanos;
+
+    final RateMeter down = new RateMeter();
+    final RateMeter up = new RateMeter();
+    int failedPieces;
+    int soleFailedPieces;
+
+    Peer(PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress) {
+        this.conn = conn;
+        this.outgoing = outgoing;
+        this.listenAddress = listenAddress;
+    }
+
+    boolean isSeed(int pieceCount) {
+        return hasAll || (pieceCount > 0 && has.cardinality() >= pieceCount);
+    }
+
+    boolean hasPiece(int piece) {
+        return hasAll || has.get(piece);
+    }
+
+    @Override
+    public String toString() {
+        return conn.remoteAddress().toString();
+    }
+}

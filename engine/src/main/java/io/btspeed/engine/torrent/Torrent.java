@@ -1,0 +1,1243 @@
+package io.btspeed.engine.torrent;
+
+import io.btspeed.engine.AddTorrentParams;
+import io.btspeed.engine.TorrentHandle;
+import io.btspeed.engine.TorrentState;
+import io.btspeed.engine.TorrentStatus;
+import io.btspeed.engine.net.PeerConnection;
+import io.btspeed.engine.net.PeerHandler;
+import io.btspeed.engine.net.RateMeter;
+import io.btspeed.engine.net.Throttle;
+import io.btspeed.engine.net.WireViolation;
+import io.btspeed.protocol.ProtocolException;
+import io.btspeed.protocol.ext.ExtendedHandshake;
+import io.btspeed.protocol.ext.MetadataCodec;
+import io.btspeed.protocol.ext.MetadataData;
+import io.btspeed.protocol.ext.MetadataMessage;
+import io.btspeed.protocol.ext.MetadataReject;
+import io.btspeed.protocol.ext.MetadataRequest;
+import io.btspeed.protocol.ext.PexMessage;
+import io.btspeed.protocol.metainfo.FileEntry;
+import io.btspeed.protocol.metainfo.InfoHash;
+import io.btspeed.protocol.metainfo.Metainfo;
+import io.btspeed.protocol.wire.AllowedFast;
+import io.btspeed.protocol.wire.BitfieldMsg;
+import io.btspeed.protocol.wire.Cancel;
+import io.btspeed.protocol.wire.Choke;
+import io.btspeed.protocol.wire.Extended;
+import io.btspeed.protocol.wire.Handshake;
+import io.btspeed.protocol.wire.Have;
+import io.btspeed.protocol.wire.HaveAll;
+import io.btspeed.protocol.wire.HaveNone;
+import io.btspeed.protocol.wire.Interested;
+import io.btspeed.protocol.wire.KeepAlive;
+import io.btspeed.protocol.wire.NotInterested;
+import io.btspeed.protocol.wire.PeerMessage;
+import io.btspeed.protocol.wire.Piece;
+import io.btspeed.protocol.wire.Port;
+import io.btspeed.protocol.wire.RejectRequest;
+import io.btspeed.protocol.wire.Request;
+import io.btspeed.protocol.wire.SuggestPiece;
+import io.btspeed.protocol.wire.Unchoke;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One torrent: its peers, what to request from whom, verification and storage, choking, metadata
+ * exchange and PEX. Every piece of shared state is guarded by {@link #lock}, which is held only for
+ * bookkeeping; sending just enqueues on a connection, and all socket and disk I/O happens outside it
+ * (readers, writers and the hash pool).
+ */
+public final class Torrent implements TorrentHandle, PeerHandler {
+    private static final Logger log = LoggerFactory.getLogger(Torrent.class);
+
+    /** Our extension message ids (what peers use when they send to us). */
+    static final int EXT_METADATA = 1, EXT_PEX = 2;
+    private static final int OUR_REQQ = 4000;
+    private static final long SECOND = 1_000_000_000L;
+    private static final long REQUEST_TIMEOUT = 20 * SECOND;
+    private static final long IDLE_TIMEOUT = 150 * SECOND;
+    private static final long KEEPALIVE_AFTER = 60 * SECOND;
+    private static final long CHOKE_INTERVAL = 10 * SECOND;
+    private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
+    private static final long PEX_INTERVAL = 60 * SECOND;
+    private static final long PROGRESS_SAVE_INTERVAL = 30 * SECOND;
+    private static final long REDIAL_AFTER = 30 * SECOND;
+    private static final int MAX_DIAL_ATTEMPTS = 3;
+    private static final int MAX_QUEUED_UPLOADS = 4096;
+    private static final int MAX_PEX_ADDED = 50;
+    private static final long PIECE_MEMORY_BUDGET = 64L << 20;
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-1", e);
+        }
+    });
+
+    private final TorrentContext ctx;
+    private final InfoHash infoHash;
+    private final Path downloadDir;
+    private final Set<Integer> selectedFiles;
+    private final List<List<String>> magnetTrackers;
+    private final ResumeStore resume;
+    final ReentrantLock lock = new ReentrantLock();
+    private final Random random;
+
+    private volatile Metainfo meta;
+    private volatile PieceStore store;
+    private BlockPicker picker;
+    private MetadataFetch metadataFetch;
+    private BitSet have = new BitSet();
+    private BitSet wanted = new BitSet();
+    private volatile TorrentState state;
+    private volatile String error;
+    private boolean paused;
+    private volatile boolean closed;
+    private long wantedBytes;
+    private long wantedDoneBytes;
+
+    private final List<Peer> peers = new ArrayList<>();
+    /** Every address we know of and when we may dial it next. */
+    private final Map<InetSocketAddress, DialState> known = new LinkedHashMap<>();
+    private final Set<InetSocketAddress> dialing = new HashSet<>();
+    private final Set<String> bannedPeerIds = new HashSet<>();
+    private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
+    private Peer optimistic;
+    private long lastChokeRound;
+    private long lastProgressSave = System.nanoTime();
+    private int piecesSinceSave;
+    private long lastOptimistic;
+
+    private final RateMeter downMeter = new RateMeter();
+    private final RateMeter upMeter = new RateMeter();
+    private final Throttle upThrottle;
+    private final Throttle downThrottle;
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private final List<Runnable> onComplete = new ArrayList<>();
+
+    private static final class DialState {
+        long notBefore;
+        int attempts;
+        boolean self;
+    }
+
+    public Torrent(TorrentContext ctx, AddTorrentParams params, ResumeStore resume) {
+        this.ctx = ctx;
+        this.meta = params.metainfo();
+        this.infoHash = meta != null ? meta.infoHash() : params.magnet().infoHash();
+        this.downloadDir = params.downloadDir();
+        this.selectedFiles = params.selectedFiles();
+        this.magnetTrackers = params.magnet() == null ? List.of()
+                : params.magnet().trackers().stream().map(List::of).toList();
+        this.resume = resume;
+        this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
+        this.upThrottle = new Throttle(0, ctx.upload());
+        this.downThrottle = new Throttle(0, ctx.download());
+        this.state = meta != null ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
+        if (meta == null) metadataFetch = new MetadataFetch(infoHash);
+        for (InetSocketAddress a : params.peers()) known.put(a, new DialState());
+    }
+
+    /** Verifies existing data (or trusts a clean resume file) in the background, then starts dialing. */
+    public void start() {
+        if (meta != null) {
+            Thread.ofVirtual().name("bt-check-" + infoHash.hex().substring(0, 8)).start(this::checkThenRun);
+        } else {
+            dialMore();
+        }
+    }
+
+    /** Called once a torrent completes (tracker "completed" announce). */
+    public void onComplete(Runnable r) {
+        lock.lock();
+        try {
+            onComplete.add(r);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ================================================================= metadata, checking
+
+    private void checkThenRun() {
+        try {
+            Metainfo m = meta;
+            PieceStore s = new PieceStore(m, downloadDir);
+            BitSet w = wantedPieces(m);
+            ResumeStore.Loaded saved = resume == null ? ResumeStore.Loaded.NOTHING : resume.load(m, s);
+            BitSet h = saved.trusted() ? saved.pieces() : recheck(m, s, saved.pieces());
+            s.createEmptyFiles(selectedFiles);
+            if (resume != null) resume.saveDirty(m, h);
+            lock.lock();
+            try {
+                if (closed) {
+                    s.close();
+                    return;
+                }
+                store = s;
+                have = h;
+                wanted = w;
+                picker = new BlockPicker(m.pieceCount(), m.pieceLength(), m::pieceSize, have, wanted, random.nextLong(), PIECE_MEMORY_BUDGET);
+                for (int i = w.nextSetBit(0); i >= 0; i = w.nextSetBit(i + 1)) {
+                    wantedBytes += m.pieceSize(i);
+                    if (have.get(i)) wantedDoneBytes += m.pieceSize(i);
+                }
+                state = paused ? TorrentState.PAUSED : TorrentState.DOWNLOADING;
+                for (Peer p : List.copyOf(peers)) adoptPeerPieces(p);
+                for (Peer p : List.copyOf(peers)) {
+                    sendFirstMessage(p);
+                    updateInterest(p);
+                }
+                checkComplete();
+            } finally {
+                lock.unlock();
+            }
+            dialMore();
+        } catch (IOException | RuntimeException e) {
+            fail("checking existing data failed: " + e.getMessage(), e);
+        }
+    }
+
+    private BitSet wantedPieces(Metainfo m) {
+        BitSet w = new BitSet(m.pieceCount());
+        if (selectedFiles.isEmpty()) {
+            w.set(0, m.pieceCount());
+            return w;
+        }
+        List<FileEntry> files = m.files();
+        for (int fi : selectedFiles) {
+            if (fi < 0 || fi >= files.size()) throw new IllegalArgumentException("no file with index " + fi);
+            FileEntry f = files.get(fi);
+            if (f.length() == 0 || f.padding()) continue;
+            int first = (int) (f.offset() / m.pieceLength());
+            int last = (int) ((f.offset() + f.length() - 1) / m.pieceLength());
+            w.set(first, last + 1);
+        }
+        return w;
+    }
+
+    /** Hashes every piece not already {@code certain} whose bytes exist on disk, spread over the hash pool. */
+    private BitSet recheck(Metainfo m, PieceStore s, BitSet certain) throws IOException {
+        int n = m.pieceCount();
+        int tasks = Math.max(1, Math.min(n, Runtime.getRuntime().availableProcessors()));
+        BitSet result = new BitSet(n);
+        for (int i = certain.nextSetBit(0); i >= 0 && i < n; i = certain.nextSetBit(i + 1)) {
+            if (s.present(i)) result.set(i);
+        }
+        List<Future<BitSet>> parts = new ArrayList<>();
+        for (int t = 0; t < tasks; t++) {
+            int from = (int) ((long) n * t / tasks), to = (int) ((long) n * (t + 1) / tasks);
+            parts.add(ctx.hashPool().submit(() -> {
+                BitSet ok = new BitSet();
+                ByteBuffer buf = ByteBuffer.allocateDirect(m.pieceLength());
+                for (int i = from; i < to; i++) {
+                    if (result.get(i)) continue;
+                    buf.clear().limit(m.pieceSize(i));
+                    if (!s.readPiece(i, buf)) continue;
+                    buf.flip();
+                    if (hashMatches(m, i, buf)) ok.set(i);
+                }
+                return ok;
+            }));
+        }
+        for (Future<BitSet> f : parts) {
+            try {
+                result.or(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while checking", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+        return result;
+    }
+
+    private static final ThreadLocal<byte[]> HASH_CHUNK = ThreadLocal.withInitial(() -> new byte[256 * 1024]);
+
+    private static boolean hashMatches(Metainfo m, int piece, ByteBuffer data) {
+        MessageDigest md = SHA1.get();
+        md.reset();
+        if (data.hasArray()) {
+            md.update(data);
+        } else {
+            // MessageDigest copies direct buffers 4 KiB at a time; large bulk copies keep the SHA-1 intrinsic busy.
+            byte[] chunk = HASH_CHUNK.get();
+            while (data.hasRemaining()) {
+                int n = Math.min(chunk.length, data.remaining());
+                data.get(chunk, 0, n);
+                md.update(chunk, 0, n);
+            }
+        }
+        return MessageDigest.isEqual(md.digest(), m.pieceHash(piece));
+    }
+
+    private void onMetadata(byte[] rawInfo) {
+        // Called under the lock by the reader that delivered the last metadata piece.
+        Metainfo m;
+        try {
+            m = Metainfo.fromInfoDict(rawInfo, magnetTrackers);
+        } catch (ProtocolException e) {
+            fail("metadata from peers is invalid: " + e.getMessage(), e);
+            return;
+        }
+        meta = m;
+        metadataFetch = null;
+        state = TorrentState.CHECKING;
+        log.info("{}: metadata received ({} pieces)", infoHash, m.pieceCount());
+        Thread.ofVirtual().name("bt-check-" + infoHash.hex().substring(0, 8)).start(this::checkThenRun);
+    }
+
+    private void fail(String message, Throwable e) {
+        log.warn("{}: {}", infoHash, message, e);
+        List<Peer> toClose;
+        lock.lock();
+        try {
+            error = message;
+            state = TorrentState.ERROR;
+            toClose = List.copyOf(peers);
+        } finally {
+            lock.unlock();
+        }
+        for (Peer p : toClose) p.conn.close();
+        completion.completeExceptionally(new IOException(message, e));
+    }
+
+    // ================================================================= connections
+
+    /** Wants another connection? (Checked by the session before it dials or answers a handshake.) */
+    public boolean acceptsPeers() {
+        lock.lock();
+        try {
+            return !closed && !paused && state != TorrentState.ERROR && peers.size() < ctx.config().maxPeersPerTorrent();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes over a channel whose handshake is done. Returns false (caller closes the channel) for a
+     * self-connection, a duplicate or banned peer, or when the torrent is full or paused.
+     */
+    public boolean attach(SocketChannel ch, Handshake theirs, boolean outgoing, InetSocketAddress dialed) throws IOException {
+        byte[] pid = theirs.peerId();
+        String pidKey = java.util.HexFormat.of().formatHex(pid);
+        PeerConnection conn;
+        Peer p;
+        lock.lock();
+        try {
+            if (Arrays.equals(pid, ctx.peerId())) {
+                if (dialed != null) known.computeIfAbsent(dialed, a -> new DialState()).self = true;
+                return false;
+            }
+            if (closed || paused || state == TorrentState.ERROR || peers.size() >= ctx.config().maxPeersPerTorrent()) return false;
+            if (bannedPeerIds.contains(pidKey) || (dialed != null && bannedAddresses.contains(dialed))) return false;
+            for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
+            conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
+                    downThrottle, upThrottle);
+            p = new Peer(conn, outgoing, outgoing ? dialed : null);
+            conn.attach(p);
+            peers.add(p);
+            if (dialed != null) {
+                DialState d = known.computeIfAbsent(dialed, a -> new DialState());
+                d.attempts = 0;
+            }
+            if (meta != null && picker != null) sendFirstMessage(p);
+            else if (conn.remoteSupportsFast()) {
+                // Before we know what we have, "nothing" is the truthful first message.
+                conn.send(new HaveNone());
+                p.sentFirstMessage = true;
+            }
+            if (conn.remoteSupportsExtensions()) conn.send(new Extended(0, ourExtendedHandshake()));
+        } finally {
+            lock.unlock();
+        }
+        conn.start();
+        log.debug("{}: connected {} ({})", infoHash, conn.remoteAddress(), outgoing ? "out" : "in");
+        return true;
+    }
+
+    /** Connections may exist before the storage does (magnet, checking); uploads are only queued once it does. */
+    private final io.btspeed.engine.net.BlockSource storeView = new io.btspeed.engine.net.BlockSource() {
+        @Override
+        public void transferBlock(int piece, int begin, int length, java.nio.channels.WritableByteChannel out) throws IOException {
+            storage().transferBlock(piece, begin, length, out);
+        }
+
+        @Override
+        public void readBlock(int piece, int begin, int length, ByteBuffer dst) throws IOException {
+            storage().readBlock(piece, begin, length, dst);
+        }
+    };
+
+    private PieceStore storage() throws IOException {
+        PieceStore s = store;
+        if (s == null) throw new IOException("no storage yet");
+        return s;
+    }
+
+    private byte[] ourExtendedHandshake() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("ut_metadata", EXT_METADATA);
+        m.put("ut_pex", EXT_PEX);
+        Metainfo mi = meta;
+        long metadataSize = mi == null ? -1 : mi.rawInfo().length;
+        return new ExtendedHandshake(m, ctx.listenPort().getAsInt(), "btspeed 0.1", metadataSize, OUR_REQQ, null).encode();
+    }
+
+    private void sendFirstMessage(Peer p) {
+        if (p.sentFirstMessage) {
+            // Magnet case: we already said HaveNone (or nothing); announce what we now hold piece by piece.
+            for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) p.conn.send(new Have(i));
+            return;
+        }
+        p.sentFirstMessage = true;
+        int n = meta.pieceCount();
+        boolean fast = p.conn.remoteSupportsFast();
+        if (fast && have.cardinality() == n) p.conn.send(new HaveAll());
+        else if (fast && have.isEmpty()) p.conn.send(new HaveNone());
+        else if (!have.isEmpty()) p.conn.send(new BitfieldMsg(toWire(have, n)));
+    }
+
+    static byte[] toWire(BitSet bits, int n) {
+        byte[] out = new byte[(n + 7) / 8];
+        for (int i = bits.nextSetBit(0); i >= 0 && i < n; i = bits.nextSetBit(i + 1)) out[i >>> 3] |= (byte) (0x80 >>> (i & 7));
+        return out;
+    }
+
+    private static BitSet fromWire(byte[] bytes, int n) throws WireViolation {
+        if (bytes.length != (n + 7) / 8) throw new WireViolation("bitfield of " + bytes.length + " bytes for " + n + " pieces");
+        BitSet b = new BitSet(n);
+        for (int i = 0; i < bytes.length * 8; i++) {
+            if ((bytes[i >>> 3] & (0x80 >>> (i & 7))) != 0) {
+                if (i >= n) throw new WireViolation("bitfield has spare bit " + i + " set");
+                b.set(i);
+            }
+        }
+        return b;
+    }
+
+    /** Metadata just arrived: validate and count what peers told us before we knew the piece count. */
+    private void adoptPeerPieces(Peer p) {
+        int n = meta.pieceCount();
+        try {
+            if (p.pendingBitfield != null) {
+                p.has.or(fromWire(p.pendingBitfield, n));
+                p.pendingBitfield = null;
+            }
+            if (p.has.length() > n) throw new WireViolation("have for piece " + (p.has.length() - 1) + " of " + n);
+        } catch (WireViolation e) {
+            log.debug("{}: {}", p, e.getMessage());
+            p.conn.close();
+            return;
+        }
+        picker.addAvailability(p.has, p.hasAll, +1);
+    }
+
+    @Override
+    public void onClosed(PeerConnection c, Throwable cause) {
+        Peer p = (Peer) c.attachment();
+        if (p == null) return;
+        if (cause != null) log.debug("{}: {} closed: {}", infoHash, c.remoteAddress(), cause.toString());
+        List<Peer> refill;
+        lock.lock();
+        try {
+            if (!peers.remove(p)) return;
+            if (p == optimistic) optimistic = null;
+            if (picker != null) {
+                picker.addAvailability(p.has, p.hasAll, -1);
+                if (p.receiving >= 0) picker.abortReceiving(p.receiving);
+                for (long key : p.outstanding) picker.release(p, key);
+            }
+            p.outstanding.clear();
+            if (p.outgoing && p.listenAddress != null) {
+                DialState d = known.get(p.listenAddress);
+                if (d != null) d.notBefore = System.nanoTime() + REDIAL_AFTER;
+            }
+            refill = List.copyOf(peers);
+            for (Peer q : refill) fillRequests(q);
+        } finally {
+            lock.unlock();
+        }
+        if (!closed) dialMore();
+    }
+
+    // ================================================================= incoming messages
+
+    @Override
+    public void onMessage(PeerConnection c, PeerMessage m) throws IOException {
+        Peer p = (Peer) c.attachment();
+        lock.lock();
+        try {
+            if (!peers.contains(p)) return;
+            handle(p, m);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void handle(Peer p, PeerMessage m) throws IOException {
+        Metainfo mi = meta;
+        boolean ready = mi != null && picker != null;
+        switch (m) {
+            case KeepAlive k -> { }
+            case Choke x -> {
+                p.peerChoking = true;
+                if (!p.conn.remoteSupportsFast() && ready) {
+                    // Without the Fast extension a choke silently discards our requests; blocks already
+                    // in flight may still arrive, which is not a violation.
+                    for (long key : p.outstanding) {
+                        picker.release(p, key);
+                        p.cancelled.add(key);
+                    }
+                    p.outstanding.clear();
+                    refillOthers(p);
+                }
+            }
+            case Unchoke x -> {
+                p.peerChoking = false;
+                fillRequests(p);
+            }
+            case Interested x -> {
+                p.peerInterested = true;
+                if (p.amChoking && mayUpload() && unchokedCount() < ctx.config().uploadSlots()) unchoke(p);
+            }
+            case NotInterested x -> {
+                p.peerInterested = false;
+            }
+            case Have(int piece) -> {
+                if (piece < 0 || (mi != null && piece >= mi.pieceCount())) throw new WireViolation("have for piece " + piece);
+                if (piece > 1 << 24) throw new WireViolation("have for piece " + piece);
+                if (!p.has.get(piece) && !p.hasAll) {
+                    p.has.set(piece);
+                    if (ready) {
+                        picker.addAvailability(piece, +1);
+                        if (!p.amInterested && wanted.get(piece) && !have.get(piece)) setInterested(p, true);
+                        fillRequests(p);
+                    }
+                }
+                if (ready && mi != null && have.cardinality() == mi.pieceCount() && p.isSeed(mi.pieceCount())) p.conn.close();
+            }
+            case BitfieldMsg(byte[] bits) -> {
+                if (ready) {
+                    picker.addAvailability(p.has, p.hasAll, -1);
+                    p.has.clear();
+                    p.has.or(fromWire(bits, mi.pieceCount()));
+                    picker.addAvailability(p.has, false, +1);
+                    afterPeerPiecesChanged(p);
+                } else {
+                    p.pendingBitfield = bits.clone();
+                }
+            }
+            case HaveAll x -> {
+                if (!p.conn.remoteSupportsFast()) throw new WireViolation("have-all without the Fast extension");
+                if (ready && !p.hasAll) {
+                    picker.addAvailability(p.has, false, -1);
+                    picker.addAvailability(null, true, +1);
+                }
+                p.hasAll = true;
+                if (ready) afterPeerPiecesChanged(p);
+            }
+            case HaveNone x -> {
+                if (!p.conn.remoteSupportsFast()) throw new WireViolation("have-none without the Fast extension");
+            }
+            case Request(int piece, int begin, int length) -> onRequest(p, mi, piece, begin, length);
+            case Cancel(int piece, int begin, int length) -> p.conn.unqueueBlock(piece, begin, length);
+            case RejectRequest(int piece, int begin, int length) -> {
+                if (!p.conn.remoteSupportsFast()) throw new WireViolation("reject-request without the Fast extension");
+                long key = Blocks.key(piece, begin);
+                if (p.outstanding.remove(key)) {
+                    if (ready) picker.release(p, key);
+                    refillOthers(p);
+                }
+            }
+            case AllowedFast(int piece) -> {
+                if (!p.conn.remoteSupportsFast()) throw new WireViolation("allowed-fast without the Fast extension");
+                if (piece >= 0 && (mi == null || piece < mi.pieceCount()) && p.allowedFast.size() < 64) {
+                    p.allowedFast.add(piece);
+                    if (ready) fillRequests(p);
+                }
+            }
+            case Extended(int id, byte[] payload) -> onExtended(p, id, payload);
+            case Piece x -> throw new IllegalStateException("piece payloads take the blockTarget path");
+            case SuggestPiece x -> { }
+            case Port x -> { }
+        }
+    }
+
+    private void afterPeerPiecesChanged(Peer p) {
+        int n = meta.pieceCount();
+        if (have.cardinality() == n && p.isSeed(n)) {
+            // Two seeds have nothing to say to each other.
+            p.conn.close();
+            return;
+        }
+        updateInterest(p);
+        fillRequests(p);
+    }
+
+    private void onRequest(Peer p, Metainfo mi, int piece, int begin, int length) throws WireViolation {
+        if (mi == null || picker == null) {
+            if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(piece, begin, length));
+            return;
+        }
+        if (piece < 0 || piece >= mi.pieceCount()) throw new WireViolation("request for piece " + piece + " of " + mi.pieceCount());
+        if (length <= 0 || length > PeerConnection.MAX_BLOCK || begin < 0 || (long) begin + length > mi.pieceSize(piece)) {
+            throw new WireViolation("request " + piece + "/" + begin + "+" + length + " outside the piece");
+        }
+        boolean allowed = !p.amChoking && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
+        if (allowed) p.conn.sendBlock(piece, begin, length);
+        else if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(piece, begin, length));
+    }
+
+    private void onExtended(Peer p, int id, byte[] payload) throws IOException {
+        if (id == 0) {
+            ExtendedHandshake hs = ExtendedHandshake.decode(payload);
+            Integer md = hs.m().get("ut_metadata");
+            Integer px = hs.m().get("ut_pex");
+            p.metadataExtId = md == null ? 0 : md;
+            p.pexExtId = px == null ? 0 : px;
+            p.metadataSize = hs.metadataSize();
+            if (hs.reqq() > 0) p.peerMaxRequests = Math.min(hs.reqq(), 4000);
+            if (!p.outgoing && hs.port() > 0 && hs.port() < 65536) {
+                p.listenAddress = new InetSocketAddress(p.conn.remoteAddress().getAddress(), hs.port());
+            }
+            if (metadataFetch != null && p.metadataExtId > 0 && metadataFetch.offerSize(hs.metadataSize())) {
+                requestMetadata(p);
+            }
+            return;
+        }
+        if (id == EXT_METADATA) {
+            MetadataMessage mm = MetadataCodec.decode(payload);
+            switch (mm) {
+                case MetadataRequest(int piece) -> serveMetadata(p, piece);
+                case MetadataData(int piece, int total, byte[] data) -> {
+                    if (metadataFetch == null) return;
+                    byte[] info = metadataFetch.accept(piece, total, data);
+                    if (info != null) onMetadata(info);
+                    else requestMetadata(p);
+                }
+                case MetadataReject(int piece) -> {
+                    if (metadataFetch != null) metadataFetch.rejected(piece);
+                }
+            }
+            return;
+        }
+        if (id == EXT_PEX) {
+            PexMessage pex = PexMessage.decode(payload);
+            int n = 0;
+            for (InetSocketAddress a : pex.added()) {
+                if (n++ >= MAX_PEX_ADDED) break;
+                learn(a);
+            }
+            for (InetSocketAddress a : pex.added6()) {
+                if (n++ >= MAX_PEX_ADDED) break;
+                learn(a);
+            }
+        }
+        // Unknown extension ids are ignored: peers may send messages for extensions we did not name.
+    }
+
+    private void serveMetadata(Peer p, int piece) {
+        if (p.metadataExtId == 0) return;
+        Metainfo mi = meta;
+        byte[] raw = mi == null ? null : mi.rawInfo();
+        MetadataMessage reply;
+        if (raw == null || piece < 0 || (long) piece * MetadataFetch.PIECE >= raw.length) {
+            reply = new MetadataReject(piece);
+        } else {
+            int from = piece * MetadataFetch.PIECE;
+            reply = new MetadataData(piece, raw.length, Arrays.copyOfRange(raw, from, Math.min(raw.length, from + MetadataFetch.PIECE)));
+        }
+        p.conn.send(new Extended(p.metadataExtId, MetadataCodec.encode(reply)));
+    }
+
+    private void requestMetadata(Peer p) {
+        if (metadataFetch == null || p.metadataExtId == 0) return;
+        int piece = metadataFetch.nextRequest(System.nanoTime());
+        if (piece >= 0) p.conn.send(new Extended(p.metadataExtId, MetadataCodec.encode(new MetadataRequest(piece))));
+    }
+
+    // ================================================================= piece payloads
+
+    @Override
+    public ByteBuffer blockTarget(PeerConnection c, int piece, int begin, int length) throws IOException {
+        Peer p = (Peer) c.attachment();
+        lock.lock();
+        try {
+            long key = Blocks.key(piece, begin);
+            if (p.outstanding.remove(key)) {
+                Metainfo mi = meta;
+                if (length != Blocks.length(mi.pieceSize(piece), begin)) {
+                    throw new WireViolation("block " + piece + "/" + begin + " has " + length + " bytes, we asked for "
+                            + Blocks.length(mi.pieceSize(piece), begin));
+                }
+                PieceAssembly a = picker.assembly(piece);
+                if (a == null) return null;
+                int b = begin / Blocks.SIZE;
+                if (a.requests[b] > 0) a.requests[b]--;
+                if (a.state[b] == PieceAssembly.RECEIVING || a.state[b] == PieceAssembly.DONE) return null;
+                if (a.state[b] == PieceAssembly.FREE) a.free--;
+                a.state[b] = PieceAssembly.RECEIVING;
+                p.receiving = key;
+                return a.buffer.slice(begin, length);
+            }
+            if (p.cancelled.remove(key)) return null;
+            throw new WireViolation("unrequested block " + piece + "/" + begin + "+" + length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onBlock(PeerConnection c, int piece, int begin, int length) {
+        Peer p = (Peer) c.attachment();
+        PieceAssembly toVerify = null;
+        p.down.add(length);
+        downMeter.add(length);
+        lock.lock();
+        try {
+            p.receiving = -1;
+            p.lastBlockNanos = System.nanoTime();
+            p.snubbed = false;
+            PieceAssembly a = picker.assembly(piece);
+            if (a != null) {
+                int b = begin / Blocks.SIZE;
+                if (a.state[b] == PieceAssembly.RECEIVING) {
+                    a.state[b] = PieceAssembly.DONE;
+                    a.done++;
+                    a.contributors.add(p);
+                    if (a.requests[b] > 0) cancelDuplicates(p, Blocks.key(piece, begin), length, a, b);
+                    if (a.complete()) {
+                        picker.toVerifying(a);
+                        toVerify = a;
+                    }
+                }
+            }
+            fillRequests(p);
+        } finally {
+            lock.unlock();
+        }
+        if (toVerify != null) {
+            PieceAssembly v = toVerify;
+            ctx.hashPool().execute(() -> verify(v));
+        }
+    }
+
+    private void cancelDuplicates(Peer from, long key, int length, PieceAssembly a, int b) {
+        for (Peer q : peers) {
+            if (q != from && q.outstanding.remove(key)) {
+                q.cancelled.add(key);
+                q.conn.send(new Cancel(Blocks.piece(key), Blocks.begin(key), length));
+                if (a.requests[b] > 0) a.requests[b]--;
+            }
+        }
+    }
+
+    @Override
+    public void onBlockSent(PeerConnection c, int piece, int begin, int length) {
+        Peer p = (Peer) c.attachment();
+        p.up.add(length);
+        upMeter.add(length);
+    }
+
+    /** On a hash-pool thread: SHA-1 of the assembled piece, then the positional write, all outside the lock. */
+    private void verify(PieceAssembly a) {
+        ByteBuffer data = a.buffer.duplicate().position(0).limit(a.size);
+        if (hashMatches(meta, a.piece, data.duplicate())) {
+            // One writer thread: concurrent pwrites to one file only contend on the inode lock.
+            ctx.diskWriter().execute(() -> {
+                try {
+                    store.writePiece(a.piece, data);
+                } catch (IOException e) {
+                    if (!closed) fail("cannot write piece " + a.piece + ": " + e.getMessage(), e);
+                    return;
+                }
+                pieceDone(a, true);
+            });
+        } else {
+            pieceDone(a, false);
+        }
+    }
+
+    private void pieceDone(PieceAssembly a, boolean ok) {
+        Metainfo mi = meta;
+        List<Peer> toClose = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed) return;
+            picker.verified(a, ok);
+            if (ok) {
+                if (wanted.get(a.piece)) wantedDoneBytes += a.size;
+                piecesSinceSave++;
+                for (Peer q : peers) {
+                    if (!q.hasPiece(a.piece)) q.conn.send(new Have(a.piece));
+                }
+                for (Peer q : List.copyOf(peers)) updateInterest(q);
+                checkComplete();
+                if (have.cardinality() == mi.pieceCount()) {
+                    for (Peer q : peers) if (q.isSeed(mi.pieceCount())) toClose.add(q);
+                }
+            } else {
+                log.debug("{}: piece {} failed its hash check (from {})", infoHash, a.piece, a.contributors);
+                punish(a, toClose);
+                for (Peer q : List.copyOf(peers)) fillRequests(q);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Peer q : toClose) q.conn.close();
+    }
+
+    /** Bans a peer that contributed to 3 bad pieces, or to 2 that it sent alone. */
+    private void punish(PieceAssembly a, List<Peer> toClose) {
+        boolean sole = a.contributors.size() == 1;
+        for (Peer q : a.contributors) {
+            q.failedPieces++;
+            if (sole) q.soleFailedPieces++;
+            if ((q.failedPieces >= 3 || q.soleFailedPieces >= 2)
+                    && bannedPeerIds.add(java.util.HexFormat.of().formatHex(q.conn.remotePeerId()))) {
+                if (q.listenAddress != null) bannedAddresses.add(q.listenAddress);
+                log.warn("{}: banning {} after {} failed pieces", infoHash, q, q.failedPieces);
+                toClose.add(q);
+            }
+        }
+    }
+
+    private void checkComplete() {
+        if (picker == null || picker.needsMore() || completion.isDone()) return;
+        if (!paused) state = TorrentState.SEEDING;
+        completion.complete(null);
+        log.info("{}: complete", infoHash);
+        for (Runnable r : onComplete) ctx.hashPool().execute(r);
+    }
+
+    // ================================================================= requests, interest, choking
+
+    private void fillRequests(Peer p) {
+        if (picker == null || paused || p.conn.isClosed() || !p.amInterested) return;
+        boolean choked = p.peerChoking;
+        if (choked && p.allowedFast.isEmpty()) return;
+        if (p.snubbed && !p.outstanding.isEmpty()) return;
+        int depth = Math.min(p.depth, p.peerMaxRequests);
+        int room = depth - p.outstanding.size();
+        // Top up in batches so each refill wakes the writer once for several requests.
+        if (room <= 0 || (room < Math.min(8, depth / 4) && !p.outstanding.isEmpty())) return;
+        Metainfo mi = meta;
+        picker.pick(p, room, choked, key -> {
+            int piece = Blocks.piece(key), begin = Blocks.begin(key);
+            p.conn.send(new Request(piece, begin, Blocks.length(mi.pieceSize(piece), begin)));
+        });
+    }
+
+    private void refillOthers(Peer except) {
+        for (Peer q : peers) if (q != except) fillRequests(q);
+    }
+
+    private void updateInterest(Peer p) {
+        if (picker == null) return;
+        boolean want = picker.interesting(p);
+        if (want != p.amInterested) setInterested(p, want);
+        if (want) fillRequests(p);
+    }
+
+    private void setInterested(Peer p, boolean want) {
+        p.amInterested = want;
+        p.conn.send(want ? new Interested() : new NotInterested());
+    }
+
+    private boolean mayUpload() {
+        return picker != null && (ctx.config().enableUploadWhenSeeding() || state != TorrentState.SEEDING);
+    }
+
+    private int unchokedCount() {
+        int n = 0;
+        for (Peer q : peers) if (!q.amChoking && q != optimistic) n++;
+        return n;
+    }
+
+    private void unchoke(Peer p) {
+        if (!p.amChoking) return;
+        p.amChoking = false;
+        p.conn.send(new Unchoke());
+    }
+
+    private void choke(Peer p) {
+        if (p.amChoking) return;
+        p.amChoking = true;
+        p.conn.send(new Choke());
+        for (var b : p.conn.unqueueAllBlocks()) {
+            if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(b.piece(), b.begin(), b.length()));
+        }
+    }
+
+    /**
+     * Tit-for-tat round: the interested peers that gave us the most (leeching) or took the most
+     * (seeding) over the last seconds get the regular slots; one more, chosen at random and rotated
+     * every 30 s, gets the optimistic slot so newcomers can prove themselves.
+     */
+    private void chokeRound(long now) {
+        boolean seeding = state == TorrentState.SEEDING;
+        List<Peer> candidates = new ArrayList<>();
+        for (Peer q : peers) if (q.peerInterested) candidates.add(q);
+        candidates.sort(Comparator.comparingLong((Peer q) -> seeding ? q.up.rate() : q.down.rate()).reversed());
+        Set<Peer> unchoke = new HashSet<>();
+        if (mayUpload()) {
+            for (Peer q : candidates) {
+                if (unchoke.size() >= ctx.config().uploadSlots()) break;
+                unchoke.add(q);
+            }
+            if (optimistic == null || !peers.contains(optimistic) || now - lastOptimistic >= OPTIMISTIC_INTERVAL) {
+                List<Peer> rest = candidates.stream().filter(q -> !unchoke.contains(q)).toList();
+                optimistic = rest.isEmpty() ? null : rest.get(random.nextInt(rest.size()));
+                lastOptimistic = now;
+            }
+            if (optimistic != null) unchoke.add(optimistic);
+        }
+        for (Peer q : peers) {
+            if (unchoke.contains(q)) unchoke(q);
+            else choke(q);
+        }
+    }
+
+    // ================================================================= timers
+
+    /** Once a second from the session: rates, timeouts, choking, PEX, metadata retries, dialing. */
+    public void tick(long now) {
+        downMeter.sample(now);
+        upMeter.sample(now);
+        List<Peer> toClose = new ArrayList<>();
+        boolean needDial;
+        lock.lock();
+        try {
+            if (closed) return;
+            for (Peer p : peers) {
+                p.down.sample(now);
+                p.up.sample(now);
+                // Enough requests to cover half a second at the current rate, within what the peer allows.
+                p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() / 2 / Blocks.SIZE));
+                if (now - p.conn.lastReceiveNanos() > IDLE_TIMEOUT) {
+                    toClose.add(p);
+                    continue;
+                }
+                if (now - p.conn.lastSendNanos() > KEEPALIVE_AFTER) p.conn.send(new KeepAlive());
+                if (!p.outstanding.isEmpty() && now - p.lastBlockNanos > REQUEST_TIMEOUT && picker != null) {
+                    // Snubbed: hand its blocks to others; it may still deliver them (no violation then).
+                    p.snubbed = true;
+                    for (long key : p.outstanding) {
+                        picker.release(p, key);
+                        p.cancelled.add(key);
+                    }
+                    p.outstanding.clear();
+                    p.lastBlockNanos = now;
+                    refillOthers(p);
+                }
+                if (metadataFetch != null) requestMetadata(p);
+                if (p.pexExtId > 0 && now - p.lastPexNanos >= PEX_INTERVAL) {
+                    p.lastPexNanos = now;
+                    sendPex(p);
+                }
+                fillRequests(p);
+            }
+            if (resume != null && piecesSinceSave > 0 && now - lastProgressSave >= PROGRESS_SAVE_INTERVAL) {
+                lastProgressSave = now;
+                piecesSinceSave = 0;
+                saveProgress((BitSet) have.clone());
+            }
+            if (now - lastChokeRound >= CHOKE_INTERVAL) {
+                lastChokeRound = now;
+                chokeRound(now);
+            }
+            needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
+        } finally {
+            lock.unlock();
+        }
+        for (Peer p : toClose) p.conn.close();
+        if (needDial) dialMore();
+    }
+
+    /**
+     * Records progress so a crash costs only the pieces since the last save. Runs on the disk thread
+     * after every piece in {@code snapshot} was written there, and forces them to disk first.
+     */
+    private void saveProgress(BitSet snapshot) {
+        Metainfo mi = meta;
+        PieceStore s = store;
+        ctx.diskWriter().execute(() -> {
+            // Under the resume monitor, so a progress save can never land after close()'s clean one.
+            synchronized (resume) {
+                if (closed) return;
+                try {
+                    s.force();
+                    resume.saveDirty(mi, snapshot);
+                } catch (IOException e) {
+                    log.warn("{}: could not save progress: {}", infoHash, e.getMessage());
+                }
+            }
+        });
+    }
+
+    private void sendPex(Peer p) {
+        Set<InetSocketAddress> now = new HashSet<>();
+        for (Peer q : peers) if (q != p && q.listenAddress != null) now.add(q.listenAddress);
+        List<InetSocketAddress> added = new ArrayList<>(), dropped = new ArrayList<>();
+        List<InetSocketAddress> added6 = new ArrayList<>(), dropped6 = new ArrayList<>();
+        for (InetSocketAddress a : now) {
+            if (!p.pexSent.contains(a) && added.size() + added6.size() < MAX_PEX_ADDED) {
+                (a.getAddress() instanceof java.net.Inet6Address ? added6 : added).add(a);
+            }
+        }
+        for (InetSocketAddress a : p.pexSent) {
+            if (!now.contains(a)) (a.getAddress() instanceof java.net.Inet6Address ? dropped6 : dropped).add(a);
+        }
+        if (added.isEmpty() && dropped.isEmpty() && added6.isEmpty() && dropped6.isEmpty()) return;
+        p.pexSent.addAll(added);
+        p.pexSent.addAll(added6);
+        dropped.forEach(p.pexSent::remove);
+        dropped6.forEach(p.pexSent::remove);
+        PexMessage msg = new PexMessage(added, new byte[added.size()], dropped, added6, new byte[added6.size()], dropped6);
+        p.conn.send(new Extended(p.pexExtId, msg.encode()));
+    }
+
+    /** Adds an address learned from a tracker, PEX or the user; dialed when there is room. */
+    public void learn(InetSocketAddress a) {
+        if (a.getPort() <= 0 || a.getAddress() == null || a.getAddress().isAnyLocalAddress()) return;
+        lock.lock();
+        try {
+            if (known.size() >= 4096 && !known.containsKey(a)) return;
+            known.putIfAbsent(a, new DialState());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Dials known addresses now if there is room (instead of at the next tick). */
+    public void connectMore() {
+        dialMore();
+    }
+
+    private void dialMore() {
+        List<InetSocketAddress> targets = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed || paused || state == TorrentState.ERROR) return;
+            int room = ctx.config().maxPeersPerTorrent() - peers.size() - dialing.size();
+            if (room <= 0) return;
+            Set<InetSocketAddress> connected = new HashSet<>();
+            for (Peer p : peers) if (p.listenAddress != null) connected.add(p.listenAddress);
+            long now = System.nanoTime();
+            for (var e : known.entrySet()) {
+                if (targets.size() >= room) break;
+                InetSocketAddress a = e.getKey();
+                DialState d = e.getValue();
+                if (d.self || d.attempts >= MAX_DIAL_ATTEMPTS || now < d.notBefore || dialing.contains(a)
+                        || connected.contains(a) || bannedAddresses.contains(a)) continue;
+                if (a.getPort() == ctx.listenPort().getAsInt() && a.getAddress().isLoopbackAddress()
+                        && a.getAddress().equals(ctx.config().bindAddress())) {
+                    d.self = true; // our own listen socket, as trackers like to hand back
+                    continue;
+                }
+                d.attempts++;
+                d.notBefore = now + REDIAL_AFTER;
+                dialing.add(a);
+                targets.add(a);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (InetSocketAddress a : targets) ctx.dialer().dial(this, a);
+    }
+
+    /** The session reports that a dial attempt ended (connected or not). */
+    public void dialFinished(InetSocketAddress a) {
+        lock.lock();
+        try {
+            dialing.remove(a);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ================================================================= handle API
+
+    @Override
+    public InfoHash infoHash() {
+        return infoHash;
+    }
+
+    @Override
+    public Metainfo metainfo() {
+        return meta;
+    }
+
+    @Override
+    public TorrentStatus status() {
+        lock.lock();
+        try {
+            int seeds = 0;
+            Metainfo mi = meta;
+            for (Peer p : peers) if (mi != null && p.isSeed(mi.pieceCount())) seeds++;
+            return new TorrentStatus(state, wantedBytes, wantedDoneBytes, downMeter.rate(), upMeter.rate(), peers.size(), seeds,
+                    downMeter.total(), upMeter.total(), error);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> completion() {
+        return completion;
+    }
+
+    @Override
+    public void pause() {
+        List<Peer> toClose;
+        lock.lock();
+        try {
+            if (paused || closed) return;
+            paused = true;
+            if (state != TorrentState.ERROR && state != TorrentState.CHECKING) state = TorrentState.PAUSED;
+            toClose = List.copyOf(peers);
+        } finally {
+            lock.unlock();
+        }
+        for (Peer p : toClose) p.conn.close();
+        lock.lock();
+        try {
+            if (picker != null) picker.dropActive();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resume() {
+        lock.lock();
+        try {
+            if (!paused || closed) return;
+            paused = false;
+            if (state == TorrentState.PAUSED) {
+                state = meta == null ? TorrentState.FETCHING_METADATA : completion.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
+            }
+            for (DialState d : known.values()) {
+                d.attempts = 0;
+                d.notBefore = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        dialMore();
+    }
+
+    @Override
+    public void addPeer(InetSocketAddress address) {
+        learn(address);
+        lock.lock();
+        try {
+            DialState d = known.get(address);
+            if (d != null) {
+                d.attempts = 0;
+                d.notBefore = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        dialMore();
+    }
+
+    @Override
+    public void setRateLimits(long uploadBytesPerSec, long downloadBytesPerSec) {
+        upThrottle.setRate(uploadBytesPerSec);
+        downThrottle.setRate(downloadBytesPerSec);
+    }
+
+    /** Peers' listen addresses (for tests and the CLI's peer list). */
+    public List<InetSocketAddress> connectedPeers() {
+        lock.lock();
+        try {
+            return peers.stream().map(p -> p.listenAddress != null ? p.listenAddress : p.conn.remoteAddress()).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every address learned so far (user, magnet, tracker, PEX), for diagnostics and tests. */
+    public List<InetSocketAddress> knownAddresses() {
+        lock.lock();
+        try {
+            return List.copyOf(known.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isBanned(byte[] peerId) {
+        lock.lock();
+        try {
+            return bannedPeerIds.contains(java.util.HexFormat.of().formatHex(peerId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Disconnects everyone, then records a clean resume state (so the next start needs no re-hash). */
+    public void close() {
+        List<Peer> toClose;
+        PieceStore s;
+        BitSet h;
+        Metainfo mi;
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            toClose = List.copyOf(peers);
+            s = store;
+            h = (BitSet) have.clone();
+            mi = meta;
+        } finally {
+            lock.unlock();
+        }
+        for (Peer p : toClose) p.conn.close();
+        if (s == null) return;
+        // Pieces still being hashed are simply not in the saved state: they are fetched again next time.
+        try {
+            s.force();
+            if (resume != null && mi != null) {
+                synchronized (resume) {
+                    resume.saveClean(mi, s, h);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("{}: could not save resume data: {}", infoHash, e.getMessage());
+        } finally {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.debug("{}: closing files: {}", infoHash, e.getMessage());
+            }
+        }
+    }
+}
