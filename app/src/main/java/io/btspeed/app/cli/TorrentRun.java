@@ -92,8 +92,8 @@ final class TorrentRun {
         long started = System.nanoTime();
         while (true) {
             TorrentStatus st = handle.status();
-            if (!reportedResume && st.resumeSummary() != null) {
-                progress.message(st.resumeSummary());
+            if (!reportedResume && handle.resumeSummary() != null) {
+                progress.message(handle.resumeSummary());
                 reportedResume = true;
             }
             if (st.state() == TorrentState.ERROR) {
