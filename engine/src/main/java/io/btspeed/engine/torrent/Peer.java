@@ -33,7 +33,10 @@ final class Peer {
     final Set<Long> cancelled = new HashSet<>();
     /** Block whose payload the reader is reading right now (granted by blockTarget). */
     long receiving = -1;
+    /** Pieces the peer lets us request while it chokes us. */
     final Set<Integer> allowedFast = new HashSet<>();
+    /** Pieces we let the peer request while we choke it (BEP 6 allowed-fast set we computed for it). */
+    final Set<Integer> allowedFastOut = new HashSet<>();
     int depth = 64;
     int peerMaxRequests = 250;
     long lastBlockNanos = System.nanoTime();

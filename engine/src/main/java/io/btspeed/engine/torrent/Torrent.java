@@ -409,6 +409,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     private void sendFirstMessage(Peer p) {
+        sendFirstPieceMessage(p);
+        if (p.conn.remoteSupportsFast() && !have.isEmpty()) {
+            // Pieces a choked newcomer may fetch from us anyway, so it has something to trade quickly.
+            for (int piece : AllowedFastSet.compute(p.conn.remoteAddress().getAddress(), infoHash, meta.pieceCount(), AllowedFastSet.K)) {
+                if (p.allowedFastOut.add(piece) && have.get(piece)) p.conn.send(new AllowedFast(piece));
+            }
+        }
+    }
+
+    private void sendFirstPieceMessage(Peer p) {
         if (p.sentFirstMessage) {
             // Magnet case: we already said HaveNone (or nothing); announce what we now hold piece by piece.
             for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) p.conn.send(new Have(i));
@@ -608,7 +618,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         if (length <= 0 || length > PeerConnection.MAX_BLOCK || begin < 0 || (long) begin + length > mi.pieceSize(piece)) {
             throw new WireViolation("request " + piece + "/" + begin + "+" + length + " outside the piece");
         }
-        boolean allowed = !p.amChoking && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
+        boolean unchoked = !p.amChoking || p.allowedFastOut.contains(piece);
+        boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
         if (allowed) p.conn.sendBlock(piece, begin, length);
         else if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(piece, begin, length));
     }
