@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "BitTorrent engine and client with a bandwidth market on top.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                io.btspeed.app.cli.CreateCommand.class,
+                io.btspeed.app.cli.InfoCommand.class,
+                io.btspeed.app.cli.DownloadCommand.class,
+                io.btspeed.app.cli.SeedCommand.class,
+                io.btspeed.app.cli.DemoCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -103,6 +103,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Set<Integer> selectedFiles;
     private final List<List<String>> magnetTrackers;
     private final ResumeStore resume;
+    /** Pieces hashed while checking existing data; with the trusted count this is what resume saved. */
+    private final java.util.concurrent.atomic.AtomicInteger rechecked = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String resumeSummary;
     final ReentrantLock lock = new ReentrantLock();
     private final Random random;
 
@@ -189,6 +192,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             BitSet w = wantedPieces(m);
             ResumeStore.Loaded saved = resume == null ? ResumeStore.Loaded.NOTHING : resume.load(m, s);
             BitSet h = saved.trusted() ? saved.pieces() : recheck(m, s, saved.pieces());
+            if (resume != null) {
+                int trusted = saved.trusted() ? saved.pieces().cardinality() : saved.pieces().cardinality();
+                resumeSummary = "resume: " + trusted + " pieces trusted, " + rechecked.get() + " rechecked"
+                        + (saved.trusted() ? " (clean stop)" : "");
+            }
             s.createEmptyFiles(selectedFiles);
             if (resume != null) resume.saveDirty(m, h);
             lock.lock();
@@ -258,6 +266,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     buf.clear().limit(m.pieceSize(i));
                     if (!s.readPiece(i, buf)) continue;
                     buf.flip();
+                    rechecked.incrementAndGet();
                     if (hashMatches(m, i, buf)) ok.set(i);
                 }
                 return ok;
@@ -1142,6 +1151,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public String resumeSummary() {
+        return resumeSummary;
     }
 
     @Override

@@ -1,0 +1,155 @@
+package io.btspeed.app.cli;
+
+import io.btspeed.app.UserException;
+import io.btspeed.engine.AddTorrentParams;
+import io.btspeed.engine.Session;
+import io.btspeed.engine.SessionConfig;
+import io.btspeed.engine.TorrentHandle;
+import io.btspeed.engine.TorrentState;
+import io.btspeed.engine.TorrentStatus;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one torrent in a session until it completes (download) or until the user stops it (seed),
+ * showing progress, and stops cleanly on Ctrl-C / SIGTERM so resume data is saved.
+ */
+final class TorrentRun {
+    private final NetworkOptions net;
+    private final long downloadLimit;
+    private final Progress progress = Progress.forStdout();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    TorrentRun(NetworkOptions net, long downloadLimit) {
+        this.net = net;
+        this.downloadLimit = downloadLimit;
+    }
+
+    /**
+     * @param keepSeeding after every wanted piece is verified, keep serving until stopped
+     * @return the process exit code
+     */
+    int run(TorrentSource source, Path dir, boolean keepSeeding, boolean mustBeComplete) throws Exception {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserException("cannot create download directory " + dir + ": " + e.getMessage());
+        }
+        Path stateDir = net.stateDir != null ? net.stateDir : dir.resolve(".btspeed");
+        SessionConfig config = SessionConfig.defaults()
+                .withBindAddress(bindAddress())
+                .withListenPort(net.port)
+                .withRateLimits(net.uploadLimit, downloadLimit)
+                .withStateDir(stateDir)
+                .withMaxPeersPerTorrent(net.maxPeers);
+        Session session;
+        try {
+            session = Session.start(config);
+        } catch (BindException e) {
+            throw new UserException("port " + net.port + " is already in use: pick another with --port N (or --port 0 for any free port)");
+        } catch (IOException e) {
+            throw new UserException("cannot listen on port " + net.port + ": " + e.getMessage());
+        }
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "btspeed-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            progress.message("listening on " + (net.bind == null ? "0.0.0.0" : net.bind) + ":" + session.listenPort());
+            AddTorrentParams params = switch (source) {
+                case TorrentSource.File f -> new AddTorrentParams(f.metainfo(), null, dir, net.peers, Set.of(), !net.noTrackers);
+                case TorrentSource.Magnet m -> new AddTorrentParams(null, m.magnet(), dir, net.peers, Set.of(), !net.noTrackers);
+            };
+            TorrentHandle handle = session.add(params);
+            return loop(handle, keepSeeding, mustBeComplete);
+        } finally {
+            session.close();
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it waits for "stopped", which we just signalled
+            }
+        }
+    }
+
+    private int loop(TorrentHandle handle, boolean keepSeeding, boolean mustBeComplete) throws InterruptedException {
+        boolean announcedComplete = false;
+        boolean reportedResume = false;
+        long started = System.nanoTime();
+        while (true) {
+            TorrentStatus st = handle.status();
+            if (!reportedResume && handle.resumeSummary() != null) {
+                progress.message(handle.resumeSummary());
+                reportedResume = true;
+            }
+            if (st.state() == TorrentState.ERROR) {
+                progress.message("error: " + st.error());
+                return 1;
+            }
+            // seed: once the check is over the data must be whole, else the user pointed at the wrong place
+            if (mustBeComplete && st.state() != TorrentState.CHECKING && st.state() != TorrentState.FETCHING_METADATA
+                    && st.wantedDoneBytes() < st.wantedBytes()) {
+                progress.message("error: the data in the download directory is incomplete or does not match the torrent"
+                        + " (" + Sizes.format(st.wantedDoneBytes()) + " of " + Sizes.format(st.wantedBytes()) + " verified);"
+                        + " check --dir, or use 'btspeed download' to fetch the rest");
+                return 1;
+            }
+            boolean complete = handle.completion().isDone();
+            if (complete && !announcedComplete) {
+                double secs = (System.nanoTime() - started) / 1e9;
+                progress.finish(snapshot(handle, st));
+                progress.message(String.format(java.util.Locale.ROOT, "complete: %s verified in %.1f s (%s)",
+                        Sizes.format(st.wantedBytes()), secs,
+                        Sizes.formatRate(secs > 0 ? (long) (st.totalDownloaded() / secs) : 0)));
+                announcedComplete = true;
+                if (!keepSeeding) return 0;
+                progress.message("seeding; press Ctrl-C to stop");
+            } else {
+                progress.update(snapshot(handle, st));
+            }
+            if (stopRequested.await(250, TimeUnit.MILLISECONDS)) {
+                progress.message("stopping...");
+                return complete ? 0 : 130;
+            }
+        }
+    }
+
+    private static Progress.Snapshot snapshot(TorrentHandle handle, TorrentStatus st) {
+        String label = switch (st.state()) {
+            case CHECKING -> "checking";
+            case FETCHING_METADATA -> "metadata";
+            case DOWNLOADING -> "download";
+            case SEEDING -> "seeding ";
+            case PAUSED -> "paused  ";
+            case ERROR -> "error   ";
+        };
+        boolean seeding = st.state() == TorrentState.SEEDING;
+        long rate = seeding ? st.uploadRate() : st.downloadRate();
+        String extra = seeding ? "up " + Sizes.format(st.totalUploaded())
+                : "up " + Sizes.formatRate(st.uploadRate());
+        return new Progress.Snapshot(label, st.wantedDoneBytes(), st.wantedBytes(), rate, st.peers(), extra);
+    }
+
+    private InetAddress bindAddress() {
+        if (net.bind == null) return null;
+        try {
+            return InetAddress.getByName(net.bind);
+        } catch (UnknownHostException e) {
+            throw new UserException("not an address to bind: " + net.bind);
+        }
+    }
+}

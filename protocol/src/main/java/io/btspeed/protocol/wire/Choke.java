@@ -1,0 +1,4 @@
+package io.btspeed.protocol.wire;
+
+/** id 0: the sender will not serve requests. */
+public record Choke() implements PeerMessage {}
