@@ -46,6 +46,8 @@ final class Peer {
     int metadataExtId;
     int pexExtId;
     long metadataSize = -1;
+    /** Sent metadata that did not hash to the info-hash: never asked for metadata again. */
+    boolean metadataExcluded;
     final Set<InetSocketAddress> pexSent = new HashSet<>();
     long lastPexNanos;
 

@@ -486,6 +486,10 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         try {
             if (!peers.remove(p)) return;
             if (p == optimistic) optimistic = null;
+            if (metadataFetch != null) {
+                metadataFetch.dropped(p);
+                for (Peer q : peers) requestMetadata(q);
+            }
             if (picker != null) {
                 picker.addAvailability(p.has, p.hasAll, -1);
                 if (p.receiving >= 0) picker.abortReceiving(p.receiving);
@@ -645,9 +649,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             if (!p.outgoing && hs.port() > 0 && hs.port() < 65536) {
                 p.listenAddress = new InetSocketAddress(p.conn.remoteAddress().getAddress(), hs.port());
             }
-            if (metadataFetch != null && p.metadataExtId > 0 && metadataFetch.offerSize(hs.metadataSize())) {
-                requestMetadata(p);
-            }
+            requestMetadata(p);
             return;
         }
         if (id == EXT_METADATA) {
@@ -656,9 +658,15 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 case MetadataRequest(int piece) -> serveMetadata(p, piece);
                 case MetadataData(int piece, int total, byte[] data) -> {
                     if (metadataFetch == null) return;
-                    byte[] info = metadataFetch.accept(piece, total, data);
-                    if (info != null) onMetadata(info);
-                    else requestMetadata(p);
+                    switch (metadataFetch.accept(p, piece, total, data, System.nanoTime())) {
+                        case MetadataFetch.Complete(byte[] info) -> onMetadata(info);
+                        case MetadataFetch.Mismatch(Object culprit) -> {
+                            ((Peer) culprit).metadataExcluded = true;
+                            log.info("{}: metadata from {} does not match the info-hash", infoHash, culprit);
+                            for (Peer q : peers) requestMetadata(q);
+                        }
+                        case MetadataFetch.Pending x -> requestMetadata(p);
+                    }
                 }
                 case MetadataReject(int piece) -> {
                     if (metadataFetch != null) metadataFetch.rejected(piece);
@@ -696,8 +704,10 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     private void requestMetadata(Peer p) {
-        if (metadataFetch == null || p.metadataExtId == 0) return;
-        int piece = metadataFetch.nextRequest(System.nanoTime());
+        if (metadataFetch == null || p.metadataExtId == 0 || p.metadataExcluded) return;
+        if (!metadataFetch.sized()) metadataFetch.offerSize(p.metadataSize);
+        if (metadataFetch.size() != p.metadataSize) return;
+        int piece = metadataFetch.nextRequest(p, System.nanoTime());
         if (piece >= 0) p.conn.send(new Extended(p.metadataExtId, MetadataCodec.encode(new MetadataRequest(piece))));
     }
 
