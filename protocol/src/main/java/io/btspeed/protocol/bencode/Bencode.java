@@ -34,10 +34,31 @@ public final class Bencode {
         return d.value();
     }
 
+    /**
+     * Like {@link #decode(byte[])} but accepts dictionary keys out of order (still no duplicates).
+     * For messages from peers and trackers, where some clients do not sort and nothing is hashed.
+     */
+    public static BValue decodeLenient(byte[] data) {
+        Reader r = new Reader(data, 0, data.length);
+        r.lenient = true;
+        BValue v = r.value(0);
+        if (r.pos != data.length) throw new BencodeException("trailing data after the value at offset " + r.pos);
+        return v;
+    }
+
     /** Decodes one value at {@code off} and reports where it ended (ut_metadata appends raw data). */
     public static Decoded decodePrefix(byte[] data, int off, int len) {
+        return decodePrefix(data, off, len, false);
+    }
+
+    public static Decoded decodePrefixLenient(byte[] data, int off, int len) {
+        return decodePrefix(data, off, len, true);
+    }
+
+    private static Decoded decodePrefix(byte[] data, int off, int len, boolean lenient) {
         if (off < 0 || len < 0 || off > data.length - len) throw new IllegalArgumentException("bad range");
         Reader r = new Reader(data, off, off + len);
+        r.lenient = lenient;
         BValue v = r.value(0);
         return new Decoded(v, r.pos);
     }
@@ -94,7 +115,7 @@ public final class Bencode {
             if (data[r.pos] == 'e') {
                 throw new BencodeException("no key '" + topLevelKey + "' in the dictionary");
             }
-            String key = r.key(prev);
+            String key = r.key(prev, null);
             prev = key;
             int start = r.pos;
             r.value(1);
@@ -106,6 +127,7 @@ public final class Bencode {
         final byte[] d;
         int pos;
         final int end;
+        boolean lenient;
 
         Reader(byte[] d, int pos, int end) {
             this.d = d;
@@ -194,12 +216,14 @@ public final class Bencode {
             }
         }
 
-        String key(String prev) {
+        String key(String prev, Map<String, BValue> seen) {
             if (pos >= end) throw err("unterminated dictionary");
             byte c = d[pos];
             if (c < '0' || c > '9') throw err("dictionary key is not a string");
             String key = new String(string(), StandardCharsets.ISO_8859_1);
-            if (prev != null) {
+            if (lenient) {
+                if (seen != null && seen.containsKey(key)) throw err("duplicate dictionary key '" + key + "'");
+            } else if (prev != null) {
                 int cmp = key.compareTo(prev);
                 if (cmp == 0) throw err("duplicate dictionary key '" + key + "'");
                 if (cmp < 0) throw err("dictionary keys not sorted ('" + key + "' after '" + prev + "')");
@@ -217,7 +241,7 @@ public final class Bencode {
                     pos++;
                     return new BDict(m);
                 }
-                String key = key(prev);
+                String key = key(prev, m);
                 prev = key;
                 m.put(key, value(depth + 1));
             }

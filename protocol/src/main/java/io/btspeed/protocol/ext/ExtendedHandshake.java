@@ -50,7 +50,7 @@ public record ExtendedHandshake(Map<String, Integer> m, int port, String client,
     public static ExtendedHandshake decode(byte[] payload) {
         BValue v;
         try {
-            v = Bencode.decode(payload);
+            v = Bencode.decodeLenient(payload);
         } catch (ProtocolException e) {
             throw new ExtensionException("extended handshake is not valid bencode: " + e.getMessage());
         }

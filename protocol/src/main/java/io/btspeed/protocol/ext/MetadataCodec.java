@@ -28,7 +28,7 @@ public final class MetadataCodec {
     public static MetadataMessage decode(byte[] payload) {
         Bencode.Decoded x;
         try {
-            x = Bencode.decodePrefix(payload, 0, payload.length);
+            x = Bencode.decodePrefixLenient(payload, 0, payload.length);
         } catch (ProtocolException e) {
             throw new ExtensionException("ut_metadata message is not valid bencode: " + e.getMessage());
         }

@@ -44,7 +44,7 @@ public record PexMessage(List<InetSocketAddress> added, byte[] addedFlags, List<
     public static PexMessage decode(byte[] payload) {
         BValue v;
         try {
-            v = Bencode.decode(payload);
+            v = Bencode.decodeLenient(payload);
         } catch (ProtocolException e) {
             throw new ExtensionException("ut_pex message is not valid bencode: " + e.getMessage());
         }
