@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Manual interop probe (not a test): "seed TORRENT DIR PORT" serves until killed;
- * "leech TORRENT DIR HOST:PORT" downloads from that peer and prints the rate.
+ * "leech TORRENT DIR HOST:PORT" downloads from that peer and prints the rate; "magnet" does the same
+ * starting from only the torrent's info-hash (metadata from the peer).
  */
 public final class InteropCheck {
     public static void main(String[] a) throws Exception {
@@ -30,7 +31,10 @@ public final class InteropCheck {
         String[] hp = a[3].split(":");
         try (Session s = Session.start(SessionConfig.defaults())) {
             long t0 = System.nanoTime();
-            TorrentHandle t = s.add(AddTorrentParams.of(m, dir).withTrackers(false)
+            AddTorrentParams base = a[0].equals("magnet")
+                    ? AddTorrentParams.of(new io.btspeed.protocol.magnet.MagnetUri(m.infoHash(), null, List.of(), List.of()), dir)
+                    : AddTorrentParams.of(m, dir);
+            TorrentHandle t = s.add(base.withTrackers(false)
                     .withPeers(List.of(new InetSocketAddress(InetAddress.getByName(hp[0]), Integer.parseInt(hp[1])))));
             t.completion().get(300, TimeUnit.SECONDS);
             double sec = (System.nanoTime() - t0) / 1e9;

@@ -77,8 +77,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     static final int EXT_METADATA = 1, EXT_PEX = 2;
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
-    private static final long REQUEST_TIMEOUT = 20 * SECOND;
-    private static final long IDLE_TIMEOUT = 150 * SECOND;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
     private static final long CHOKE_INTERVAL = 10 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
@@ -871,8 +869,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         if (picker == null || paused || p.conn.isClosed() || !p.amInterested) return;
         boolean choked = p.peerChoking;
         if (choked && p.allowedFast.isEmpty()) return;
-        if (p.snubbed && !p.outstanding.isEmpty()) return;
-        int depth = Math.min(p.depth, p.peerMaxRequests);
+        // A snubbed peer gets a couple of probing requests until it delivers again.
+        int depth = p.snubbed ? 2 : Math.min(p.depth, p.peerMaxRequests);
         int room = depth - p.outstanding.size();
         // Top up in batches so each refill wakes the writer once for several requests.
         if (room <= 0 || (room < Math.min(8, depth / 4) && !p.outstanding.isEmpty())) return;
@@ -969,17 +967,19 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.up.sample(now);
                 // Enough requests to cover half a second at the current rate, within what the peer allows.
                 p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() / 2 / Blocks.SIZE));
-                if (now - p.conn.lastReceiveNanos() > IDLE_TIMEOUT) {
+                if (now - p.conn.lastReceiveNanos() > ctx.timeouts().idle().toNanos()) {
                     toClose.add(p);
                     continue;
                 }
                 if (now - p.conn.lastSendNanos() > KEEPALIVE_AFTER) p.conn.send(new KeepAlive());
-                if (!p.outstanding.isEmpty() && now - p.lastBlockNanos > REQUEST_TIMEOUT && picker != null) {
-                    // Snubbed: hand its blocks to others; it may still deliver them (no violation then).
+                if (!p.outstanding.isEmpty() && now - p.lastBlockNanos > ctx.timeouts().request().toNanos() && picker != null) {
+                    // Snubbed: cancel and hand its blocks to others; it may still deliver them (no violation then).
                     p.snubbed = true;
                     for (long key : p.outstanding) {
                         picker.release(p, key);
                         p.cancelled.add(key);
+                        int piece = Blocks.piece(key), begin = Blocks.begin(key);
+                        p.conn.send(new Cancel(piece, begin, Blocks.length(meta.pieceSize(piece), begin)));
                     }
                     p.outstanding.clear();
                     p.lastBlockNanos = now;
