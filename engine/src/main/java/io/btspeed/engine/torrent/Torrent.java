@@ -824,7 +824,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 for (Peer q : peers) {
                     if (!q.hasPiece(a.piece)) q.conn.send(new Have(a.piece));
                 }
-                for (Peer q : List.copyOf(peers)) updateInterest(q);
+                // Only peers that have this piece can have stopped being interesting.
+                for (Peer q : List.copyOf(peers)) {
+                    if (q.hasPiece(a.piece)) updateInterest(q);
+                    else fillRequests(q);
+                }
                 checkComplete();
                 if (have.cardinality() == mi.pieceCount()) {
                     for (Peer q : peers) if (q.isSeed(mi.pieceCount())) toClose.add(q);
