@@ -932,22 +932,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
      * every 30 s, gets the optimistic slot so newcomers can prove themselves.
      */
     private void chokeRound(long now) {
-        boolean seeding = state == TorrentState.SEEDING;
-        List<Peer> candidates = new ArrayList<>();
-        for (Peer q : peers) if (q.peerInterested) candidates.add(q);
-        candidates.sort(Comparator.comparingLong((Peer q) -> seeding ? q.up.rate() : q.down.rate()).reversed());
-        Set<Peer> unchoke = new HashSet<>();
+        Set<Peer> unchoke = Set.of();
         if (mayUpload()) {
-            for (Peer q : candidates) {
-                if (unchoke.size() >= ctx.config().uploadSlots()) break;
-                unchoke.add(q);
-            }
-            if (optimistic == null || !peers.contains(optimistic) || now - lastOptimistic >= OPTIMISTIC_INTERVAL) {
-                List<Peer> rest = candidates.stream().filter(q -> !unchoke.contains(q)).toList();
-                optimistic = rest.isEmpty() ? null : rest.get(random.nextInt(rest.size()));
-                lastOptimistic = now;
-            }
-            if (optimistic != null) unchoke.add(optimistic);
+            boolean seeding = state == TorrentState.SEEDING;
+            List<TitForTat.Candidate<Peer>> candidates = new ArrayList<>();
+            for (Peer q : peers) candidates.add(new TitForTat.Candidate<>(q, q.peerInterested, seeding ? q.up.rate() : q.down.rate()));
+            boolean rotate = now - lastOptimistic >= OPTIMISTIC_INTERVAL;
+            if (rotate) lastOptimistic = now;
+            TitForTat.Decision<Peer> d = TitForTat.decide(candidates, ctx.config().uploadSlots(), optimistic, rotate, random);
+            optimistic = d.optimistic();
+            unchoke = d.unchoke();
         }
         for (Peer q : peers) {
             if (unchoke.contains(q)) unchoke(q);
