@@ -101,6 +101,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Set<Integer> selectedFiles;
     private final List<List<String>> magnetTrackers;
     private final ResumeStore resume;
+    /** Added by magnet link: peers are already connected before the check, and get haves afterwards. */
+    private final boolean fromMagnet;
     /** Pieces hashed while checking existing data; with the trusted count this is what resume saved. */
     private final java.util.concurrent.atomic.AtomicInteger rechecked = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String resumeSummary;
@@ -154,6 +156,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         this.magnetTrackers = params.magnet() == null ? List.of()
                 : params.magnet().trackers().stream().map(List::of).toList();
         this.resume = resume;
+        this.fromMagnet = params.metainfo() == null;
         this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
         this.upThrottle = new Throttle(0, ctx.upload());
         this.downThrottle = new Throttle(0, ctx.download());
@@ -339,7 +342,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     public boolean acceptsPeers() {
         lock.lock();
         try {
-            return !closed && !paused && state != TorrentState.ERROR && peers.size() < ctx.config().maxPeersPerTorrent();
+            return !closed && !paused && state != TorrentState.ERROR && (picker != null || fromMagnet)
+                    && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();
         }
@@ -361,6 +365,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 return false;
             }
             if (closed || paused || state == TorrentState.ERROR || peers.size() >= ctx.config().maxPeersPerTorrent()) return false;
+            // Until the check says what we have, our first message (bitfield / have-all) cannot be written.
+            if (picker == null && !fromMagnet) return false;
             if (bannedPeerIds.contains(pidKey) || (dialed != null && bannedAddresses.contains(dialed))) return false;
             for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
@@ -372,10 +378,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 DialState d = known.computeIfAbsent(dialed, a -> new DialState());
                 d.attempts = 0;
             }
-            if (meta != null && picker != null) sendFirstMessage(p);
-            else if (conn.remoteSupportsFast()) {
-                // Before we know what we have, "nothing" is the truthful first message.
-                conn.send(new HaveNone());
+            if (meta != null && picker != null) {
+                sendFirstMessage(p);
+            } else {
+                // Before we know what we have, "nothing" is the truthful first message. A bitfield is
+                // only allowed right after the handshake, so whatever we get later goes out as haves.
+                if (conn.remoteSupportsFast()) conn.send(new HaveNone());
                 p.sentFirstMessage = true;
             }
             if (conn.remoteSupportsExtensions()) conn.send(new Extended(0, ourExtendedHandshake()));
@@ -565,11 +573,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             case BitfieldMsg(byte[] bits) -> {
                 if (ready) {
                     picker.addAvailability(p.has, p.hasAll, -1);
+                    p.hasAll = false;
                     p.has.clear();
                     p.has.or(fromWire(bits, mi.pieceCount()));
                     picker.addAvailability(p.has, false, +1);
                     afterPeerPiecesChanged(p);
                 } else {
+                    p.hasAll = false;
                     p.pendingBitfield = bits.clone();
                 }
             }
