@@ -34,8 +34,8 @@ public final class PeerConnection {
     public static final int MAX_FRAME = 1 << 20;
     /** Largest piece payload we accept (the spec's block is 16 KiB; some clients use up to 128 KiB). */
     public static final int MAX_BLOCK = 1 << 17;
-    private static final int READ_BUFFER = 256 * 1024;
-    private static final int WRITE_BUFFER = 512 * 1024;
+    private static final int READ_BUFFER = 128 * 1024;
+    private static final int WRITE_BUFFER = 256 * 1024;
     /**
      * How piece payloads are sent. Default: each block is pread into the write buffer behind its
      * header, so a run of blocks leaves in one write. Zero-copy ({@code -Dbtspeed.zeroCopySend=true}):
