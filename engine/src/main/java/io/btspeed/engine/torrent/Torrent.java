@@ -971,8 +971,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             for (Peer p : peers) {
                 p.down.sample(now);
                 p.up.sample(now);
-                // Enough requests to cover half a second at the current rate, within what the peer allows.
-                p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() / 2 / Blocks.SIZE));
+                // Enough requests for two seconds at the current rate. The factor must exceed one: a peer
+                // that serves our queue in bursts would otherwise hold the rate, and so the depth, where it is.
+                p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() * 2 / Blocks.SIZE));
                 if (now - p.conn.lastReceiveNanos() > ctx.timeouts().idle().toNanos()) {
                     toClose.add(p);
                     continue;
