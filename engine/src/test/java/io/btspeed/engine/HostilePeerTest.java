@@ -157,6 +157,34 @@ class HostilePeerTest {
     }
 
     @Test
+    void bitfieldOfWrongLengthDropsThePeer() throws Exception {
+        try (RawPeer p = handshaken()) {
+            p.send(new io.btspeed.protocol.wire.BitfieldMsg(new byte[(meta.pieceCount() + 7) / 8 + 1]));
+            assertThat(p.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void bitfieldWithSpareBitsSetDropsThePeer() throws Exception {
+        int n = meta.pieceCount();
+        assertThat(n % 8).as("the test needs spare bits").isNotZero();
+        byte[] bits = new byte[(n + 7) / 8];
+        bits[bits.length - 1] = 1; // the very last bit lies beyond the last piece
+        try (RawPeer p = handshaken()) {
+            p.send(new io.btspeed.protocol.wire.BitfieldMsg(bits));
+            assertThat(p.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void garbageExtendedHandshakeDropsThePeer() throws Exception {
+        try (RawPeer p = handshaken()) {
+            p.send(new io.btspeed.protocol.wire.Extended(0, "d1:mi".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThat(p.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void truncatedFrameThenCloseLeavesSeederServing() throws Exception {
         try (RawPeer p = handshaken()) {
             p.send(new byte[]{0, 0, 0, 13, 6, 0, 0});
