@@ -30,7 +30,8 @@ final class Peer {
     /** Blocks requested from this peer and not yet answered. */
     final Set<Long> outstanding = new LinkedHashSet<>();
     /** Blocks we cancelled; the peer may still send them and that is not a violation. */
-    final Set<Long> cancelled = new HashSet<>();
+    final Set<Long> cancelled = new LinkedHashSet<>();
+    private static final int MAX_CANCELLED = 8192;
     /** Block whose payload the reader is reading right now (granted by blockTarget). */
     long receiving = -1;
     /** Pieces the peer lets us request while it chokes us. */
@@ -60,6 +61,16 @@ final class Peer {
         this.conn = conn;
         this.outgoing = outgoing;
         this.listenAddress = listenAddress;
+    }
+
+    /** Remembers a cancelled block; the oldest are forgotten first (a peer owes nothing that old). */
+    void rememberCancelled(long key) {
+        cancelled.add(key);
+        if (cancelled.size() > MAX_CANCELLED) {
+            var it = cancelled.iterator();
+            it.next();
+            it.remove();
+        }
     }
 
     boolean isSeed(int pieceCount) {

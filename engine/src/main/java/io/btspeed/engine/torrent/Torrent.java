@@ -538,7 +538,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     // in flight may still arrive, which is not a violation.
                     for (long key : p.outstanding) {
                         picker.release(p, key);
-                        p.cancelled.add(key);
+                        p.rememberCancelled(key);
                     }
                     p.outstanding.clear();
                     refillOthers(p);
@@ -786,7 +786,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private void cancelDuplicates(Peer from, long key, int length, PieceAssembly a, int b) {
         for (Peer q : peers) {
             if (q != from && q.outstanding.remove(key)) {
-                q.cancelled.add(key);
+                q.rememberCancelled(key);
                 q.conn.send(new Cancel(Blocks.piece(key), Blocks.begin(key), length));
                 if (a.requests[b] > 0) a.requests[b]--;
             }
@@ -984,7 +984,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     p.snubbed = true;
                     for (long key : p.outstanding) {
                         picker.release(p, key);
-                        p.cancelled.add(key);
+                        p.rememberCancelled(key);
                         int piece = Blocks.piece(key), begin = Blocks.begin(key);
                         p.conn.send(new Cancel(piece, begin, Blocks.length(meta.pieceSize(piece), begin)));
                     }
