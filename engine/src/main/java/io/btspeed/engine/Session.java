@@ -4,6 +4,7 @@ import io.btspeed.engine.net.HandshakeIo;
 import io.btspeed.engine.net.Listener;
 import io.btspeed.engine.net.Throttle;
 import io.btspeed.engine.torrent.ResumeStore;
+import io.btspeed.engine.torrent.Timeouts;
 import io.btspeed.engine.torrent.Torrent;
 import io.btspeed.engine.torrent.TorrentContext;
 import io.btspeed.protocol.ProtocolException;
@@ -54,7 +55,7 @@ public final class Session implements AutoCloseable {
     private final TrackerBridge trackers;
     private volatile boolean closed;
 
-    private Session(SessionConfig config) throws IOException {
+    private Session(SessionConfig config, Timeouts timeouts) throws IOException {
         this.config = config;
         this.peerId = config.peerId() != null ? config.peerId() : generatePeerId();
         this.upload = new Throttle(config.uploadLimitBytesPerSec());
@@ -84,14 +85,19 @@ public final class Session implements AutoCloseable {
             timer.shutdownNow();
             throw e;
         }
-        this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, diskWriter, this::dial);
+        this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, diskWriter, this::dial, timeouts);
         this.trackers = new TrackerBridge(peerId, listener::port);
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Binds the listening socket and starts the timers; a port in use fails with a message naming it. */
     public static Session start(SessionConfig config) throws IOException {
-        return new Session(config);
+        return new Session(config, Timeouts.DEFAULT);
+    }
+
+    /** As {@link #start(SessionConfig)} with non-default peer timeouts. */
+    public static Session start(SessionConfig config, Timeouts timeouts) throws IOException {
+        return new Session(config, timeouts);
     }
 
     private static byte[] generatePeerId() {

@@ -31,7 +31,8 @@ final class TrackerBridge {
 
     private final byte[] peerId;
     private final IntSupplier listenPort;
-    private final HttpAnnounce http = new HttpAnnounce();
+    /** Created on first use: an HTTP client keeps a selector thread, which sessions without trackers never need. */
+    private volatile HttpAnnounce http;
     private final Map<Torrent, Loop> loops = new ConcurrentHashMap<>();
 
     private final class Loop {
@@ -50,6 +51,17 @@ final class TrackerBridge {
     TrackerBridge(byte[] peerId, IntSupplier listenPort) {
         this.peerId = peerId.clone();
         this.listenPort = listenPort;
+    }
+
+    private HttpAnnounce http() {
+        HttpAnnounce h = http;
+        if (h == null) {
+            synchronized (this) {
+                if (http == null) http = new HttpAnnounce();
+                h = http;
+            }
+        }
+        return h;
     }
 
     void start(Torrent t, AddTorrentParams p) {
@@ -117,7 +129,7 @@ final class TrackerBridge {
                 for (int i = 0; i < tier.size(); i++) {
                     String url = tier.get(i);
                     try {
-                        HttpAnnounce.Result r = http.announce(url, loop.torrent.infoHash().bytes(), peerId, listenPort.getAsInt(),
+                        HttpAnnounce.Result r = http().announce(url, loop.torrent.infoHash().bytes(), peerId, listenPort.getAsInt(),
                                 st.totalUploaded(), st.totalDownloaded(), left, event, timeout);
                         if (i > 0) tier.add(0, tier.remove(i));
                         log.debug("{}: {} {} -> {} peers, interval {} s", loop.torrent.infoHash(), url, event, r.peers().size(), r.intervalSeconds());

@@ -113,4 +113,33 @@ class SwarmTest {
             assertThat(t.status().peers()).isZero();
         }
     }
+
+    @Test
+    @Timeout(90)
+    void oneSeederSixLeechersWithTwoSlotsAllFinish() throws Exception {
+        Path seedDir = tmp.resolve("seed");
+        Metainfo m = TestTorrents.multiFile(seedDir, "swarm", new int[]{1_500_000, 700_001, 1}, 32 * 1024, 49);
+        SessionConfig cfg = new SessionConfig(InetAddress.getLoopbackAddress(), 0, null, 0, 0, null, 50, true, 2);
+        List<Session> sessions = new java.util.ArrayList<>();
+        try {
+            Session seeder = Session.start(cfg);
+            sessions.add(seeder);
+            seeder.add(AddTorrentParams.of(m, seedDir).withTrackers(false)).completion().get(20, TimeUnit.SECONDS);
+            List<TorrentHandle> leechers = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Session s = Session.start(cfg);
+                sessions.add(s);
+                // Each knows the seeder and the previous leecher; PEX spreads the rest.
+                List<InetSocketAddress> peers = i == 0 ? List.of(local(seeder)) : List.of(local(seeder), local(sessions.get(i)));
+                leechers.add(s.add(AddTorrentParams.of(m, tmp.resolve("l" + i)).withTrackers(false).withPeers(peers)));
+            }
+            for (TorrentHandle t : leechers) t.completion().get(60, TimeUnit.SECONDS);
+            long uploadedByLeechers = 0;
+            for (TorrentHandle t : leechers) uploadedByLeechers += t.status().totalUploaded();
+            assertThat(uploadedByLeechers).as("leechers traded pieces among themselves").isPositive();
+        } finally {
+            for (Session s : sessions) s.close();
+        }
+        for (int i = 0; i < 6; i++) TestTorrents.assertSameTree(seedDir, tmp.resolve("l" + i));
+    }
 }

@@ -34,15 +34,17 @@ public final class PeerConnection {
     public static final int MAX_FRAME = 1 << 20;
     /** Largest piece payload we accept (the spec's block is 16 KiB; some clients use up to 128 KiB). */
     public static final int MAX_BLOCK = 1 << 17;
-    private static final int READ_BUFFER = 256 * 1024;
-    private static final int WRITE_BUFFER = 512 * 1024;
+    private static final int READ_BUFFER = 128 * 1024;
+    private static final int WRITE_BUFFER = 256 * 1024;
     /**
-     * How piece payloads are sent. Zero-copy (default): the 13-byte header, then {@code transferTo}
-     * (sendfile) from the page cache, which on loopback used less CPU than copying. Copy mode
-     * ({@code -Dbtspeed.zeroCopySend=false}) preads blocks into the write buffer behind their headers
-     * so a run of blocks leaves in one write: fewer syscalls where those cost more than memory bandwidth.
+     * How piece payloads are sent. Default: each block is pread into the write buffer behind its
+     * header, so a run of blocks leaves in one write. Zero-copy ({@code -Dbtspeed.zeroCopySend=true}):
+     * the 13-byte header, then {@code transferTo} (sendfile). Measured against a libtorrent leecher on
+     * loopback (1 GiB, 2 cores), copy mode served 384-413 MB/s; zero-copy 183-360 MB/s, because with
+     * TCP_NODELAY every header leaves as its own tiny segment and each transferTo costs several
+     * syscalls (copy_file_range probe, fstat, sendfile) per 16 KiB block.
      */
-    private static final boolean ZERO_COPY = !"false".equals(System.getProperty("btspeed.zeroCopySend"));
+    private static final boolean ZERO_COPY = Boolean.getBoolean("btspeed.zeroCopySend");
     private static final PeerMessage KEEP_ALIVE = new KeepAlive();
 
     private final SocketChannel channel;

@@ -29,12 +29,15 @@ public final class RateMeter {
 
     public synchronized void sample(long nowNanos) {
         long t = total.sum();
+        // The oldest sample still in the window: slot 0 while filling up, then the slot about to be overwritten.
         int oldest = filled < WINDOW ? 0 : head;
+        long oldTotal = filled == 0 ? t : samples[oldest];
+        long oldTime = filled == 0 ? nowNanos : times[oldest];
         samples[head] = t;
         times[head] = nowNanos;
         head = (head + 1) % WINDOW;
         if (filled < WINDOW) filled++;
-        long dt = nowNanos - times[oldest];
-        rate = dt <= 0 ? 0 : (long) ((t - samples[oldest]) * 1e9 / dt);
+        long dt = nowNanos - oldTime;
+        rate = dt <= 0 ? 0 : (long) ((t - oldTotal) * 1e9 / dt);
     }
 }

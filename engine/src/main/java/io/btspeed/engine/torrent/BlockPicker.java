@@ -27,6 +27,8 @@ final class BlockPicker {
     private final BitSet verifying = new BitSet();
     /** Pieces waiting for hash and write also hold a buffer: counted against the memory budget, so a slow disk slows requests. */
     private int verifyingCount;
+    /** Wanted pieces not yet verified; endgame starts when all of them are active or verifying. */
+    private int wantedMissing;
     private final Random random;
     private final int maxActive;
     private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
@@ -41,6 +43,9 @@ final class BlockPicker {
         this.random = new Random(seed);
         this.bufferSize = pieceLength;
         this.maxActive = (int) Math.max(4, memoryBudget / pieceLength);
+        BitSet missing = (BitSet) wanted.clone();
+        missing.andNot(have);
+        this.wantedMissing = missing.cardinality();
     }
 
     Map<Integer, PieceAssembly> active() {
@@ -76,8 +81,7 @@ final class BlockPicker {
     }
 
     boolean needsMore() {
-        for (int i = wanted.nextSetBit(0); i >= 0; i = wanted.nextSetBit(i + 1)) if (!have.get(i)) return true;
-        return false;
+        return wantedMissing > 0;
     }
 
     /**
@@ -119,9 +123,7 @@ final class BlockPicker {
 
     private int endgame(Peer p, int max, java.util.function.LongConsumer out) {
         // Only once no piece can be started any more: every missing wanted piece is active or verifying.
-        for (int i = wanted.nextSetBit(0); i >= 0; i = wanted.nextSetBit(i + 1)) {
-            if (!have.get(i) && !verifying.get(i) && !active.containsKey(i)) return 0;
-        }
+        if (wantedMissing > active.size() + verifyingCount) return 0;
         int n = 0;
         for (PieceAssembly a : active.values()) {
             if (!p.hasPiece(a.piece)) continue;
@@ -200,7 +202,10 @@ final class BlockPicker {
     void verified(PieceAssembly a, boolean ok) {
         verifying.clear(a.piece);
         verifyingCount--;
-        if (ok) have.set(a.piece);
+        if (ok && !have.get(a.piece)) {
+            have.set(a.piece);
+            if (wanted.get(a.piece)) wantedMissing--;
+        }
         recycle(a.buffer);
     }
 

@@ -30,10 +30,14 @@ final class Peer {
     /** Blocks requested from this peer and not yet answered. */
     final Set<Long> outstanding = new LinkedHashSet<>();
     /** Blocks we cancelled; the peer may still send them and that is not a violation. */
-    final Set<Long> cancelled = new HashSet<>();
+    final Set<Long> cancelled = new LinkedHashSet<>();
+    private static final int MAX_CANCELLED = 8192;
     /** Block whose payload the reader is reading right now (granted by blockTarget). */
     long receiving = -1;
+    /** Pieces the peer lets us request while it chokes us. */
     final Set<Integer> allowedFast = new HashSet<>();
+    /** Pieces we let the peer request while we choke it (BEP 6 allowed-fast set we computed for it). */
+    final Set<Integer> allowedFastOut = new HashSet<>();
     int depth = 64;
     int peerMaxRequests = 250;
     long lastBlockNanos = System.nanoTime();
@@ -43,6 +47,8 @@ final class Peer {
     int metadataExtId;
     int pexExtId;
     long metadataSize = -1;
+    /** Sent metadata that did not hash to the info-hash: never asked for metadata again. */
+    boolean metadataExcluded;
     final Set<InetSocketAddress> pexSent = new HashSet<>();
     long lastPexNanos;
 
@@ -55,6 +61,16 @@ final class Peer {
         this.conn = conn;
         this.outgoing = outgoing;
         this.listenAddress = listenAddress;
+    }
+
+    /** Remembers a cancelled block; the oldest are forgotten first (a peer owes nothing that old). */
+    void rememberCancelled(long key) {
+        cancelled.add(key);
+        if (cancelled.size() > MAX_CANCELLED) {
+            var it = cancelled.iterator();
+            it.next();
+            it.remove();
+        }
     }
 
     boolean isSeed(int pieceCount) {

@@ -52,8 +52,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,8 +75,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     static final int EXT_METADATA = 1, EXT_PEX = 2;
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
-    private static final long REQUEST_TIMEOUT = 20 * SECOND;
-    private static final long IDLE_TIMEOUT = 150 * SECOND;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
     private static final long CHOKE_INTERVAL = 10 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
@@ -103,6 +99,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Set<Integer> selectedFiles;
     private final List<List<String>> magnetTrackers;
     private final ResumeStore resume;
+    /** Added by magnet link: peers are already connected before the check, and get haves afterwards. */
+    private final boolean fromMagnet;
     /** Pieces hashed while checking existing data; with the trusted count this is what resume saved. */
     private final java.util.concurrent.atomic.AtomicInteger rechecked = new java.util.concurrent.atomic.AtomicInteger();
     private volatile String resumeSummary;
@@ -156,6 +154,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         this.magnetTrackers = params.magnet() == null ? List.of()
                 : params.magnet().trackers().stream().map(List::of).toList();
         this.resume = resume;
+        this.fromMagnet = params.metainfo() == null;
         this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
         this.upThrottle = new Throttle(0, ctx.upload());
         this.downThrottle = new Throttle(0, ctx.download());
@@ -341,7 +340,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     public boolean acceptsPeers() {
         lock.lock();
         try {
-            return !closed && !paused && state != TorrentState.ERROR && peers.size() < ctx.config().maxPeersPerTorrent();
+            return !closed && !paused && state != TorrentState.ERROR && (picker != null || fromMagnet)
+                    && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();
         }
@@ -363,6 +363,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 return false;
             }
             if (closed || paused || state == TorrentState.ERROR || peers.size() >= ctx.config().maxPeersPerTorrent()) return false;
+            // Until the check says what we have, our first message (bitfield / have-all) cannot be written.
+            if (picker == null && !fromMagnet) return false;
             if (bannedPeerIds.contains(pidKey) || (dialed != null && bannedAddresses.contains(dialed))) return false;
             for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
@@ -374,10 +376,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 DialState d = known.computeIfAbsent(dialed, a -> new DialState());
                 d.attempts = 0;
             }
-            if (meta != null && picker != null) sendFirstMessage(p);
-            else if (conn.remoteSupportsFast()) {
-                // Before we know what we have, "nothing" is the truthful first message.
-                conn.send(new HaveNone());
+            if (meta != null && picker != null) {
+                sendFirstMessage(p);
+            } else {
+                // Before we know what we have, "nothing" is the truthful first message. A bitfield is
+                // only allowed right after the handshake, so whatever we get later goes out as haves.
+                if (conn.remoteSupportsFast()) conn.send(new HaveNone());
                 p.sentFirstMessage = true;
             }
             if (conn.remoteSupportsExtensions()) conn.send(new Extended(0, ourExtendedHandshake()));
@@ -418,6 +422,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     private void sendFirstMessage(Peer p) {
+        sendFirstPieceMessage(p);
+        if (p.conn.remoteSupportsFast() && !have.isEmpty()) {
+            // Pieces a choked newcomer may fetch from us anyway, so it has something to trade quickly.
+            for (int piece : AllowedFastSet.compute(p.conn.remoteAddress().getAddress(), infoHash, meta.pieceCount(), AllowedFastSet.K)) {
+                if (p.allowedFastOut.add(piece) && have.get(piece)) p.conn.send(new AllowedFast(piece));
+            }
+        }
+    }
+
+    private void sendFirstPieceMessage(Peer p) {
         if (p.sentFirstMessage) {
             // Magnet case: we already said HaveNone (or nothing); announce what we now hold piece by piece.
             for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) p.conn.send(new Have(i));
@@ -476,6 +490,10 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         try {
             if (!peers.remove(p)) return;
             if (p == optimistic) optimistic = null;
+            if (metadataFetch != null) {
+                metadataFetch.dropped(p);
+                for (Peer q : peers) requestMetadata(q);
+            }
             if (picker != null) {
                 picker.addAvailability(p.has, p.hasAll, -1);
                 if (p.receiving >= 0) picker.abortReceiving(p.receiving);
@@ -520,7 +538,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     // in flight may still arrive, which is not a violation.
                     for (long key : p.outstanding) {
                         picker.release(p, key);
-                        p.cancelled.add(key);
+                        p.rememberCancelled(key);
                     }
                     p.outstanding.clear();
                     refillOthers(p);
@@ -553,11 +571,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             case BitfieldMsg(byte[] bits) -> {
                 if (ready) {
                     picker.addAvailability(p.has, p.hasAll, -1);
+                    p.hasAll = false;
                     p.has.clear();
                     p.has.or(fromWire(bits, mi.pieceCount()));
                     picker.addAvailability(p.has, false, +1);
                     afterPeerPiecesChanged(p);
                 } else {
+                    p.hasAll = false;
                     p.pendingBitfield = bits.clone();
                 }
             }
@@ -617,7 +637,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         if (length <= 0 || length > PeerConnection.MAX_BLOCK || begin < 0 || (long) begin + length > mi.pieceSize(piece)) {
             throw new WireViolation("request " + piece + "/" + begin + "+" + length + " outside the piece");
         }
-        boolean allowed = !p.amChoking && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
+        boolean unchoked = !p.amChoking || p.allowedFastOut.contains(piece);
+        boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
         if (allowed) p.conn.sendBlock(piece, begin, length);
         else if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(piece, begin, length));
     }
@@ -634,9 +655,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             if (!p.outgoing && hs.port() > 0 && hs.port() < 65536) {
                 p.listenAddress = new InetSocketAddress(p.conn.remoteAddress().getAddress(), hs.port());
             }
-            if (metadataFetch != null && p.metadataExtId > 0 && metadataFetch.offerSize(hs.metadataSize())) {
-                requestMetadata(p);
-            }
+            requestMetadata(p);
             return;
         }
         if (id == EXT_METADATA) {
@@ -645,9 +664,15 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 case MetadataRequest(int piece) -> serveMetadata(p, piece);
                 case MetadataData(int piece, int total, byte[] data) -> {
                     if (metadataFetch == null) return;
-                    byte[] info = metadataFetch.accept(piece, total, data);
-                    if (info != null) onMetadata(info);
-                    else requestMetadata(p);
+                    switch (metadataFetch.accept(p, piece, total, data, System.nanoTime())) {
+                        case MetadataFetch.Complete(byte[] info) -> onMetadata(info);
+                        case MetadataFetch.Mismatch(Object culprit) -> {
+                            ((Peer) culprit).metadataExcluded = true;
+                            log.info("{}: metadata from {} does not match the info-hash", infoHash, culprit);
+                            for (Peer q : peers) requestMetadata(q);
+                        }
+                        case MetadataFetch.Pending x -> requestMetadata(p);
+                    }
                 }
                 case MetadataReject(int piece) -> {
                     if (metadataFetch != null) metadataFetch.rejected(piece);
@@ -685,8 +710,10 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     private void requestMetadata(Peer p) {
-        if (metadataFetch == null || p.metadataExtId == 0) return;
-        int piece = metadataFetch.nextRequest(System.nanoTime());
+        if (metadataFetch == null || p.metadataExtId == 0 || p.metadataExcluded) return;
+        if (!metadataFetch.sized()) metadataFetch.offerSize(p.metadataSize);
+        if (metadataFetch.size() != p.metadataSize) return;
+        int piece = metadataFetch.nextRequest(p, System.nanoTime());
         if (piece >= 0) p.conn.send(new Extended(p.metadataExtId, MetadataCodec.encode(new MetadataRequest(piece))));
     }
 
@@ -759,7 +786,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private void cancelDuplicates(Peer from, long key, int length, PieceAssembly a, int b) {
         for (Peer q : peers) {
             if (q != from && q.outstanding.remove(key)) {
-                q.cancelled.add(key);
+                q.rememberCancelled(key);
                 q.conn.send(new Cancel(Blocks.piece(key), Blocks.begin(key), length));
                 if (a.requests[b] > 0) a.requests[b]--;
             }
@@ -805,7 +832,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 for (Peer q : peers) {
                     if (!q.hasPiece(a.piece)) q.conn.send(new Have(a.piece));
                 }
-                for (Peer q : List.copyOf(peers)) updateInterest(q);
+                // Only peers that have this piece can have stopped being interesting.
+                for (Peer q : List.copyOf(peers)) {
+                    if (q.hasPiece(a.piece)) updateInterest(q);
+                    else fillRequests(q);
+                }
                 checkComplete();
                 if (have.cardinality() == mi.pieceCount()) {
                     for (Peer q : peers) if (q.isSeed(mi.pieceCount())) toClose.add(q);
@@ -850,8 +881,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         if (picker == null || paused || p.conn.isClosed() || !p.amInterested) return;
         boolean choked = p.peerChoking;
         if (choked && p.allowedFast.isEmpty()) return;
-        if (p.snubbed && !p.outstanding.isEmpty()) return;
-        int depth = Math.min(p.depth, p.peerMaxRequests);
+        // A snubbed peer gets a couple of probing requests until it delivers again.
+        int depth = p.snubbed ? 2 : Math.min(p.depth, p.peerMaxRequests);
         int room = depth - p.outstanding.size();
         // Top up in batches so each refill wakes the writer once for several requests.
         if (room <= 0 || (room < Math.min(8, depth / 4) && !p.outstanding.isEmpty())) return;
@@ -909,22 +940,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
      * every 30 s, gets the optimistic slot so newcomers can prove themselves.
      */
     private void chokeRound(long now) {
-        boolean seeding = state == TorrentState.SEEDING;
-        List<Peer> candidates = new ArrayList<>();
-        for (Peer q : peers) if (q.peerInterested) candidates.add(q);
-        candidates.sort(Comparator.comparingLong((Peer q) -> seeding ? q.up.rate() : q.down.rate()).reversed());
-        Set<Peer> unchoke = new HashSet<>();
+        Set<Peer> unchoke = Set.of();
         if (mayUpload()) {
-            for (Peer q : candidates) {
-                if (unchoke.size() >= ctx.config().uploadSlots()) break;
-                unchoke.add(q);
-            }
-            if (optimistic == null || !peers.contains(optimistic) || now - lastOptimistic >= OPTIMISTIC_INTERVAL) {
-                List<Peer> rest = candidates.stream().filter(q -> !unchoke.contains(q)).toList();
-                optimistic = rest.isEmpty() ? null : rest.get(random.nextInt(rest.size()));
-                lastOptimistic = now;
-            }
-            if (optimistic != null) unchoke.add(optimistic);
+            boolean seeding = state == TorrentState.SEEDING;
+            List<TitForTat.Candidate<Peer>> candidates = new ArrayList<>();
+            for (Peer q : peers) candidates.add(new TitForTat.Candidate<>(q, q.peerInterested, seeding ? q.up.rate() : q.down.rate()));
+            boolean rotate = now - lastOptimistic >= OPTIMISTIC_INTERVAL;
+            if (rotate) lastOptimistic = now;
+            TitForTat.Decision<Peer> d = TitForTat.decide(candidates, ctx.config().uploadSlots(), optimistic, rotate, random);
+            optimistic = d.optimistic();
+            unchoke = d.unchoke();
         }
         for (Peer q : peers) {
             if (unchoke.contains(q)) unchoke(q);
@@ -946,19 +971,22 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             for (Peer p : peers) {
                 p.down.sample(now);
                 p.up.sample(now);
-                // Enough requests to cover half a second at the current rate, within what the peer allows.
-                p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() / 2 / Blocks.SIZE));
-                if (now - p.conn.lastReceiveNanos() > IDLE_TIMEOUT) {
+                // Enough requests for two seconds at the current rate. The factor must exceed one: a peer
+                // that serves our queue in bursts would otherwise hold the rate, and so the depth, where it is.
+                p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() * 2 / Blocks.SIZE));
+                if (now - p.conn.lastReceiveNanos() > ctx.timeouts().idle().toNanos()) {
                     toClose.add(p);
                     continue;
                 }
                 if (now - p.conn.lastSendNanos() > KEEPALIVE_AFTER) p.conn.send(new KeepAlive());
-                if (!p.outstanding.isEmpty() && now - p.lastBlockNanos > REQUEST_TIMEOUT && picker != null) {
-                    // Snubbed: hand its blocks to others; it may still deliver them (no violation then).
+                if (!p.outstanding.isEmpty() && now - p.lastBlockNanos > ctx.timeouts().request().toNanos() && picker != null) {
+                    // Snubbed: cancel and hand its blocks to others; it may still deliver them (no violation then).
                     p.snubbed = true;
                     for (long key : p.outstanding) {
                         picker.release(p, key);
-                        p.cancelled.add(key);
+                        p.rememberCancelled(key);
+                        int piece = Blocks.piece(key), begin = Blocks.begin(key);
+                        p.conn.send(new Cancel(piece, begin, Blocks.length(meta.pieceSize(piece), begin)));
                     }
                     p.outstanding.clear();
                     p.lastBlockNanos = now;

@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * @param diskWriter one thread that writes verified pieces (and runs their bookkeeping)
  */
 public record TorrentContext(SessionConfig config, byte[] peerId, IntSupplier listenPort, Throttle upload, Throttle download,
-                             ExecutorService hashPool, ExecutorService diskWriter, Dialer dialer) {
+                             ExecutorService hashPool, ExecutorService diskWriter, Dialer dialer, Timeouts timeouts) {
     /** Opens an outgoing connection for a torrent; the session does the handshake and calls {@link Torrent#attach}. */
     public interface Dialer {
         void dial(Torrent torrent, InetSocketAddress address);
