@@ -114,8 +114,18 @@ public final class Bencode {
      * Used to hash the {@code info} dictionary exactly as it was written.
      */
     public static int[] rawValueSpan(byte[] data, String topLevelKey) {
+        return rawValueSpan(data, topLevelKey, false);
+    }
+
+    /** {@link #rawValueSpan(byte[], String)} that, like {@link #decodeLenient}, accepts keys out of order. */
+    public static int[] rawValueSpanLenient(byte[] data, String topLevelKey) {
+        return rawValueSpan(data, topLevelKey, true);
+    }
+
+    private static int[] rawValueSpan(byte[] data, String topLevelKey, boolean lenient) {
         Reader r = new Reader(data, 0, data.length);
         r.maxDepth = MAX_DEPTH;
+        r.lenient = lenient;
         if (r.pos >= r.end || data[r.pos] != 'd') throw new BencodeException("not a dictionary at offset 0");
         r.pos++;
         String prev = null;

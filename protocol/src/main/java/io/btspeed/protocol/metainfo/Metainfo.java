@@ -69,17 +69,21 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
         return rawInfo.clone();
     }
 
-    /** Parses a .torrent file. */
+    /**
+     * Parses a .torrent file. Dictionary keys out of order are accepted (duplicates are not): some
+     * tools write them so, other clients load such files, and nothing is lost because the info-hash
+     * is taken over the raw info bytes exactly as they are in the file.
+     */
     public static Metainfo parse(byte[] torrentFile) {
         BValue top;
         try {
-            top = Bencode.decode(torrentFile);
+            top = Bencode.decodeLenient(torrentFile);
         } catch (ProtocolException e) {
             throw new MetainfoException("not valid bencode: " + e.getMessage(), e);
         }
         if (!(top instanceof BDict d)) throw new MetainfoException("a torrent file is a dictionary");
         if (!(d.get("info") instanceof BDict)) throw new MetainfoException("no 'info' dictionary");
-        int[] span = Bencode.rawValueSpan(torrentFile, "info");
+        int[] span = Bencode.rawValueSpanLenient(torrentFile, "info");
         byte[] raw = Arrays.copyOfRange(torrentFile, span[0], span[1]);
         List<List<String>> tiers = tiers(d);
         String comment = optText(d, "comment");
@@ -96,7 +100,7 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
     private static Metainfo fromInfo(byte[] raw, List<List<String>> tiers, String comment, String createdBy, long date) {
         BValue v;
         try {
-            v = Bencode.decode(raw);
+            v = Bencode.decodeLenient(raw);
         } catch (ProtocolException e) {
             throw new MetainfoException("info dictionary is not valid bencode: " + e.getMessage(), e);
         }

@@ -172,6 +172,19 @@ class MetainfoRulesTest {
     }
 
     @Test
+    void keysOutOfOrderAreAcceptedAndHashedAsWrittenButDuplicatesAreNot() {
+        String info = "d4:name1:x6:lengthi10e12:piece lengthi16384e6:pieces20:" + "\u0000".repeat(20) + "e";
+        byte[] file = ("d4:info" + info + "8:announce3:urle").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Metainfo m = Metainfo.parse(file);
+        byte[] raw = info.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(m.rawInfo()).isEqualTo(raw);
+        assertThat(m.infoHash()).isEqualTo(InfoHash.of(raw));
+        assertThat(m.announceTiers()).containsExactly(List.of("url"));
+        byte[] dup = ("d4:info" + info + "4:info" + info + "e").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> Metainfo.parse(dup)).isInstanceOf(MetainfoException.class).hasMessageContaining("duplicate");
+    }
+
+    @Test
     void trackerTiersSkipBadEntriesAndFallBackToAnnounce() {
         BDict info = single(10, 16384, 1).build();
         byte[] t = Bencode.encode(BDict.builder().put("announce", "http://only/a")
