@@ -65,9 +65,16 @@ class WireValidationTest {
     @Test
     void frameReaderEnforcesItsLimitAtTheLengthPrefix() {
         FrameReader r = new FrameReader(100);
-        r.feed(ByteBuffer.allocate(4).putInt(101).flip());
-        assertThat(r.buffered()).isEqualTo(4);
-        assertThatThrownBy(r::next).isInstanceOf(WireException.class).hasMessage("length prefix 101 exceeds 100");
+        // the prefix arrives in two pieces; the feed that completes it is refused and buffers nothing
+        r.feed(new byte[] {0, 0});
+        assertThatThrownBy(() -> r.feed(ByteBuffer.allocate(1000).put(0, (byte) 0).put(1, (byte) 101)))
+                .isInstanceOf(WireException.class).hasMessage("length prefix 101 exceeds 100");
+        assertThat(r.buffered()).isEqualTo(2);
+        // a later frame in the same feed is caught when it reaches the head
+        FrameReader later = new FrameReader(100);
+        later.feed(ByteBuffer.allocate(5 + 4).putInt(1).put((byte) 2).putInt(-1).flip());
+        assertThat(later.next()).isEqualTo(new Interested());
+        assertThatThrownBy(later::next).isInstanceOf(WireException.class).hasMessage("length prefix 4294967295 exceeds 100");
         FrameReader ok = new FrameReader(100);
         ByteBuffer frame = ByteBuffer.allocate(104).putInt(100).put((byte) 5).flip();
         frame.limit(104);
