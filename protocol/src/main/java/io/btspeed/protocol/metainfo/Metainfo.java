@@ -248,6 +248,19 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
         return out.toByteArray();
     }
 
+    /** Equal when built from the same raw info bytes with the same trackers and descriptive fields. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Metainfo m && infoHash.equals(m.infoHash) && Arrays.equals(rawInfo, m.rawInfo)
+                && announceTiers.equals(m.announceTiers) && java.util.Objects.equals(comment, m.comment)
+                && java.util.Objects.equals(createdBy, m.createdBy) && creationDate == m.creationDate;
+    }
+
+    @Override
+    public int hashCode() {
+        return infoHash.hashCode() * 31 + announceTiers.hashCode();
+    }
+
     @Override
     public String toString() {
         return "Metainfo[" + name + ", " + infoHash.hex() + ", " + totalLength + " bytes, " + pieceCount() + " pieces]";

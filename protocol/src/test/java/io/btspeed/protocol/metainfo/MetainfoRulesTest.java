@@ -203,6 +203,8 @@ class MetainfoRulesTest {
         assertThat(fetched.files()).isEqualTo(file.files());
         assertThat(fetched.pieceHashes()).isEqualTo(file.pieceHashes());
         assertThat(Metainfo.parse(fetched.toTorrentFile()).announceTiers()).isEqualTo(file.announceTiers());
+        assertThat(Metainfo.parse(file.toTorrentFile())).isEqualTo(file).hasSameHashCodeAs(file);
+        assertThat(fetched).isNotEqualTo(file); // no comment/creator/date after a metadata fetch
     }
 
     @Test
