@@ -27,7 +27,15 @@ public final class Bencode {
     }
 
     public static BValue decode(byte[] data, int off, int len) {
-        Decoded d = decodePrefix(data, off, len);
+        return decode(data, off, len, MAX_DEPTH);
+    }
+
+    /**
+     * Strict decode with a caller-chosen nesting limit ({@code maxDepth} nested lists/dictionaries;
+     * scalars inside the innermost one do not count).
+     */
+    public static BValue decode(byte[] data, int off, int len, int maxDepth) {
+        Decoded d = decodePrefix(data, off, len, false, maxDepth);
         if (d.end() != off + len) {
             throw new BencodeException("trailing data after the value at offset " + (d.end() - off));
         }
@@ -39,26 +47,26 @@ public final class Bencode {
      * For messages from peers and trackers, where some clients do not sort and nothing is hashed.
      */
     public static BValue decodeLenient(byte[] data) {
-        Reader r = new Reader(data, 0, data.length);
-        r.lenient = true;
-        BValue v = r.value(0);
-        if (r.pos != data.length) throw new BencodeException("trailing data after the value at offset " + r.pos);
-        return v;
+        Decoded d = decodePrefix(data, 0, data.length, true, MAX_DEPTH);
+        if (d.end() != data.length) throw new BencodeException("trailing data after the value at offset " + d.end());
+        return d.value();
     }
 
     /** Decodes one value at {@code off} and reports where it ended (ut_metadata appends raw data). */
     public static Decoded decodePrefix(byte[] data, int off, int len) {
-        return decodePrefix(data, off, len, false);
+        return decodePrefix(data, off, len, false, MAX_DEPTH);
     }
 
     public static Decoded decodePrefixLenient(byte[] data, int off, int len) {
-        return decodePrefix(data, off, len, true);
+        return decodePrefix(data, off, len, true, MAX_DEPTH);
     }
 
-    private static Decoded decodePrefix(byte[] data, int off, int len, boolean lenient) {
+    private static Decoded decodePrefix(byte[] data, int off, int len, boolean lenient, int maxDepth) {
         if (off < 0 || len < 0 || off > data.length - len) throw new IllegalArgumentException("bad range");
+        if (maxDepth < 1) throw new IllegalArgumentException("maxDepth must be at least 1");
         Reader r = new Reader(data, off, off + len);
         r.lenient = lenient;
+        r.maxDepth = maxDepth;
         BValue v = r.value(0);
         return new Decoded(v, r.pos);
     }
@@ -106,7 +114,18 @@ public final class Bencode {
      * Used to hash the {@code info} dictionary exactly as it was written.
      */
     public static int[] rawValueSpan(byte[] data, String topLevelKey) {
+        return rawValueSpan(data, topLevelKey, false);
+    }
+
+    /** {@link #rawValueSpan(byte[], String)} that, like {@link #decodeLenient}, accepts keys out of order. */
+    public static int[] rawValueSpanLenient(byte[] data, String topLevelKey) {
+        return rawValueSpan(data, topLevelKey, true);
+    }
+
+    private static int[] rawValueSpan(byte[] data, String topLevelKey, boolean lenient) {
         Reader r = new Reader(data, 0, data.length);
+        r.maxDepth = MAX_DEPTH;
+        r.lenient = lenient;
         if (r.pos >= r.end || data[r.pos] != 'd') throw new BencodeException("not a dictionary at offset 0");
         r.pos++;
         String prev = null;
@@ -128,6 +147,7 @@ public final class Bencode {
         int pos;
         final int end;
         boolean lenient;
+        int maxDepth;
 
         Reader(byte[] d, int pos, int end) {
             this.d = d;
@@ -139,8 +159,8 @@ public final class Bencode {
             return new BencodeException(what + " at offset " + pos);
         }
 
+        /** {@code depth} = how many containers enclose this value. */
         BValue value(int depth) {
-            if (depth > MAX_DEPTH) throw err("nesting deeper than " + MAX_DEPTH);
             if (pos >= end) throw err("unexpected end of data");
             byte c = d[pos];
             return switch (c) {
@@ -155,7 +175,7 @@ public final class Bencode {
         }
 
         BInt integer() {
-            int start = ++pos;
+            pos++;
             boolean neg = false;
             if (pos < end && d[pos] == '-') {
                 neg = true;
@@ -179,7 +199,6 @@ public final class Bencode {
             if (neg && d[digits] == '0') throw err("negative zero");
             if (!neg && v == Long.MIN_VALUE) throw err("integer overflows 64 bits");
             pos++; // 'e'
-            if (start == 0) throw err("impossible");
             return new BInt(neg ? v : -v);
         }
 
@@ -203,7 +222,13 @@ public final class Bencode {
             return s;
         }
 
+        private void enter(int depth) {
+            // the container opened here is number depth + 1
+            if (depth >= maxDepth) throw err("nesting deeper than " + maxDepth + " levels");
+        }
+
         BList list(int depth) {
+            enter(depth);
             pos++;
             List<BValue> items = new ArrayList<>();
             while (true) {
@@ -232,6 +257,7 @@ public final class Bencode {
         }
 
         BDict dict(int depth) {
+            enter(depth);
             pos++;
             Map<String, BValue> m = new LinkedHashMap<>();
             String prev = null;

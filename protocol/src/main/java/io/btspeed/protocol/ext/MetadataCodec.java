@@ -37,6 +37,8 @@ public final class MetadataCodec {
         if (!(d.get("piece") instanceof BInt(long piece)) || piece < 0 || piece > Integer.MAX_VALUE / MetadataMessage.PIECE_SIZE) {
             throw new ExtensionException("ut_metadata message without a valid piece");
         }
+        // checked before narrowing: (int) of 2^32 + 1 would otherwise read as msg_type 1
+        if (type < 0 || type > 2) throw new ExtensionException("unknown ut_metadata msg_type " + type);
         int rest = payload.length - x.end();
         return switch ((int) type) {
             case 0 -> {

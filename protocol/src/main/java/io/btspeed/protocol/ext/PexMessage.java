@@ -5,6 +5,7 @@ import io.btspeed.protocol.bencode.BBytes;
 import io.btspeed.protocol.bencode.BDict;
 import io.btspeed.protocol.bencode.BValue;
 import io.btspeed.protocol.bencode.Bencode;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -28,6 +29,34 @@ public record PexMessage(List<InetSocketAddress> added, byte[] addedFlags, List<
         dropped6 = List.copyOf(dropped6);
         addedFlags = addedFlags == null ? new byte[added.size()] : addedFlags.clone();
         added6Flags = added6Flags == null ? new byte[added6.size()] : added6Flags.clone();
+        // one flags byte per added peer, or the receiver would pair flags with the wrong peers
+        if (addedFlags.length != added.size() || added6Flags.length != added6.size()) {
+            throw new IllegalArgumentException("need one flags byte per added peer");
+        }
+    }
+
+    @Override
+    public byte[] addedFlags() {
+        return addedFlags.clone();
+    }
+
+    @Override
+    public byte[] added6Flags() {
+        return added6Flags.clone();
+    }
+
+    // records compare arrays by reference; messages are values, so compare content
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PexMessage p && added.equals(p.added) && java.util.Arrays.equals(addedFlags, p.addedFlags)
+                && dropped.equals(p.dropped) && added6.equals(p.added6) && java.util.Arrays.equals(added6Flags, p.added6Flags)
+                && dropped6.equals(p.dropped6);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(added, java.util.Arrays.hashCode(addedFlags), dropped, added6,
+                java.util.Arrays.hashCode(added6Flags), dropped6);
     }
 
     public byte[] encode() {
@@ -79,7 +108,10 @@ public record PexMessage(List<InetSocketAddress> added, byte[] addedFlags, List<
             bb.get(a);
             int port = bb.getShort() & 0xffff;
             try {
-                out.add(new InetSocketAddress(InetAddress.getByAddress(a), port));
+                // Inet6Address.getByAddress keeps an IPv4-mapped address in the IPv6 list (getByAddress
+                // would turn it into an Inet4Address, which then could not be re-encoded as added6)
+                InetAddress ip = addrLen == 16 ? Inet6Address.getByAddress(null, a.clone(), -1) : InetAddress.getByAddress(a);
+                out.add(new InetSocketAddress(ip, port));
             } catch (UnknownHostException e) {
                 throw new ExtensionException("bad address in ut_pex");
             }

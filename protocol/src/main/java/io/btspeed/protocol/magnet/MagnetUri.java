@@ -27,6 +27,7 @@ public record MagnetUri(InfoHash infoHash, String displayName, List<String> trac
         if (uri.length() > MAX_LENGTH) throw new MagnetException("magnet link longer than " + MAX_LENGTH + " characters");
         if (!uri.regionMatches(true, 0, "magnet:?", 0, 8)) throw new MagnetException("a magnet link starts with 'magnet:?'");
         InfoHash ih = null;
+        boolean v2Only = false;
         String dn = null;
         List<String> tr = new ArrayList<>();
         List<String> pe = new ArrayList<>();
@@ -39,11 +40,18 @@ public record MagnetUri(InfoHash infoHash, String displayName, List<String> trac
             if (eq <= 0) throw new MagnetException("parameter without a value: '" + part + "'");
             String key = part.substring(0, eq).toLowerCase(Locale.ROOT);
             String value = percentDecode(part.substring(eq + 1));
+            // the magnet format numbers repeated parameters (xt.1, tr.2); they mean the same as the bare key
+            int dot = key.lastIndexOf('.');
+            if (dot > 0 && !key.equals("x.pe") && key.substring(dot + 1).chars().allMatch(Character::isDigit)) {
+                key = key.substring(0, dot);
+            }
             switch (key) {
                 case "xt" -> {
                     if (value.regionMatches(true, 0, "urn:btih:", 0, 9)) {
                         if (ih != null) throw new MagnetException("more than one btih info-hash");
                         ih = btih(value.substring(9));
+                    } else if (value.regionMatches(true, 0, "urn:btmh:", 0, 9)) {
+                        v2Only = true;
                     }
                     // other xt kinds (e.g. urn:btmh: for v2) are ignored: a hybrid link also has btih
                 }
@@ -51,15 +59,39 @@ public record MagnetUri(InfoHash infoHash, String displayName, List<String> trac
                 case "tr" -> {
                     if (!value.isBlank()) tr.add(value);
                 }
-                case "x.pe" -> {
-                    if (value.lastIndexOf(':') <= 0) throw new MagnetException("x.pe must be HOST:PORT: '" + value + "'");
-                    pe.add(value);
-                }
+                case "x.pe" -> pe.add(peer(value));
                 default -> { /* unknown parameters are allowed by the spec */ }
             }
         }
+        if (ih == null && v2Only) throw new MagnetException("v2-only magnet links (urn:btmh) are not supported: no btih info-hash");
         if (ih == null) throw new MagnetException("no 'xt=urn:btih:' info-hash in the magnet link");
         return new MagnetUri(ih, dn, tr, pe);
+    }
+
+    /**
+     * A peer address HOST:PORT, [IPv6]:PORT or a bare IPv6:PORT; checked here so a typo surfaces as a
+     * clear error at parse time instead of a failed dial later. Host names are kept (never resolved).
+     */
+    static String peer(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) throw new MagnetException("x.pe must be HOST:PORT: '" + value + "'");
+        String host = value.substring(0, colon);
+        String port = value.substring(colon + 1);
+        if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new MagnetException("x.pe port is not a number: '" + value + "'");
+        }
+        int p = Integer.parseInt(port);
+        if (p < 1 || p > 65535) throw new MagnetException("x.pe port out of range: '" + value + "'");
+        if (host.startsWith("[") != host.endsWith("]")) throw new MagnetException("x.pe has unbalanced brackets: '" + value + "'");
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (bare.isEmpty()) throw new MagnetException("x.pe has no host: '" + value + "'");
+        for (int i = 0; i < bare.length(); i++) {
+            char c = bare.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                    || c == ':' || c == '_' || c == '%';
+            if (!ok) throw new MagnetException("x.pe host has a bad character: '" + value + "'");
+        }
+        return value;
     }
 
     private static InfoHash btih(String s) {
@@ -109,7 +141,11 @@ public record MagnetUri(InfoHash infoHash, String displayName, List<String> trac
             } else if (c == '+') {
                 out.write(' ');
             } else {
-                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                // copy a run of unescaped characters at once so surrogate pairs stay together
+                int j = i;
+                while (j < s.length() && s.charAt(j) != '%' && s.charAt(j) != '+') j++;
+                out.writeBytes(s.substring(i, j).getBytes(StandardCharsets.UTF_8));
+                i = j - 1;
             }
         }
         return out.toString(StandardCharsets.UTF_8);

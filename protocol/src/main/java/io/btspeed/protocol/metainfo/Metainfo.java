@@ -25,6 +25,7 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
     /** Blocks are 16 KiB, so pieces are whole blocks; larger than this is no real torrent. */
     public static final int MIN_PIECE_LENGTH = 16 * 1024;
     public static final int MAX_PIECE_LENGTH = 512 * 1024 * 1024;
+    public static final int MAX_PATH_DEPTH = 256;
 
     public Metainfo {
         files = List.copyOf(files);
@@ -68,17 +69,21 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
         return rawInfo.clone();
     }
 
-    /** Parses a .torrent file. */
+    /**
+     * Parses a .torrent file. Dictionary keys out of order are accepted (duplicates are not): some
+     * tools write them so, other clients load such files, and nothing is lost because the info-hash
+     * is taken over the raw info bytes exactly as they are in the file.
+     */
     public static Metainfo parse(byte[] torrentFile) {
         BValue top;
         try {
-            top = Bencode.decode(torrentFile);
+            top = Bencode.decodeLenient(torrentFile);
         } catch (ProtocolException e) {
             throw new MetainfoException("not valid bencode: " + e.getMessage(), e);
         }
         if (!(top instanceof BDict d)) throw new MetainfoException("a torrent file is a dictionary");
         if (!(d.get("info") instanceof BDict)) throw new MetainfoException("no 'info' dictionary");
-        int[] span = Bencode.rawValueSpan(torrentFile, "info");
+        int[] span = Bencode.rawValueSpanLenient(torrentFile, "info");
         byte[] raw = Arrays.copyOfRange(torrentFile, span[0], span[1]);
         List<List<String>> tiers = tiers(d);
         String comment = optText(d, "comment");
@@ -95,7 +100,7 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
     private static Metainfo fromInfo(byte[] raw, List<List<String>> tiers, String comment, String createdBy, long date) {
         BValue v;
         try {
-            v = Bencode.decode(raw);
+            v = Bencode.decodeLenient(raw);
         } catch (ProtocolException e) {
             throw new MetainfoException("info dictionary is not valid bencode: " + e.getMessage(), e);
         }
@@ -103,8 +108,11 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
         String name = text(info, "name");
         PathRules.component(name, "name");
         long pl = integer(info, "piece length");
-        if (pl < MIN_PIECE_LENGTH || pl > MAX_PIECE_LENGTH || pl % MIN_PIECE_LENGTH != 0) {
-            throw new MetainfoException("piece length " + pl + " is not a multiple of 16 KiB between 16 KiB and 512 MiB");
+        if (pl < MIN_PIECE_LENGTH || pl > MAX_PIECE_LENGTH || Long.bitCount(pl) != 1) {
+            throw new MetainfoException("piece length " + pl + " is not a power of two between 16 KiB and 512 MiB");
+        }
+        if (!info.has("pieces") && info.get("meta version") instanceof BInt(long mv) && mv == 2) {
+            throw new MetainfoException("v2-only torrent (no v1 'pieces'): not supported, only v1 and hybrid torrents are");
         }
         if (!(info.get("pieces") instanceof BBytes pb)) throw new MetainfoException("'pieces' missing or not a string");
         byte[] pieces = pb.bytes();
@@ -122,14 +130,24 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
                 throw new MetainfoException("'files' must be a non-empty list");
             }
             java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.Set<String> dirs = new java.util.HashSet<>();
             for (BValue fv : fl.items()) {
                 if (!(fv instanceof BDict f)) throw new MetainfoException("an entry of 'files' is not a dictionary");
                 long len = integer(f, "length");
                 if (len < 0) throw new MetainfoException("negative file length " + len);
                 List<String> path = path(f);
-                boolean pad = f.get("attr") instanceof BBytes a && a.asString().contains("p");
-                if (!pad && !seen.add(String.join("/", path))) {
-                    throw new MetainfoException("file listed twice: " + String.join("/", path));
+                // BEP 47: attr 'p' marks a padding file (zeros between files so each starts at a piece boundary)
+                boolean pad = f.get("attr") instanceof BBytes a && a.asString().indexOf('p') >= 0;
+                if (!pad) {
+                    String joined = String.join("/", path);
+                    if (!seen.add(joined)) throw new MetainfoException("file listed twice: " + joined);
+                    // "a" as a file and "a/b" as another: one of them cannot be created on disk
+                    if (dirs.contains(joined)) throw new MetainfoException("'" + joined + "' is both a file and a folder");
+                    for (int i = 1; i < path.size(); i++) {
+                        String dir = String.join("/", path.subList(0, i));
+                        if (seen.contains(dir)) throw new MetainfoException("'" + dir + "' is both a file and a folder");
+                        dirs.add(dir);
+                    }
                 }
                 files.add(new FileEntry(path, len, total, pad));
                 try {
@@ -158,6 +176,8 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
     private static List<String> path(BDict f) {
         BValue pv = f.get("path.utf-8") instanceof BList ? f.get("path.utf-8") : f.get("path");
         if (!(pv instanceof BList pl) || pl.items().isEmpty()) throw new MetainfoException("file 'path' must be a non-empty list");
+        // deeper than any file system allows; also keeps the folder/file collision check linear
+        if (pl.items().size() > MAX_PATH_DEPTH) throw new MetainfoException("file path deeper than " + MAX_PATH_DEPTH + " folders");
         List<String> out = new ArrayList<>();
         for (BValue c : pl.items()) {
             if (!(c instanceof BBytes b)) throw new MetainfoException("a path component is not a string");
@@ -226,6 +246,19 @@ public record Metainfo(InfoHash infoHash, String name, int pieceLength, byte[] p
         out.writeBytes(rawInfo);
         out.write(enc, span[1], enc.length - span[1]);
         return out.toByteArray();
+    }
+
+    /** Equal when built from the same raw info bytes with the same trackers and descriptive fields. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Metainfo m && infoHash.equals(m.infoHash) && Arrays.equals(rawInfo, m.rawInfo)
+                && announceTiers.equals(m.announceTiers) && java.util.Objects.equals(comment, m.comment)
+                && java.util.Objects.equals(createdBy, m.createdBy) && creationDate == m.creationDate;
+    }
+
+    @Override
+    public int hashCode() {
+        return infoHash.hashCode() * 31 + announceTiers.hashCode();
     }
 
     @Override

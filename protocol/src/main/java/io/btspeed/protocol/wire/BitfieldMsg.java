@@ -10,4 +10,20 @@ public record BitfieldMsg(byte[] bits) implements PeerMessage {
     public byte[] bits() {
         return bits.clone();
     }
+
+    // records compare arrays by reference; messages are values, so compare content
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BitfieldMsg b && java.util.Arrays.equals(bits, b.bits);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(bits);
+    }
+
+    @Override
+    public String toString() {
+        return "BitfieldMsg[" + bits.length + " bytes]";
+    }
 }

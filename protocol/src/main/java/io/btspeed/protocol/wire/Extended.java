@@ -11,4 +11,25 @@ public record Extended(int extId, byte[] payload) implements PeerMessage {
     public byte[] payload() {
         return payload.clone();
     }
+
+    /** Payload length without copying it. */
+    public int payloadLength() {
+        return payload.length;
+    }
+
+    // records compare arrays by reference; messages are values, so compare content
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Extended e && extId == e.extId && java.util.Arrays.equals(payload, e.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * extId + java.util.Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return "Extended[extId=" + extId + ", " + payload.length + " bytes]";
+    }
 }

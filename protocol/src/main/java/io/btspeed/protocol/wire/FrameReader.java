@@ -16,6 +16,7 @@ public final class FrameReader {
     }
 
     public FrameReader(int maxFrame) {
+        if (maxFrame < 1) throw new IllegalArgumentException("maxFrame must be positive");
         this.maxFrame = maxFrame;
         this.buf = ByteBuffer.allocate(16 * 1024 + 64);
         buf.flip();
@@ -24,6 +25,7 @@ public final class FrameReader {
     /** Appends the remaining bytes of {@code in}. */
     public void feed(ByteBuffer in) {
         if (!in.hasRemaining()) return;
+        checkHeadPrefix(in);
         buf.compact();
         if (buf.remaining() < in.remaining()) {
             int need = buf.position() + in.remaining();
@@ -38,6 +40,27 @@ public final class FrameReader {
         buf.flip();
     }
 
+    /**
+     * When this feed completes the length prefix of the frame at the head, check it now: a peer
+     * announcing an oversized frame is refused before its bytes are copied in.
+     */
+    private void checkHeadPrefix(ByteBuffer in) {
+        int have = buf.remaining();
+        if (have >= 4 || have + in.remaining() < 4) return;
+        int len = 0;
+        for (int i = 0; i < 4; i++) {
+            byte b = i < have ? buf.get(buf.position() + i) : in.get(in.position() + i - have);
+            len = (len << 8) | (b & 0xff);
+        }
+        checkLength(len);
+    }
+
+    private void checkLength(int len) {
+        if (len < 0 || len > maxFrame) {
+            throw new WireException("length prefix " + Integer.toUnsignedString(len) + " exceeds " + maxFrame);
+        }
+    }
+
     public void feed(byte[] b) {
         feed(ByteBuffer.wrap(b));
     }
@@ -46,9 +69,7 @@ public final class FrameReader {
     public PeerMessage next() {
         if (buf.remaining() < 4) return null;
         int len = buf.getInt(buf.position());
-        if (len < 0 || len > maxFrame) {
-            throw new WireException("length prefix " + Integer.toUnsignedString(len) + " exceeds " + maxFrame);
-        }
+        checkLength(len);
         if (buf.remaining() < 4 + len) return null;
         ByteBuffer body = ByteBuffer.allocate(len);
         body.put(buf.array(), buf.arrayOffset() + buf.position() + 4, len).flip();

@@ -16,6 +16,7 @@ public record Handshake(byte[] reserved, InfoHash infoHash, byte[] peerId) {
     public Handshake {
         if (reserved == null || reserved.length != 8) throw new WireException("reserved must be 8 bytes");
         if (peerId == null || peerId.length != 20) throw new WireException("peer id must be 20 bytes");
+        if (infoHash == null) throw new WireException("a handshake needs an info-hash");
         reserved = reserved.clone();
         peerId = peerId.clone();
     }
@@ -62,6 +63,23 @@ public record Handshake(byte[] reserved, InfoHash infoHash, byte[] peerId) {
     /** True when the first 20 bytes are the plaintext protocol header (not an MSE-encrypted start). */
     public static boolean isProtocolHeader(byte[] first20) {
         return first20.length >= 20 && Arrays.equals(first20, 0, 20, PROTOCOL, 0, 20);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Handshake h && Arrays.equals(reserved, h.reserved) && infoHash.equals(h.infoHash)
+                && Arrays.equals(peerId, h.peerId);
+    }
+
+    @Override
+    public int hashCode() {
+        return (Arrays.hashCode(reserved) * 31 + infoHash.hashCode()) * 31 + Arrays.hashCode(peerId);
+    }
+
+    @Override
+    public String toString() {
+        return "Handshake[reserved=" + java.util.HexFormat.of().formatHex(reserved) + ", " + infoHash.hex()
+                + ", peerId=" + java.util.HexFormat.of().formatHex(peerId) + "]";
     }
 
     public static Handshake decode(byte[] b) {

@@ -93,7 +93,7 @@ public final class MessageCodec {
             case RejectRequest r -> 13;
             case BitfieldMsg bf -> 1 + bf.bits().length;
             case Piece p -> 9 + p.data().remaining();
-            case Extended e -> 2 + e.payload().length;
+            case Extended e -> 2 + e.payloadLength();
         };
     }
 

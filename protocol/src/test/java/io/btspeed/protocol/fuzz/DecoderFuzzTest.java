@@ -6,18 +6,24 @@ import io.btspeed.protocol.bencode.BValue;
 import io.btspeed.protocol.bencode.Bencode;
 import io.btspeed.protocol.ext.ExtendedHandshake;
 import io.btspeed.protocol.ext.MetadataCodec;
+import io.btspeed.protocol.ext.MetadataMessage;
 import io.btspeed.protocol.ext.PexMessage;
 import io.btspeed.protocol.magnet.MagnetUri;
+import io.btspeed.protocol.metainfo.InfoHash;
 import io.btspeed.protocol.metainfo.Metainfo;
 import io.btspeed.protocol.wire.FrameReader;
+import io.btspeed.protocol.wire.Handshake;
+import io.btspeed.protocol.wire.MessageCodec;
 import io.btspeed.protocol.wire.PeerMessage;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * One fuzz target per decoder of outside bytes. The only exception a decoder may throw on any input
- * is {@link ProtocolException}; anything else (NPE, index errors, OOM, a hang) is a bug. Without
- * JAZZER_FUZZ=1 each runs its seed corpus (src/test/resources/.../DecoderFuzzTestInputs/METHOD/).
+ * is {@link ProtocolException}; anything else (NPE, index errors, OOM, a hang) is a bug, and so is
+ * an accepted input that does not survive encode → decode unchanged. Without JAZZER_FUZZ=1 each
+ * target runs its seed corpus (src/test/resources/.../DecoderFuzzTestInputs/METHOD/).
  * Fuzz one for longer: JAZZER_FUZZ=1 ./mvnw -pl protocol test -Dtest=DecoderFuzzTest#bencode
  */
 class DecoderFuzzTest {
@@ -31,7 +37,8 @@ class DecoderFuzzTest {
             // rejected cleanly
         }
         try {
-            Bencode.decodeLenient(data);
+            BValue v = Bencode.decodeLenient(data);
+            if (!Bencode.decode(Bencode.encode(v)).equals(v)) throw new AssertionError("lenient value changed on re-encode");
         } catch (ProtocolException expected) {
             // rejected cleanly
         }
@@ -39,59 +46,100 @@ class DecoderFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void metainfo(byte[] data) {
+        Metainfo m;
         try {
-            Metainfo m = Metainfo.parse(data);
-            if (m.pieceCount() <= 0 || m.totalLength() <= 0) throw new AssertionError("accepted an empty torrent");
-            Metainfo again = Metainfo.parse(m.toTorrentFile());
-            if (!again.infoHash().equals(m.infoHash())) throw new AssertionError("info-hash changed on rewrite");
+            m = Metainfo.parse(data);
         } catch (ProtocolException expected) {
-            // rejected cleanly
+            return;
+        }
+        if (m.pieceCount() <= 0 || m.totalLength() <= 0) throw new AssertionError("accepted an empty torrent");
+        if (!InfoHash.of(m.rawInfo()).equals(m.infoHash())) throw new AssertionError("info-hash is not SHA-1 of the raw info");
+        long sum = 0;
+        for (var f : m.files()) sum += f.length();
+        if (sum != m.totalLength()) throw new AssertionError("file lengths do not add up");
+        Metainfo again = Metainfo.parse(m.toTorrentFile());
+        if (!again.infoHash().equals(m.infoHash()) || !again.files().equals(m.files())) {
+            throw new AssertionError("torrent changed on rewrite");
         }
     }
 
     @FuzzTest(maxDuration = "10s")
     void magnet(byte[] data) {
+        MagnetUri m;
         try {
-            MagnetUri.parse(new String(data, StandardCharsets.UTF_8));
+            m = MagnetUri.parse(new String(data, StandardCharsets.UTF_8));
         } catch (ProtocolException expected) {
-            // rejected cleanly
+            return;
         }
+        if (!MagnetUri.parse(m.toUri()).equals(m)) throw new AssertionError("magnet changed on toUri: " + m);
     }
 
     @FuzzTest(maxDuration = "10s")
     void peerWire(byte[] data) {
+        int start = 0;
+        if (data.length >= Handshake.LENGTH && Handshake.isProtocolHeader(data)) {
+            Handshake h = Handshake.decode(Arrays.copyOf(data, Handshake.LENGTH));
+            if (!Handshake.decode(h.encode()).equals(h)) throw new AssertionError("handshake changed on re-encode");
+            start = Handshake.LENGTH;
+        }
         FrameReader r = new FrameReader();
         try {
             // feed in two parts to exercise reassembly
-            int half = data.length / 2;
-            r.feed(Arrays.copyOfRange(data, 0, half));
-            while (r.next() != null) { /* drain */ }
+            int half = start + (data.length - start) / 2;
+            r.feed(Arrays.copyOfRange(data, start, half));
+            drain(r);
             r.feed(Arrays.copyOfRange(data, half, data.length));
-            PeerMessage m;
-            while ((m = r.next()) != null) {
-                if (m == null) break;
-            }
+            drain(r);
         } catch (ProtocolException expected) {
             // rejected cleanly
         }
     }
 
+    private static void drain(FrameReader r) {
+        PeerMessage m;
+        while ((m = r.next()) != null) {
+            ByteBuffer out = ByteBuffer.allocate(MessageCodec.encodedSize(m));
+            MessageCodec.encode(m, out);
+            if (out.hasRemaining()) throw new AssertionError("encodedSize disagrees with encode for " + m);
+            out.flip().position(4);
+            if (!MessageCodec.decode(out).equals(m)) throw new AssertionError("message changed on re-encode: " + m);
+        }
+    }
+
     @FuzzTest(maxDuration = "10s")
-    void extensionMessages(byte[] data) {
+    void extendedHandshake(byte[] data) {
+        ExtendedHandshake h;
         try {
-            ExtendedHandshake.decode(data);
+            h = ExtendedHandshake.decode(data);
         } catch (ProtocolException expected) {
-            // rejected cleanly
+            return;
         }
+        ExtendedHandshake again = ExtendedHandshake.decode(h.encode());
+        if (!again.m().equals(h.m()) || again.port() != h.port() || again.metadataSize() != h.metadataSize()
+                || again.reqq() != h.reqq() || !java.util.Objects.equals(again.client(), h.client())) {
+            throw new AssertionError("extended handshake changed on re-encode: " + h + " vs " + again);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void metadataMessage(byte[] data) {
+        MetadataMessage m;
         try {
-            MetadataCodec.decode(data);
+            m = MetadataCodec.decode(data);
         } catch (ProtocolException expected) {
-            // rejected cleanly
+            return;
         }
+        if (!MetadataCodec.decode(MetadataCodec.encode(m)).equals(m)) throw new AssertionError("ut_metadata changed: " + m);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void pexMessage(byte[] data) {
+        PexMessage m;
         try {
-            PexMessage.decode(data);
+            m = PexMessage.decode(data);
         } catch (ProtocolException expected) {
-            // rejected cleanly
+            return;
         }
+        if (!PexMessage.decode(m.encode()).equals(m)) throw new AssertionError("ut_pex changed on re-encode: " + m);
     }
 }
