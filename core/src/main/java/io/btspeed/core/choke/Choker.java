@@ -1,0 +1,38 @@
+package io.btspeed.core.choke;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs choke rounds every {@code intervalNanos} (10 s). Pure: the runtime calls {@link #tick} with the clock and
+ * the current peer stats and applies the decision when one is returned. {@link #forceRound} lets it re-decide
+ * early, e.g. when an unchoked peer leaves or loses interest.
+ */
+public final class Choker {
+    private final SlotPolicy policy;
+    private final long intervalNanos;
+    private long nextRoundNanos = Long.MIN_VALUE;
+    private long round;
+
+    public Choker(SlotPolicy policy, long intervalNanos) {
+        if (intervalNanos <= 0) throw new IllegalArgumentException("interval must be positive");
+        this.policy = policy;
+        this.intervalNanos = intervalNanos;
+    }
+
+    public Choker(SlotPolicy policy) { this(policy, 10_000_000_000L); }
+
+    public boolean roundDue(long nowNanos) { return nextRoundNanos == Long.MIN_VALUE || nowNanos >= nextRoundNanos; }
+
+    public Optional<UnchokeDecision> tick(long nowNanos, List<PeerStats> peers, boolean seeding, int slots) {
+        if (!roundDue(nowNanos)) return Optional.empty();
+        return Optional.of(forceRound(nowNanos, peers, seeding, slots));
+    }
+
+    public UnchokeDecision forceRound(long nowNanos, List<PeerStats> peers, boolean seeding, int slots) {
+        nextRoundNanos = nowNanos + intervalNanos;
+        return policy.decide(peers, new ChokeContext(nowNanos, seeding, slots, round++));
+    }
+
+    public long round() { return round; }
+}

@@ -1,0 +1,414 @@
+package io.btspeed.core.picker;
+
+import io.btspeed.core.bitfield.Bitfield;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Decides which blocks to request from which peer. Pure state, no I/O; peers are opaque handles.
+ *
+ * <p>Order of preference: (1) blocks of pieces already partially downloaded, so pieces complete and can be
+ * verified and served; (2) while fewer than {@link #RANDOM_FIRST_PIECES} pieces are complete, random pieces
+ * (rare pieces are slow to get, and the first piece should come quickly so we can upload); (3) rarest first
+ * with a random tie-break; (4) endgame: when every missing block is already requested, duplicate outstanding
+ * requests to other peers (bounded), and report whom to cancel when the block arrives.
+ *
+ * <p>Rarest-first without scanning every piece: {@code order} holds all pieces sorted by availability, split into
+ * contiguous buckets (one per availability count). A have/bitfield moves a piece to the neighbouring bucket with
+ * one swap, O(1). Within a bucket, the order is a seeded shuffle, which is the random tie-break. Peers that have
+ * everything (seeds, HaveAll) are counted separately so a seed joining costs O(1), not O(pieces).
+ */
+public final class PiecePicker {
+    public static final int BLOCK_SIZE = 16 * 1024;
+    public static final int RANDOM_FIRST_PIECES = 4;
+
+    private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
+
+    private final int pieceCount;
+    private final int pieceLength;
+    private final long totalLength;
+    private final Random random;
+    private final int maxDuplicates;
+
+    private final Bitfield have;
+    private final byte[] priority;
+    private final int[] availability;
+    private final int[] order;
+    private final int[] pos;
+    /** bucketStart[k] = first index in order of pieces with availability >= k; grows as needed. */
+    private int[] bucketStart;
+    private int seeds;
+    private int maxPriority = 1;
+
+    private final LinkedHashMap<Integer, Downloading> downloading = new LinkedHashMap<>();
+    private final Map<Object, Set<Long>> outstanding = new HashMap<>();
+
+    public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates) {
+        if (pieceLength <= 0 || totalLength < 0) throw new IllegalArgumentException("bad geometry");
+        long pc = (totalLength + pieceLength - 1) / pieceLength;
+        if (pc != have.pieceCount()) {
+            throw new IllegalArgumentException("have bitfield has " + have.pieceCount() + " pieces, geometry gives " + pc);
+        }
+        if (maxDuplicates < 1) throw new IllegalArgumentException("maxDuplicates must be >= 1");
+        this.pieceCount = (int) pc;
+        this.pieceLength = pieceLength;
+        this.totalLength = totalLength;
+        this.random = random;
+        this.maxDuplicates = maxDuplicates;
+        this.have = have.copy();
+        this.priority = new byte[pieceCount];
+        java.util.Arrays.fill(priority, (byte) 1);
+        this.availability = new int[pieceCount];
+        this.order = new int[pieceCount];
+        this.pos = new int[pieceCount];
+        for (int i = 0; i < pieceCount; i++) order[i] = i;
+        for (int i = pieceCount - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i]; order[i] = order[j]; order[j] = t;
+        }
+        for (int i = 0; i < pieceCount; i++) pos[order[i]] = i;
+        this.bucketStart = new int[] {0, pieceCount, pieceCount, pieceCount};
+    }
+
+    public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random) {
+        this(pieceLength, totalLength, have, random, 2);
+    }
+
+    // ---- geometry ----
+
+    public int pieceCount() { return pieceCount; }
+
+    public int pieceSize(int piece) {
+        return (int) Math.min(pieceLength, totalLength - (long) piece * pieceLength);
+    }
+
+    public int blocksInPiece(int piece) { return (pieceSize(piece) + BLOCK_SIZE - 1) / BLOCK_SIZE; }
+
+    public int blockLength(int piece, int block) {
+        return Math.min(BLOCK_SIZE, pieceSize(piece) - block * BLOCK_SIZE);
+    }
+
+    // ---- our state ----
+
+    public Bitfield have() { return have.copy(); }
+
+    public boolean hasPiece(int piece) { return have.get(piece); }
+
+    public boolean isComplete() { return have.isComplete(); }
+
+    /** True when every wanted piece (priority > 0) is here. */
+    public boolean isWantedComplete() {
+        for (int p = have.nextClearBit(0); p >= 0; p = have.nextClearBit(p + 1)) if (priority[p] > 0) return false;
+        return true;
+    }
+
+    /** 0 = don't download; higher = preferred (ties broken by rarity). */
+    public void setPriority(int piece, int prio) {
+        if (prio < 0 || prio > 7) throw new IllegalArgumentException("priority " + prio + " not in 0..7");
+        priority[piece] = (byte) prio;
+        int m = 0;
+        for (byte b : priority) if (b > m) m = b;
+        maxPriority = m;
+    }
+
+    /** Sets many priorities at once (file selection) without recomputing the maximum per piece. */
+    public void setPriorities(byte[] prios) {
+        if (prios.length != pieceCount) throw new IllegalArgumentException("need " + pieceCount + " priorities");
+        int m = 0;
+        for (byte b : prios) {
+            if (b < 0 || b > 7) throw new IllegalArgumentException("priority " + b + " not in 0..7");
+            if (b > m) m = b;
+        }
+        System.arraycopy(prios, 0, priority, 0, pieceCount);
+        maxPriority = m;
+    }
+
+    public int priority(int piece) { return priority[piece]; }
+
+    public int availability(int piece) { return availability[piece] + seeds; }
+
+    // ---- availability ----
+
+    public void peerHas(int piece) { increment(piece); }
+
+    public void peerBitfield(Bitfield bits) {
+        for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) increment(p);
+    }
+
+    public void peerHasAll() { seeds++; }
+
+    /** Removes a departing peer's contribution to availability and frees its outstanding requests. */
+    public void peerLeft(Object peer, Bitfield bits, boolean wasHaveAll) {
+        if (wasHaveAll) seeds--;
+        else for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) decrement(p);
+        onPeerGone(peer);
+    }
+
+    private void increment(int piece) {
+        int k = availability[piece];
+        if (k + 2 >= bucketStart.length) {
+            int old = bucketStart.length;
+            bucketStart = java.util.Arrays.copyOf(bucketStart, old * 2);
+            java.util.Arrays.fill(bucketStart, old, bucketStart.length, pieceCount);
+        }
+        // move piece to the last slot of bucket k, then shrink bucket k+1's start over it
+        int last = bucketStart[k + 1] - 1;
+        swap(pos[piece], last);
+        bucketStart[k + 1]--;
+        availability[piece] = k + 1;
+    }
+
+    private void decrement(int piece) {
+        int k = availability[piece];
+        if (k == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
+        int first = bucketStart[k];
+        swap(pos[piece], first);
+        bucketStart[k]++;
+        availability[piece] = k - 1;
+    }
+
+    private void swap(int i, int j) {
+        int a = order[i], b = order[j];
+        order[i] = b; order[j] = a;
+        pos[b] = i; pos[a] = j;
+    }
+
+    // ---- picking ----
+
+    /**
+     * Picks up to maxBlocks blocks to request from this peer.
+     *
+     * @param allowedFast when non-null the peer is choking us: only these pieces may be requested (BEP 6)
+     */
+    public List<BlockRequest> pickBlocks(Object peer, Bitfield peerHas, int maxBlocks, Bitfield allowedFast) {
+        List<BlockRequest> out = new ArrayList<>(Math.min(maxBlocks, 64));
+        if (maxBlocks <= 0) return out;
+        Set<Long> mine = outstanding.computeIfAbsent(peer, k -> new HashSet<>());
+        // 1. partial pieces, highest priority first
+        for (int prio = 7; prio >= 1 && out.size() < maxBlocks; prio--) {
+            for (Downloading d : downloading.values()) {
+                if (out.size() >= maxBlocks) break;
+                if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
+                    takeFree(d, peer, mine, out, maxBlocks);
+                }
+            }
+        }
+        // 2./3. fresh pieces
+        boolean randomMode = have.cardinality() < RANDOM_FIRST_PIECES;
+        int start = bucketStart[1]; // availability 0 pieces can't be fetched from anyone but a seed
+        if (seeds > 0) start = 0;
+        int span = pieceCount - start;
+        while (out.size() < maxBlocks && span > 0) {
+            int best = -1;
+            int bestPrio = 0;
+            int offset = randomMode ? random.nextInt(span) : 0;
+            for (int i = 0; i < span; i++) {
+                int p = order[start + (offset + i) % span];
+                int pr = priority[p];
+                if (pr <= bestPrio || have.get(p) || downloading.containsKey(p) || !usable(p, peerHas, allowedFast)) continue;
+                best = p;
+                bestPrio = pr;
+                // order is by rarity, so the first hit at the top priority in use is the rarest of it;
+                // keep scanning only while a higher priority might still exist
+                if (pr >= maxPriority) break;
+            }
+            if (best < 0) break;
+            if (!randomMode) best = tieBreak(best, peerHas, allowedFast);
+            Downloading d = new Downloading(best, blocksInPiece(best));
+            downloading.put(best, d);
+            takeFree(d, peer, mine, out, maxBlocks);
+        }
+        // 4. endgame
+        if (out.size() < maxBlocks && inEndgame()) {
+            for (Downloading d : downloading.values()) {
+                if (out.size() >= maxBlocks) break;
+                if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) continue;
+                for (int b = 0; b < d.state.length && out.size() < maxBlocks; b++) {
+                    if (d.state[b] != REQUESTED) continue;
+                    List<Object> who = d.requesters[b];
+                    if (who.size() >= maxDuplicates || who.contains(peer)) continue;
+                    who.add(peer);
+                    mine.add(key(d.piece, b));
+                    out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
+                }
+            }
+        }
+        return out;
+    }
+
+
+    /**
+     * Random tie-break among the equally rare: applying bitfields moves pieces in index order, so the order inside
+     * a bucket is not random by itself. Scan best's bucket from a random offset for an equally good piece.
+     */
+    private int tieBreak(int best, Bitfield peerHas, Bitfield allowedFast) {
+        int k = availability[best];
+        int from = seeds > 0 || k > 0 ? bucketStart[k] : 0;
+        int to = k + 1 < bucketStart.length ? bucketStart[k + 1] : pieceCount;
+        int span = to - from;
+        if (span <= 1) return best;
+        int offset = random.nextInt(span);
+        int prio = priority[best];
+        for (int i = 0; i < span; i++) {
+            int p = order[from + (offset + i) % span];
+            if (priority[p] == prio && !have.get(p) && !downloading.containsKey(p) && usable(p, peerHas, allowedFast)) return p;
+        }
+        return best;
+    }
+
+    private boolean usable(int piece, Bitfield peerHas, Bitfield allowedFast) {
+        if (allowedFast != null && !allowedFast.get(piece)) return false;
+        return peerHas.get(piece);
+    }
+
+    private void takeFree(Downloading d, Object peer, Set<Long> mine, List<BlockRequest> out, int max) {
+        for (int b = 0; b < d.state.length && out.size() < max && d.free > 0; b++) {
+            if (d.state[b] != FREE) continue;
+            d.state[b] = REQUESTED;
+            d.free--;
+            d.requesters[b].add(peer);
+            mine.add(key(d.piece, b));
+            out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
+        }
+    }
+
+    /** Endgame: every block of every wanted missing piece is requested or received. */
+    public boolean inEndgame() {
+        for (int p = have.nextClearBit(0); p >= 0; p = have.nextClearBit(p + 1)) {
+            if (priority[p] == 0) continue;
+            Downloading d = downloading.get(p);
+            if (d == null || d.free > 0) return false;
+        }
+        return !downloading.isEmpty();
+    }
+
+    // ---- events ----
+
+    public BlockResult onBlockReceived(Object peer, int piece, int begin) {
+        checkPiece(piece);
+        int b = blockIndex(piece, begin);
+        Downloading d = downloading.get(piece);
+        Set<Long> mine = outstanding.get(peer);
+        boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
+        if (have.get(piece) || d == null) {
+            return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
+        }
+        if (d.state[b] == RECEIVED) {
+            d.requesters[b].remove(peer);
+            return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
+        }
+        if (!askedThisPeer) {
+            return new BlockResult(BlockResult.Kind.UNREQUESTED, false, List.of());
+        }
+        List<Object> cancel = List.of();
+        List<Object> who = d.requesters[b];
+        if (who.size() > 1) {
+            cancel = new ArrayList<>(who.size() - 1);
+            for (Object o : who) {
+                if (o.equals(peer)) continue;
+                cancel.add(o);
+                Set<Long> s = outstanding.get(o);
+                if (s != null) s.remove(key(piece, b));
+            }
+        }
+        who.clear();
+        d.state[b] = RECEIVED;
+        d.received++;
+        d.contributors.add(peer);
+        return new BlockResult(BlockResult.Kind.NEW, d.received == d.state.length, cancel);
+    }
+
+    public void onPieceVerified(int piece) {
+        checkPiece(piece);
+        Downloading d = downloading.remove(piece);
+        if (d != null) releaseRequests(d);
+        have.set(piece);
+    }
+
+    /** Hash mismatch: every block goes back to free. Returns the peers that sent blocks of it (for banning). */
+    public Set<Object> onPieceFailed(int piece) {
+        checkPiece(piece);
+        Downloading d = downloading.remove(piece);
+        if (d == null) return Set.of();
+        releaseRequests(d);
+        return d.contributors;
+    }
+
+    /** Peer disconnected: its outstanding requests become free again (unless another peer also has them in flight). */
+    public void onPeerGone(Object peer) {
+        Set<Long> mine = outstanding.remove(peer);
+        if (mine == null) return;
+        for (long k : mine) unrequest(peer, (int) (k >>> 32), (int) k);
+    }
+
+    /** RejectRequest, request timeout, or a choke that drops our queue: the block is free for others. */
+    public void onRequestRejected(Object peer, int piece, int begin) {
+        checkPiece(piece);
+        int b = blockIndex(piece, begin);
+        Set<Long> mine = outstanding.get(peer);
+        if (mine != null && mine.remove(key(piece, b))) unrequest(peer, piece, b);
+    }
+
+    /** Blocks this peer has been asked for and not yet delivered. */
+    public int outstandingCount(Object peer) {
+        Set<Long> s = outstanding.get(peer);
+        return s == null ? 0 : s.size();
+    }
+
+    private void unrequest(Object peer, int piece, int b) {
+        Downloading d = downloading.get(piece);
+        if (d == null || d.state[b] != REQUESTED) return;
+        List<Object> who = d.requesters[b];
+        who.remove(peer);
+        if (who.isEmpty()) {
+            d.state[b] = FREE;
+            d.free++;
+        }
+    }
+
+    private void releaseRequests(Downloading d) {
+        for (int b = 0; b < d.state.length; b++) {
+            for (Object o : d.requesters[b]) {
+                Set<Long> s = outstanding.get(o);
+                if (s != null) s.remove(key(d.piece, b));
+            }
+        }
+    }
+
+    private int blockIndex(int piece, int begin) {
+        if (begin < 0 || begin % BLOCK_SIZE != 0 || begin >= pieceSize(piece)) {
+            throw new IllegalArgumentException("block offset " + begin + " invalid for piece " + piece);
+        }
+        return begin / BLOCK_SIZE;
+    }
+
+    private void checkPiece(int piece) {
+        if (piece < 0 || piece >= pieceCount) throw new IndexOutOfBoundsException("piece " + piece + " out of range");
+    }
+
+    private static long key(int piece, int block) { return ((long) piece << 32) | block; }
+
+    private static final class Downloading {
+        final int piece;
+        final byte[] state;
+        final List<Object>[] requesters;
+        final Set<Object> contributors = new HashSet<>();
+        int free;
+        int received;
+
+        @SuppressWarnings("unchecked")
+        Downloading(int piece, int blocks) {
+            this.piece = piece;
+            this.state = new byte[blocks];
+            this.requesters = new List[blocks];
+            for (int i = 0; i < blocks; i++) requesters[i] = new ArrayList<>(1);
+            this.free = blocks;
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.btspeed.core.picker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btspeed.core.bitfield.Bitfield;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PiecePickerTest {
+    static final int B = PiecePicker.BLOCK_SIZE;
+
+    static Bitfield bits(int n, int... set) {
+        Bitfield b = new Bitfield(n);
+        for (int i : set) b.set(i);
+        return b;
+    }
+
+    static Bitfield haveFirst(int n, int count) {
+        Bitfield b = new Bitfield(n);
+        for (int i = 0; i < count; i++) b.set(i);
+        return b;
+    }
+
+    @Test
+    void geometryHasShortLastBlockAndPiece() {
+        // 3 pieces of 32 KiB + 1000 bytes -> last piece 1000 bytes; pieces of 40 KiB would not be power-of-two but block math still holds
+        PiecePicker p = new PiecePicker(2 * B, 2L * 2 * B + 1000, new Bitfield(3), new Random(1));
+        assertThat(p.blocksInPiece(0)).isEqualTo(2);
+        assertThat(p.blocksInPiece(2)).isEqualTo(1);
+        assertThat(p.blockLength(2, 0)).isEqualTo(1000);
+        PiecePicker q = new PiecePicker(4 * B, 4L * B + 2 * B + 5, new Bitfield(2), new Random(1));
+        assertThat(q.blocksInPiece(1)).isEqualTo(3);
+        assertThat(q.blockLength(1, 2)).isEqualTo(5);
+    }
+
+    @Test
+    void rarestFirstAfterRandomStart() {
+        int n = 20;
+        // we already have 4 pieces, so rarest-first applies
+        PiecePicker p = new PiecePicker(B, (long) n * B, haveFirst(n, 4), new Random(7));
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        p.peerBitfield(all);
+        Bitfield rare = bits(n, 13);
+        p.peerBitfield(rare);
+        // pieces 0..3 had; piece 13 has availability 3, everything else 2 -> 13 is the commonest now.
+        Bitfield mid = bits(n, 9);
+        // give everything except 9 one more copy: then 9 is rarest
+        for (int i = 0; i < n; i++) if (i != 9) p.peerHas(i);
+        assertThat(p.availability(9)).isEqualTo(2);
+        List<BlockRequest> r = p.pickBlocks("a", all, 1, null);
+        assertThat(r).containsExactly(new BlockRequest(9, 0, B));
+        assertThat(mid.get(9)).isTrue();
+    }
+
+    @Test
+    void rarestTieBreakIsRandomButSeeded() {
+        int n = 64;
+        Set<Integer> firsts = new HashSet<>();
+        for (int seed = 0; seed < 20; seed++) {
+            int first = firstPick(seed, n);
+            assertThat(first).isGreaterThanOrEqualTo(4);
+            assertThat(firstPick(seed, n)).as("same seed, same pick").isEqualTo(first);
+            firsts.add(first);
+        }
+        assertThat(firsts).hasSizeGreaterThan(5);
+    }
+
+    private static int firstPick(int seed, int n) {
+        PiecePicker p = new PiecePicker(B, (long) n * B, haveFirst(n, 4), new Random(seed));
+        p.peerBitfield(Bitfield.full(n));
+        return p.pickBlocks("a", Bitfield.full(n), 1, null).getFirst().piece();
+    }
+
+    @Test
+    void finishesPartialPiecesFirst() {
+        int n = 10;
+        PiecePicker p = new PiecePicker(4 * B, (long) n * 4 * B, haveFirst(n, 4), new Random(3));
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        List<BlockRequest> a = p.pickBlocks("a", all, 2, null);
+        assertThat(a).hasSize(2);
+        int piece = a.getFirst().piece();
+        assertThat(a).allMatch(r -> r.piece() == piece);
+        // another peer continues the same piece rather than starting a new one
+        List<BlockRequest> b = p.pickBlocks("b", all, 2, null);
+        assertThat(b).extracting(BlockRequest::piece).containsOnly(piece);
+        assertThat(b).extracting(BlockRequest::begin).containsExactly(2 * B, 3 * B);
+    }
+
+    @Test
+    void priorityZeroIsNeverDownloadedAndHigherGoesFirst() {
+        int n = 8;
+        PiecePicker p = new PiecePicker(B, (long) n * B, haveFirst(n, 4), new Random(3));
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        p.setPriority(4, 0);
+        p.setPriority(5, 0);
+        p.setPriority(7, 5);
+        List<BlockRequest> r = p.pickBlocks("a", all, 10, null);
+        assertThat(r).extracting(BlockRequest::piece).containsExactly(7, 6);
+    }
+
+    @Test
+    void chokedPeerOnlyGivesAllowedFastPieces() {
+        int n = 8;
+        PiecePicker p = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(3));
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        List<BlockRequest> r = p.pickBlocks("a", all, 10, bits(n, 2, 5));
+        assertThat(r).extracting(BlockRequest::piece).containsExactlyInAnyOrder(2, 5);
+    }
+
+    @Test
+    void endgameDuplicatesAndCancelsOnArrival() {
+        int n = 1;
+        PiecePicker p = new PiecePicker(2 * B, 2L * B, new Bitfield(n), new Random(3), 2);
+        Bitfield all = Bitfield.full(n);
+        p.peerHasAll();
+        assertThat(p.pickBlocks("a", all, 10, null)).hasSize(2);
+        assertThat(p.inEndgame()).isTrue();
+        List<BlockRequest> dup = p.pickBlocks("b", all, 10, null);
+        assertThat(dup).containsExactly(new BlockRequest(0, 0, B), new BlockRequest(0, B, B));
+        // bounded: a third peer gets nothing (max 2 requesters per block)
+        assertThat(p.pickBlocks("c", all, 10, null)).isEmpty();
+        BlockResult first = p.onBlockReceived("b", 0, 0);
+        assertThat(first.kind()).isEqualTo(BlockResult.Kind.NEW);
+        assertThat(first.cancelPeers()).containsExactly("a");
+        assertThat(p.outstandingCount("a")).isEqualTo(1);
+        // the cancelled copy arriving anyway is a duplicate
+        assertThat(p.onBlockReceived("a", 0, 0).kind()).isEqualTo(BlockResult.Kind.UNREQUESTED);
+        BlockResult last = p.onBlockReceived("a", 0, B);
+        assertThat(last.pieceComplete()).isTrue();
+        assertThat(last.cancelPeers()).containsExactly("b");
+        p.onPieceVerified(0);
+        assertThat(p.isComplete()).isTrue();
+        assertThat(p.outstandingCount("a") + p.outstandingCount("b")).isZero();
+    }
+
+    @Test
+    void failedPieceIsRefetchedAndContributorsReported() {
+        int n = 2;
+        PiecePicker p = new PiecePicker(2 * B, 4L * B, new Bitfield(n), new Random(3));
+        p.peerHasAll();
+        Bitfield all = Bitfield.full(n);
+        List<BlockRequest> a = p.pickBlocks("a", all, 1, null);
+        List<BlockRequest> b = p.pickBlocks("b", all, 1, null);
+        int piece = a.getFirst().piece();
+        assertThat(b.getFirst().piece()).isEqualTo(piece);
+        p.onBlockReceived("a", piece, a.getFirst().begin());
+        assertThat(p.onBlockReceived("b", piece, b.getFirst().begin()).pieceComplete()).isTrue();
+        assertThat(p.onPieceFailed(piece)).containsExactlyInAnyOrder("a", "b");
+        assertThat(p.hasPiece(piece)).isFalse();
+        List<BlockRequest> again = p.pickBlocks("c", bits(n, piece), 10, null);
+        assertThat(again).extracting(BlockRequest::piece).containsOnly(piece);
+        assertThat(again).hasSize(2);
+    }
+
+    @Test
+    void peerGoneAndRejectFreeBlocks() {
+        int n = 4;
+        PiecePicker p = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(3));
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        List<BlockRequest> a = p.pickBlocks("a", all, 4, null);
+        assertThat(a).hasSize(4);
+        assertThat(p.outstandingCount("a")).isEqualTo(4);
+        p.onRequestRejected("a", a.getFirst().piece(), 0);
+        assertThat(p.pickBlocks("b", all, 1, null)).containsExactly(a.getFirst());
+        assertThat(p.inEndgame()).isTrue();
+        p.peerLeft("a", all, false);
+        assertThat(p.availability(0)).isZero();
+        assertThat(p.outstandingCount("a")).isZero();
+        // b is the only source left; unrequested block from a is flagged
+        p.peerBitfield(all);
+        List<BlockRequest> b = p.pickBlocks("b", all, 10, null);
+        assertThat(b).hasSize(3);
+        assertThat(p.onBlockReceived("zz", 0, 0).kind()).isEqualTo(BlockResult.Kind.UNREQUESTED);
+    }
+
+    /** Whole-torrent run: peers with different partial bitfields, random delivery order, one corrupt piece. */
+    @Test
+    void completesTorrentWithSeveralPeers() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Random rnd = new Random(seed);
+            int n = 300;
+            int pieceLen = 4 * B;
+            long total = (long) (n - 1) * pieceLen + 3 * B + 77;
+            PiecePicker p = new PiecePicker(pieceLen, total, new Bitfield(n), new Random(seed));
+            int peers = 6;
+            Bitfield[] has = new Bitfield[peers];
+            for (int i = 0; i < peers; i++) {
+                has[i] = new Bitfield(n);
+                for (int x = 0; x < n; x++) if (rnd.nextInt(3) == 0) has[i].set(x);
+            }
+            has[0].setAll(); // one seed so the torrent is completable
+            for (Bitfield h : has) p.peerBitfield(h);
+            Map<Integer, List<BlockRequest>> inflight = new HashMap<>();
+            int corrupt = 17;
+            boolean corrupted = false;
+            int steps = 0;
+            while (!p.isComplete()) {
+                assertThat(++steps).as("seed %d does not finish", seed).isLessThan(100_000);
+                int peer = rnd.nextInt(peers);
+                List<BlockRequest> q = inflight.computeIfAbsent(peer, k -> new ArrayList<>());
+                q.addAll(p.pickBlocks(peer, has[peer], 8 - q.size(), null));
+                if (q.isEmpty()) continue;
+                BlockRequest r = q.remove(rnd.nextInt(q.size()));
+                assertThat(has[peer].get(r.piece())).isTrue();
+                assertThat(r.length()).isEqualTo(p.blockLength(r.piece(), r.begin() / B));
+                BlockResult res = p.onBlockReceived(peer, r.piece(), r.begin());
+                for (Object c : res.cancelPeers()) inflight.get(c).remove(r);
+                if (res.pieceComplete()) {
+                    if (r.piece() == corrupt && !corrupted) {
+                        corrupted = true;
+                        assertThat(p.onPieceFailed(r.piece())).isNotEmpty();
+                    } else {
+                        p.onPieceVerified(r.piece());
+                    }
+                }
+            }
+            assertThat(corrupted).isTrue();
+            assertThat(p.have().cardinality()).isEqualTo(n);
+        }
+    }
+
+    @Test
+    void bigTorrentAvailabilityBuckets() {
+        int n = 65_536;
+        PiecePicker p = new PiecePicker(B, (long) n * B, haveFirst(n, 4), new Random(9));
+        Random r = new Random(1);
+        Bitfield[] peers = new Bitfield[30];
+        for (int i = 0; i < peers.length; i++) {
+            peers[i] = new Bitfield(n);
+            for (int x = 0; x < n; x++) if (r.nextInt(4) != 0) peers[i].set(x);
+            p.peerBitfield(peers[i]);
+        }
+        for (int i = 0; i < 10; i++) p.peerLeft("gone" + i, peers[i], false);
+        int min = Integer.MAX_VALUE;
+        int[] ref = new int[n];
+        for (int i = 10; i < peers.length; i++) for (int x = 0; x < n; x++) if (peers[i].get(x)) ref[x]++;
+        for (int x = 0; x < n; x++) {
+            assertThat(p.availability(x)).isEqualTo(ref[x]);
+            if (x >= 4 && ref[x] > 0) min = Math.min(min, ref[x]);
+        }
+        BlockRequest first = p.pickBlocks("a", Bitfield.full(n), 1, null).getFirst();
+        assertThat(ref[first.piece()]).isEqualTo(min);
+    }
+}
