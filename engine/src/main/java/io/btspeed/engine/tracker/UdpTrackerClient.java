@@ -190,7 +190,7 @@ public final class UdpTrackerClient implements TrackerClient {
             try {
                 socket.receive(p);
             } catch (SocketTimeoutException e) {
-                return null;
+                continue; // the millisecond timer may fire a little early: the loop re-checks the deadline
             } catch (PortUnreachableException e) {
                 throw new PortUnreachableException("UDP tracker " + url + " is not listening (port unreachable)");
             }
