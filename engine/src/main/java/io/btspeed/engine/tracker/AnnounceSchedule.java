@@ -81,6 +81,7 @@ public final class AnnounceSchedule {
         final List<Integer> tiers;
         long nextAt;
         boolean inFlight;
+        boolean wantSoon; // announceSoon() arrived while an announce was out
 
         Group(List<Integer> tiers, long nextAt) {
             this.tiers = tiers;
@@ -142,18 +143,26 @@ public final class AnnounceSchedule {
         if (stopped) return out;
         for (Group g : groups) {
             if (g.inFlight || g.nextAt > now) continue;
+            // The first tracker in order that is not backing off after a failure is the one to use; if it is
+            // inside its min interval we wait for it rather than go to a tracker further down the list.
             Tracker pick = null;
-            long earliest = Long.MAX_VALUE;
+            long earliestRetry = Long.MAX_VALUE;
             for (int ti : g.tiers) {
                 for (Tracker t : tiers.get(ti)) {
-                    long eligible = eligibleAt(t);
-                    if (eligible <= now && pick == null) pick = t;
-                    earliest = Math.min(earliest, eligible);
+                    if (t.retryAt > now) {
+                        earliestRetry = Math.min(earliestRetry, t.retryAt);
+                    } else if (pick == null) {
+                        pick = t;
+                    }
                 }
             }
             if (pick == null) {
-                // everything is backing off or inside its min interval: come back when the first one may go
-                g.nextAt = earliest;
+                g.nextAt = earliestRetry; // all are backing off: come back when the first may retry
+                continue;
+            }
+            long minIntervalEnd = pick.lastSuccessAt == Long.MIN_VALUE ? Long.MIN_VALUE : pick.lastSuccessAt + pick.minIntervalMillis;
+            if (minIntervalEnd > now) {
+                g.nextAt = Math.min(minIntervalEnd, earliestRetry);
                 continue;
             }
             AnnounceEvent e = eventFor(pick);
@@ -163,11 +172,6 @@ public final class AnnounceSchedule {
             out.add(new Planned(pick.url, e));
         }
         return out;
-    }
-
-    private long eligibleAt(Tracker t) {
-        long afterMin = t.lastSuccessAt == Long.MIN_VALUE ? Long.MIN_VALUE : t.lastSuccessAt + t.minIntervalMillis;
-        return Math.max(t.retryAt, afterMin);
     }
 
     private AnnounceEvent eventFor(Tracker t) {
@@ -217,6 +221,8 @@ public final class AnnounceSchedule {
         Group g = groupOf(t);
         g.inFlight = false;
         g.nextAt = now + intervalMillis(r);
+        if (g.wantSoon) g.nextAt = now; // due() still holds it back until the min interval has passed
+        g.wantSoon = false;
         // The download may have finished while this announce was out: tell the tracker now, not in half an hour.
         if (eventFor(t) == AnnounceEvent.COMPLETED) g.nextAt = Math.min(g.nextAt, now + t.minIntervalMillis);
     }
@@ -240,6 +246,7 @@ public final class AnnounceSchedule {
         if (sent == AnnounceEvent.STOPPED) return;
         Group g = groupOf(t);
         g.inFlight = false;
+        g.wantSoon = false;
         g.nextAt = now; // try the next tracker of the round at once
     }
 
@@ -258,7 +265,10 @@ public final class AnnounceSchedule {
 
     /** We want peers sooner than the interval; min intervals and backoffs still apply. */
     public void announceSoon(long now) {
-        for (Group g : groups) g.nextAt = Math.min(g.nextAt, now);
+        for (Group g : groups) {
+            if (g.inFlight) g.wantSoon = true;
+            else g.nextAt = Math.min(g.nextAt, now);
+        }
     }
 
     /**

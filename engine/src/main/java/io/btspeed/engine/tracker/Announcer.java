@@ -246,7 +246,7 @@ public final class Announcer implements AutoCloseable {
 
     /** Stops and waits (bounded) for {@link #run()} to finish its {@code stopped} announces. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
         boolean wasRunning;
         lock.lock();
@@ -259,7 +259,11 @@ public final class Announcer implements AutoCloseable {
             clients.values().forEach(TrackerClient::close);
             return;
         }
-        finished.await(config.stopTimeout().toMillis() + config.announceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            finished.await(config.stopTimeout().toMillis() + config.announceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // our caller is being stopped too; run() finishes on its own
+        }
     }
 
     public List<AnnounceSchedule.TrackerState> trackers() {

@@ -175,4 +175,16 @@ class AnnounceScheduleTest {
         s.succeeded("a1", ok(100, 0), 1);
         assertThat(s.stop()).as("a tracker that got stopped no longer knows us").isEmpty();
     }
+
+    @Test
+    void announceSoonDuringAnAnnounceIsKeptAndMinIntervalDoesNotCauseFailover() {
+        AnnounceSchedule s = inOrder(TIERS, CFG, false);
+        assertThat(s.due(0)).containsExactly(new Planned("a1", STARTED));
+        s.announceSoon(10);
+        s.succeeded("a1", ok(1800, 120), 20);
+        // wanted soon, but a1 (first in order) is inside its 120 s min interval: wait for it, do not go to a2
+        assertThat(s.due(20)).isEmpty();
+        assertThat(s.nextDueAt()).isEqualTo(120_020);
+        assertThat(s.due(120_020)).containsExactly(new Planned("a1", NONE));
+    }
 }

@@ -110,7 +110,7 @@ class OpentrackerInteropTest {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int p = s.getLocalPort();
                 try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), p))) {
-                    return p;
+                    return u.getLocalPort();
                 } catch (IOException taken) {
                     // try another
                 }
