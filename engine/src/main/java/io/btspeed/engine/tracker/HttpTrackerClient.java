@@ -133,6 +133,10 @@ public final class HttpTrackerClient implements TrackerClient {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof TrackerException te) throw te;
+            if (c instanceof HttpTimeoutException) {
+                // the request's own timer fired before ours: same deadline, same message
+                throw new HttpTimeoutException("tracker " + url + " did not answer within " + timeout);
+            }
             String why = c.getMessage() == null ? c.getClass().getSimpleName() : c.getClass().getSimpleName() + ": " + c.getMessage();
             throw new IOException("tracker " + url + " could not be reached: " + why, c);
         }

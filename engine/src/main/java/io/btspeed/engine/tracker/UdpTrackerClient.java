@@ -218,6 +218,8 @@ public final class UdpTrackerClient implements TrackerClient {
     private void dropSocket() {
         if (socket != null) socket.close();
         socket = null;
+        // trackers may tie the id to our address and port; a new socket gets a new port
+        haveConnectionId = false;
     }
 
     @Override

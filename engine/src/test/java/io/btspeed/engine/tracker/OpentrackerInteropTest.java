@@ -88,7 +88,8 @@ class OpentrackerInteropTest {
     }
 
     private static Path findOpentracker() {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+        for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/sbin").split(":")) {
+            if (d.isEmpty()) continue;
             Path p = Path.of(d, "opentracker");
             if (Files.isExecutable(p)) return p;
         }
