@@ -1,0 +1,29 @@
+package io.btspeed.engine.tracker;
+
+import java.util.Locale;
+
+/** Picks the client for an announce URL by its scheme. */
+public final class TrackerClients {
+    private TrackerClients() {}
+
+    /** True when {@link #forUrl} can make a client for this URL (http, https or udp). */
+    public static boolean supports(String url) {
+        String s = HttpTrackerClient.scheme(url);
+        return s.equals("http") || s.equals("https") || s.equals("udp");
+    }
+
+    /**
+     * A client for the announce URL. Nothing is resolved or connected yet, so this is cheap and never
+     * blocks; the first announce does that.
+     *
+     * @throws IllegalArgumentException for other schemes (e.g. wss) or a URL that cannot be parsed
+     */
+    public static TrackerClient forUrl(String url) {
+        String scheme = HttpTrackerClient.scheme(url.strip());
+        return switch (scheme.toLowerCase(Locale.ROOT)) {
+            case "http", "https" -> new HttpTrackerClient(url.strip());
+            case "udp" -> new UdpTrackerClient(url.strip());
+            default -> throw new IllegalArgumentException("unsupported tracker URL scheme '" + scheme + "' in " + url);
+        };
+    }
+}
