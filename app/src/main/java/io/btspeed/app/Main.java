@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "BitTorrent engine and client with a bandwidth market on top.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, io.btspeed.app.wallet.WalletCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
