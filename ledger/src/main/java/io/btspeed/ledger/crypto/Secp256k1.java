@@ -54,6 +54,14 @@ public final class Secp256k1 {
         return verifier.verifySignature(digest32, sig.r(), sig.s());
     }
 
+    /** Verifies against an already validated key (the fast path for repeated verification). */
+    public static boolean verify(PublicKey key, byte[] digest32, Signature sig) {
+        checkDigest(digest32);
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, key.params());
+        return verifier.verifySignature(digest32, sig.r(), sig.s());
+    }
+
     static ECPoint decodePoint(byte[] raw64) {
         if (raw64 == null || raw64.length != 64) {
             throw new CryptoException("raw public key must be 64 bytes");

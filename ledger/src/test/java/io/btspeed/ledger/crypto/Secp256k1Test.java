@@ -66,6 +66,17 @@ class Secp256k1Test {
             Secp256k1.verify(pub, d, s);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("secp256k1 verify: %.0f/s on one thread%n", n / secs);
+        System.out.printf("secp256k1 verify (raw key): %.0f/s on one thread%n", n / secs);
+        PublicKey pk = PublicKey.of(pub);
+        assertThat(pk.address()).isEqualTo(k.address());
+        for (int i = 0; i < 2000; i++) {
+            assertThat(Secp256k1.verify(pk, d, s)).isTrue();
+        }
+        t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Secp256k1.verify(pk, d, s);
+        }
+        secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("secp256k1 verify (cached key): %.0f/s on one thread%n", n / secs);
     }
 }
