@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 io.btspeed.app.cli.InfoCommand.class,
                 io.btspeed.app.cli.DownloadCommand.class,
                 io.btspeed.app.cli.SeedCommand.class,
-                io.btspeed.app.cli.DemoCommand.class})
+                io.btspeed.app.cli.DemoCommand.class,
+                io.btspeed.app.wallet.WalletCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
