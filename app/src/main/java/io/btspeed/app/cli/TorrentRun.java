@@ -111,7 +111,7 @@ final class TorrentRun {
             boolean complete = handle.completion().isDone();
             if (complete && !announcedComplete) {
                 double secs = (System.nanoTime() - started) / 1e9;
-                progress.finish(snapshot(handle, st));
+                progress.finish(snapshot(st));
                 progress.message(String.format(java.util.Locale.ROOT, "complete: %s verified in %.1f s (%s)",
                         Sizes.format(st.wantedBytes()), secs,
                         Sizes.formatRate(secs > 0 ? (long) (st.totalDownloaded() / secs) : 0)));
@@ -119,7 +119,7 @@ final class TorrentRun {
                 if (!keepSeeding) return 0;
                 progress.message("seeding; press Ctrl-C to stop");
             } else {
-                progress.update(snapshot(handle, st));
+                progress.update(snapshot(st));
             }
             if (stopRequested.await(250, TimeUnit.MILLISECONDS)) {
                 progress.message("stopping...");
@@ -128,7 +128,7 @@ final class TorrentRun {
         }
     }
 
-    private static Progress.Snapshot snapshot(TorrentHandle handle, TorrentStatus st) {
+    private static Progress.Snapshot snapshot(TorrentStatus st) {
         String label = switch (st.state()) {
             case CHECKING -> "checking";
             case FETCHING_METADATA -> "metadata";

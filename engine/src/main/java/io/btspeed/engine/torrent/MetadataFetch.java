@@ -1,5 +1,6 @@
 package io.btspeed.engine.torrent;
 
+import io.btspeed.protocol.ext.MetadataMessage;
 import io.btspeed.protocol.metainfo.InfoHash;
 
 import java.util.Arrays;
@@ -10,7 +11,7 @@ import java.util.Arrays;
  * discarded and fetched again. Guarded by the torrent lock.
  */
 final class MetadataFetch {
-    static final int PIECE = 16 * 1024;
+    private static final int PIECE = MetadataMessage.PIECE_SIZE;
     /** Refuse absurd sizes a hostile peer could announce to make us allocate. */
     static final long MAX_SIZE = 32L << 20;
     private static final long REQUEST_TIMEOUT_NANOS = 10_000_000_000L;

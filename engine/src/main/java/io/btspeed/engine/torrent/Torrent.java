@@ -143,6 +143,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         long notBefore;
         int attempts;
         boolean self;
+
+        /** Forget past failures so the address is dialed at the next chance. */
+        void reset() {
+            attempts = 0;
+            notBefore = 0;
+        }
     }
 
     public Torrent(TorrentContext ctx, AddTorrentParams params, ResumeStore resume) {
@@ -192,8 +198,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             ResumeStore.Loaded saved = resume == null ? ResumeStore.Loaded.NOTHING : resume.load(m, s);
             BitSet h = saved.trusted() ? saved.pieces() : recheck(m, s, saved.pieces());
             if (resume != null) {
-                int trusted = saved.trusted() ? saved.pieces().cardinality() : saved.pieces().cardinality();
-                resumeSummary = "resume: " + trusted + " pieces trusted, " + rechecked.get() + " rechecked"
+                // the pieces the saved records vouch for (all of them after a clean stop); the rest was hashed
+                resumeSummary = "resume: " + saved.pieces().cardinality() + " pieces trusted, " + rechecked.get() + " rechecked"
                         + (saved.trusted() ? " (clean stop)" : "");
             }
             s.createEmptyFiles(selectedFiles);
@@ -700,11 +706,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         Metainfo mi = meta;
         byte[] raw = mi == null ? null : mi.rawInfo();
         MetadataMessage reply;
-        if (raw == null || piece < 0 || (long) piece * MetadataFetch.PIECE >= raw.length) {
+        if (raw == null || piece < 0 || (long) piece * MetadataMessage.PIECE_SIZE >= raw.length) {
             reply = new MetadataReject(piece);
         } else {
-            int from = piece * MetadataFetch.PIECE;
-            reply = new MetadataData(piece, raw.length, Arrays.copyOfRange(raw, from, Math.min(raw.length, from + MetadataFetch.PIECE)));
+            int from = piece * MetadataMessage.PIECE_SIZE;
+            reply = new MetadataData(piece, raw.length, Arrays.copyOfRange(raw, from, Math.min(raw.length, from + MetadataMessage.PIECE_SIZE)));
         }
         p.conn.send(new Extended(p.metadataExtId, MetadataCodec.encode(reply)));
     }
@@ -1184,10 +1190,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             if (state == TorrentState.PAUSED) {
                 state = meta == null ? TorrentState.FETCHING_METADATA : completion.isDone() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
             }
-            for (DialState d : known.values()) {
-                d.attempts = 0;
-                d.notBefore = 0;
-            }
+            for (DialState d : known.values()) d.reset();
         } finally {
             lock.unlock();
         }
@@ -1200,10 +1203,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         lock.lock();
         try {
             DialState d = known.get(address);
-            if (d != null) {
-                d.attempts = 0;
-                d.notBefore = 0;
-            }
+            if (d != null) d.reset();
         } finally {
             lock.unlock();
         }
