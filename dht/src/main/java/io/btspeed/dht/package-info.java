@@ -1,0 +1,2 @@
+/** Mainline DHT (BEP 5) node. */
+package io.btspeed.dht;

@@ -1,0 +1,2 @@
+/** Discrete-event swarm simulator driving core and market. */
+package io.btspeed.sim;

@@ -1,0 +1,2 @@
+/** HTTP and UDP tracker server. */
+package io.btspeed.tracker;
