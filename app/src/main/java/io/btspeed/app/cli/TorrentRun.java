@@ -74,7 +74,9 @@ final class TorrentRun {
                 case TorrentSource.Magnet m -> new AddTorrentParams(null, m.magnet(), dir, net.peers, Set.of(), !net.noTrackers);
             };
             TorrentHandle handle = session.add(params);
-            return loop(handle, keepSeeding, mustBeComplete);
+            try (LocalDiscovery lsd = net.lsd ? LocalDiscovery.start(handle, session.listenPort(), progress) : null) {
+                return loop(handle, keepSeeding, mustBeComplete);
+            }
         } finally {
             session.close();
             stopped.countDown();

@@ -77,6 +77,11 @@ public final class Peers implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.btspeed.app.Main");
         cmd.addAll(List.of(args));
+        // local discovery would multicast on the host's real network: tests turn it on explicitly (--lsd)
+        List<String> given = List.of(args);
+        if (!given.isEmpty() && (given.getFirst().equals("download") || given.getFirst().equals("seed")) && !given.contains("--lsd")) {
+            cmd.add("--no-lsd");
+        }
         return start(name, cmd, Map.of("BTSPEED_PLAIN", "1", "BTSPEED_LOG", "info"));
     }
 
