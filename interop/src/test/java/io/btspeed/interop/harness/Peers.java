@@ -95,6 +95,12 @@ public final class Peers implements AutoCloseable {
 
     public Proc libtorrent(String name, String role, String source, Path dir, String listenIp, int port, List<String> connect)
             throws IOException {
+        return libtorrent(name, role, source, dir, listenIp, port, connect, List.of());
+    }
+
+    /** @param extra more lt_node.py options, e.g. "--reannounce", "2" */
+    public Proc libtorrent(String name, String role, String source, Path dir, String listenIp, int port, List<String> connect,
+                           List<String> extra) throws IOException {
         Path script = Resources.copy("interop/lt_node.py", work.resolve("lt_node.py"));
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), role, source, dir.toString(),
                 "--listen", listenIp + ":" + port, "--deadline", "150"));
@@ -102,6 +108,7 @@ public final class Peers implements AutoCloseable {
             cmd.add("--connect");
             cmd.add(c);
         }
+        cmd.addAll(extra);
         return start(name, cmd);
     }
 
