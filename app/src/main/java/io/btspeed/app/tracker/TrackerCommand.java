@@ -67,6 +67,14 @@ public final class TrackerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrackerConfig config = config();
         InetAddress address = bindAddress();
+        // the JDK HTTP server accepts unlimited connections unless told: bound them (read when the server class loads)
+        if (System.getProperty("sun.net.httpserver.maxConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxConnections", "10000");
+        }
+        // keep-alive clients beyond the default 200 idle connections would be cut off after every reply
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "1000");
+        }
         TrackerServer server;
         try {
             server = TrackerServer.start(config, address, port(httpPort, "--http-port"), port(udpPort, "--udp-port"));

@@ -48,6 +48,8 @@ public final class TrackerLoad {
         }
         TrackerServer server = null;
         if (udpTarget == null && httpTarget == null) {
+            // as `btspeed tracker` does: let keep-alive clients stay connected
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "1000");
             server = TrackerServer.start(TrackerConfig.defaults(), InetAddress.getLoopbackAddress(), 0, 0);
             udpTarget = "127.0.0.1:" + server.udpPort();
             httpTarget = "http://127.0.0.1:" + server.httpPort() + "/announce";
@@ -232,6 +234,16 @@ public final class TrackerLoad {
 
         @Override
         public void announce(byte[] infoHash, long left) throws Exception {
+            boolean reused = socket != null;
+            try {
+                once(infoHash, left);
+            } catch (IOException e) {
+                if (!reused) throw e;
+                once(infoHash, left); // the server may close an idle keep-alive connection: retry once on a new one, as HTTP clients do
+            }
+        }
+
+        private void once(byte[] infoHash, long left) throws IOException {
             if (socket == null) open();
             StringBuilder q = new StringBuilder("GET ").append(path).append("?info_hash=");
             for (byte b : infoHash) q.append('%').append(String.format("%02X", b & 0xff));
