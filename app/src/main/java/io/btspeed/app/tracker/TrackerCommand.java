@@ -123,6 +123,11 @@ public final class TrackerCommand implements Callable<Integer> {
         }
     }
 
+    /** Ends {@link #call()} as Ctrl-C would; for tests that run the command in-process. */
+    void stop() {
+        stopRequested.countDown();
+    }
+
     static String statsLine(RegistryStats s, TrackerCounters c, double announcesPerSec) {
         return String.format(Locale.ROOT,
                 "stats: torrents=%d peers=%d seeders=%d leechers=%d completed=%d announces=%d (%.1f/s) scrapes=%d udp-connects=%d rejected=%d",
