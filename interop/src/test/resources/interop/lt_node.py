@@ -20,6 +20,7 @@ ap.add_argument("--listen", required=True)
 ap.add_argument("--connect", action="append", default=[])
 ap.add_argument("--deadline", type=float, default=120)
 ap.add_argument("--no-trackers", action="store_true")
+ap.add_argument("--lsd", action="store_true", help="turn on local service discovery (BEP 14)")
 ap.add_argument("--reannounce", type=float, default=0,
                 help="force a tracker announce every S seconds (libtorrent otherwise waits at least 5 minutes between announces)")
 args = ap.parse_args()
@@ -36,6 +37,8 @@ settings = {
     "announce_to_all_tiers": True, "announce_to_all_trackers": True,
     "alert_mask": int(lt.alert_category.error | lt.alert_category.status),
 }
+if args.lsd:
+    settings["enable_lsd"] = True
 session = lt.session(settings)
 
 if args.source.startswith("magnet:"):

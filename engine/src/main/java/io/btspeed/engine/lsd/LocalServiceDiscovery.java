@@ -45,6 +45,7 @@ public final class LocalServiceDiscovery implements AutoCloseable {
      * @param group4     IPv4 group and port (null = no IPv4)
      * @param group6     IPv6 group and port (null = no IPv6)
      * @param interfaces where to join and send; empty = every interface that is up, not loopback and multicast-capable
+     *                   (loopback when nothing else is)
      * @param interval   re-announce period (BEP 14: five minutes)
      * @param minGap     least time between two announces of one torrent
      */
@@ -160,13 +161,19 @@ public final class LocalServiceDiscovery implements AutoCloseable {
         }
     }
 
+    /**
+     * Every up, multicast-capable interface with an address of the family, loopback excluded —
+     * unless loopback is all there is (a machine or namespace without a network), where peers on
+     * the same host can still find each other.
+     */
     private static List<NetworkInterface> defaultInterfaces(Class<? extends InetAddress> type) throws SocketException {
         List<NetworkInterface> out = new ArrayList<>();
+        List<NetworkInterface> loopback = new ArrayList<>();
         for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || nif.isLoopback() || !nif.supportsMulticast()) continue;
-            if (nif.inetAddresses().anyMatch(type::isInstance)) out.add(nif);
+            if (!nif.isUp() || !nif.supportsMulticast() || nif.inetAddresses().noneMatch(type::isInstance)) continue;
+            (nif.isLoopback() ? loopback : out).add(nif);
         }
-        return out;
+        return out.isEmpty() ? loopback : out;
     }
 
     /** Starts announcing a torrent (at once, then every interval) and reporting its local peers. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class Peers implements AutoCloseable {
     private final Path work;
     private final List<Proc> procs = new ArrayList<>();
+    private List<String> launchPrefix = List.of();
 
     public Peers(Path work) {
         this.work = work;
@@ -62,8 +63,18 @@ public final class Peers implements AutoCloseable {
         return start(name, command, Map.of());
     }
 
+    /**
+     * Runs every process started from now on under this command prefix, e.g. {@code nsenter --net=/proc/PID/ns/net}
+     * to put it in a network namespace a test made.
+     */
+    public void launchWith(List<String> prefix) {
+        launchPrefix = List.copyOf(prefix);
+    }
+
     public Proc start(String name, List<String> command, Map<String, String> env) throws IOException {
-        Proc p = Proc.start(name, command, work, work.resolve("logs"), env);
+        List<String> full = new ArrayList<>(launchPrefix);
+        full.addAll(command);
+        Proc p = Proc.start(name, full, work, work.resolve("logs"), env);
         procs.add(p);
         return p;
     }
