@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * Two discovery endpoints find each other's port for one info-hash over real multicast on the
  * loopback interface. Where loopback has no MULTICAST flag (common in containers) the test makes
  * its own network namespace (root only) and runs the endpoints there in a child JVM; without root
- * it fails under CI and is reported as skipped, with the reason, elsewhere.
+ * it fails under CI and is reported as skipped, with the reason, elsewhere. In the namespace the
+ * IPv6 group is tested too, over a veth pair.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LocalServiceDiscoveryTest {
@@ -46,7 +47,11 @@ class LocalServiceDiscoveryTest {
             Assumptions.abort(msg);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "ip link set lo up && ip link set lo multicast on && exec \"$0\" -cp \"$1\" " + LsdPair.class.getName() + " lo 6771";
+        // IPv6 multicast does not loop back on a namespace's loopback, so IPv6 runs over a veth pair made there too
+        String script = "ip link set lo up && ip link set lo multicast on"
+                + " && ip link add lsd0 type veth peer name lsd1 && ip link set lsd0 up && ip link set lsd1 up"
+                + " && ip -6 addr add fd00:b7::1/64 dev lsd0 nodad"
+                + " && exec \"$0\" -cp \"$1\" " + LsdPair.class.getName() + " lo 6771 lsd0";
         List<String> cmd = List.of("unshare", "--net", "sh", "-c", script, java, System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
@@ -54,7 +59,7 @@ class LocalServiceDiscoveryTest {
         if (!done) p.destroyForcibly();
         String text = new String(out, StandardCharsets.UTF_8);
         assertThat(done && p.exitValue() == 0).as("child in a network namespace (" + why + "):\n" + text).isTrue();
-        assertThat(text).contains("RESULT ipv4: a-found=5002 b-found=5001");
+        assertThat(text).contains("RESULT ipv4: a-found=5002 b-found=5001").contains("RESULT ipv6: a-found=5002 b-found=5001");
     }
 
     private static int freeUdpPort() throws Exception {

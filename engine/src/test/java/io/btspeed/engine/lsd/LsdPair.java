@@ -67,12 +67,20 @@ final class LsdPair {
         }
     }
 
-    /** Child-process entry point: args = interface name, IPv4 group port. Prints one RESULT line. */
+    /**
+     * Child-process entry point: args = IPv4 interface, group port, and optionally an IPv6 interface.
+     * Prints one RESULT line per family.
+     */
     public static void main(String[] args) throws Exception {
-        NetworkInterface nif = NetworkInterface.getByName(args[0]);
         int port = Integer.parseInt(args[1]);
-        String v4 = discover(nif, new InetSocketAddress(LocalServiceDiscovery.GROUP_V4.getAddress(), port), null);
+        String v4 = discover(NetworkInterface.getByName(args[0]),
+                new InetSocketAddress(LocalServiceDiscovery.GROUP_V4.getAddress(), port), null);
         System.out.println("RESULT ipv4: " + v4);
+        if (args.length > 2) {
+            String v6 = discover(NetworkInterface.getByName(args[2]), null,
+                    new InetSocketAddress(LocalServiceDiscovery.GROUP_V6.getAddress(), port));
+            System.out.println("RESULT ipv6: " + v6);
+        }
         System.exit(0);
     }
 }
