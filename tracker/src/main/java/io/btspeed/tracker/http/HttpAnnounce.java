@@ -37,7 +37,7 @@ public record HttpAnnounce(AnnounceRequest request, boolean compact, boolean noP
         long downloaded = number(q, "downloaded", 0, Long.MAX_VALUE, 0);
         long left = number(q, "left", 0, Long.MAX_VALUE, -1);
         if (left < 0) throw new TrackerRequestException("missing left");
-        int numWant = (int) number(q, "numwant", 0, Integer.MAX_VALUE, -1);
+        int numWant = numWant(q.singleText("numwant"));
         AnnounceEvent event = event(q.singleText("event"));
         InetAddress address = source;
         String ip = q.singleText("ip");
@@ -80,10 +80,23 @@ public record HttpAnnounce(AnnounceRequest request, boolean compact, boolean noP
         return n;
     }
 
+    /** Absent or negative (some clients send -1) = the tracker's default; larger than an int = as many as allowed. */
+    private static int numWant(String v) {
+        if (v == null) return -1;
+        String digits = v.startsWith("-") ? v.substring(1) : v;
+        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new TrackerRequestException("numwant is not a decimal number");
+        }
+        if (v.startsWith("-")) return -1;
+        long n = Long.parseLong(digits);
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
     private static AnnounceEvent event(String e) {
         if (e == null) return AnnounceEvent.NONE;
         return switch (e) {
             case "", "empty" -> AnnounceEvent.NONE;
+            case "paused" -> AnnounceEvent.NONE; // BEP 21 upload-only peers: a regular announce for the swarm
             case "started" -> AnnounceEvent.STARTED;
             case "completed" -> AnnounceEvent.COMPLETED;
             case "stopped" -> AnnounceEvent.STOPPED;

@@ -82,6 +82,7 @@ public final class UdpCodec {
             case 1 -> AnnounceEvent.COMPLETED;
             case 2 -> AnnounceEvent.STARTED;
             case 3 -> AnnounceEvent.STOPPED;
+            case 4 -> AnnounceEvent.NONE; // "paused" (BEP 21 upload-only), sent by libtorrent: a regular announce for us
             default -> throw new UdpRequestException("unknown event " + event, tx);
         };
         if (port == 0) throw new UdpRequestException("port 0", tx);

@@ -90,6 +90,9 @@ class HttpQueryTest {
         expectFailure(ok + "&port=1&left=1&left=2", "left given 2 times");
         expectFailure(ok + "&port=1&left=99999999999999999999", "decimal");
         expectFailure(ok + "&port=1&left=1&event=exploded", "unknown event");
+        expectFailure(ok + "&port=1&left=1&numwant=x", "numwant");
+        assertThat(HttpAnnounce.parse(HttpQuery.parse(ok + "&port=1&left=1&numwant=-1&event=paused"), SRC, false).request())
+                .satisfies(r -> assertThat(r.numWant()).isEqualTo(-1), r -> assertThat(r.event()).isEqualTo(AnnounceEvent.NONE));
         expectFailure(ok + "&port=1&left=1&compact=yes", "compact");
         expectFailure("info_hash=" + escape(new byte[19]) + "&peer_id=" + escape(seq(1)) + "&port=1&left=0", "info_hash must be 20");
         expectFailure("peer_id=" + escape(seq(1)) + "&port=1&left=0", "missing info_hash");

@@ -61,7 +61,8 @@ class UdpCodecTest {
 
     @Test
     void rejectsBadAnnounceFieldsWithTheirTransactionId() {
-        expectError(announce(1, 9, 4, 0, 1, new byte[0]), "unknown event 4");
+        expectError(announce(1, 9, 5, 0, 1, new byte[0]), "unknown event 5");
+        assertThat(((UdpRequest.Announce) UdpCodec.decode(announce(1, 9, 4, 0, 1, new byte[0]))).event()).isEqualTo(AnnounceEvent.NONE);
         expectError(announce(1, 9, 0, -5, 1, new byte[0]), "negative");
         expectError(announce(1, 9, 0, 0, 0, new byte[0]), "port 0");
         expectError(announce(1, 9, 0, 0, 1, new byte[] {2, 10, 'x'}), "runs past");
