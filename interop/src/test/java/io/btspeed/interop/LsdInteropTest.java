@@ -85,4 +85,17 @@ class LsdInteropTest {
             assertThat(Content.digests(tmp.resolve("out/one.bin"))).as(peers.dumpLogs()).isEqualTo(Content.digests(src));
         }
     }
+
+    @Test
+    void privateTorrentsNeverUseLocalDiscovery() throws Exception {
+        try (Peers peers = new Peers(tmp)) {
+            Path src = Content.randomFile(tmp.resolve("seed/p.bin"), 100_000, 23);
+            Path t = tmp.resolve("private.torrent");
+            assertThat(Main.run("create", src.toString(), "-o", t.toString(), "--private")).isZero();
+            Proc bt = peers.btspeed("btspeed-private", "download", t.toString(), "--dir", tmp.resolve("out").toString(),
+                    "--port", "0", "--no-trackers", "--lsd");
+            bt.awaitLine("local discovery off: private torrent", Duration.ofSeconds(30));
+            assertThat(bt.output()).doesNotContain("local discovery on");
+        }
+    }
 }

@@ -16,13 +16,25 @@ final class LocalDiscovery implements AutoCloseable {
         this.lsd = lsd;
     }
 
-    /** Null when discovery could not start (the reason is printed). */
+    /** Null when discovery could not start or must not be used (the reason is printed). */
     static LocalDiscovery start(TorrentHandle handle, int listenPort, Progress progress) {
+        if (isPrivate(handle)) {
+            progress.message("local discovery off: private torrent (BEP 27: peers only from its trackers)");
+            return null;
+        }
         try {
+            LocalServiceDiscovery[] self = new LocalServiceDiscovery[1];
             LocalServiceDiscovery lsd = LocalServiceDiscovery.start(LocalServiceDiscovery.Config.defaults(), listenPort,
                     (infoHash, peer) -> {
-                        if (infoHash.equals(handle.infoHash())) handle.addPeer(peer);
+                        if (!infoHash.equals(handle.infoHash())) return;
+                        // a magnet's metadata may turn out private only after discovery started
+                        if (isPrivate(handle)) {
+                            if (self[0] != null) self[0].remove(infoHash);
+                            return;
+                        }
+                        handle.addPeer(peer);
                     });
+            self[0] = lsd;
             lsd.add(handle.infoHash());
             progress.message("local discovery on " + String.join("; ", lsd.describe()));
             return new LocalDiscovery(lsd);
@@ -30,6 +42,10 @@ final class LocalDiscovery implements AutoCloseable {
             progress.message("local discovery off: " + e.getMessage());
             return null;
         }
+    }
+
+    private static boolean isPrivate(TorrentHandle handle) {
+        return handle.metainfo() != null && handle.metainfo().isPrivate();
     }
 
     @Override
