@@ -114,6 +114,7 @@ class TrackerInteropTest {
         }
     }
 
+    /** Over HTTP: the engine's session announces to HTTP trackers only, for now (it skips udp:// URLs). */
     @Test
     void btspeedFindsALibtorrentSeederThroughBtspeedsTracker() throws Exception {
         Peers.requireLibtorrent();
@@ -122,14 +123,28 @@ class TrackerInteropTest {
             BtspeedTracker tracker = BtspeedTracker.start(peers, List.of(), 2);
             Path torrent = torrent(src, tracker.httpAnnounce, "bt");
             String hash = hash(torrent);
-            Proc seed = peers.libtorrent("lt-seed", "seed", torrent.toString(), tmp.resolve("seed"), "127.0.0.5", Peers.freePort(),
-                    List.of());
-            seed.awaitLine("READY", Duration.ofSeconds(30));
+            Proc lt = peers.libtorrent("lt-seed", "seed", torrent.toString(), tmp.resolve("seed"), "127.0.0.5", Peers.freePort(), List.of());
+            lt.awaitLine("READY", Duration.ofSeconds(30));
             tracker.awaitCounts(hash, c -> c.complete() == 1, Duration.ofSeconds(30), "libtorrent seeding");
             Proc bt = peers.btspeed("btspeed-leech", "download", torrent.toString(), "--dir", tmp.resolve("out").toString(),
                     "--port", "0", "--bind", "127.0.0.6");
-            assertThat(bt.awaitExit(Duration.ofSeconds(120))).as(bt.tail() + "\n" + seed.tail()).isZero();
+            assertThat(bt.awaitExit(Duration.ofSeconds(120))).as(bt.tail() + "\n" + lt.tail()).isZero();
             assertSameContent(src, tmp.resolve("out/tree"), peers);
+            tracker.awaitCounts(hash, c -> c.downloaded() == 1, Duration.ofSeconds(30), "btspeed's completed event");
+        }
+    }
+
+    @Test
+    void aPrivateTrackerRefusesLibtorrentForAnUnlistedTorrentWithItsReason() throws Exception {
+        Peers.requireLibtorrent();
+        try (Peers peers = new Peers(tmp)) {
+            Path src = Content.randomFile(tmp.resolve("seed/unlisted.bin"), 200_000, 16);
+            BtspeedTracker tracker = BtspeedTracker.start(peers, List.of("00".repeat(20)), 2);
+            Path torrent = torrent(src, tracker.httpAnnounce, "unlisted");
+            Proc lt = peers.libtorrent("lt-seed", "seed", torrent.toString(), tmp.resolve("seed"), "127.0.0.9", Peers.freePort(), List.of());
+            // libtorrent reports the tracker's bencoded failure reason as a tracker error
+            lt.awaitLine("ALERT .*not tracked here", Duration.ofSeconds(30));
+            assertThat(tracker.scrape(hash(torrent))).isEqualTo(new BtspeedTracker.Counts(0, 0, 0));
         }
     }
 }
