@@ -86,8 +86,8 @@ public final class HttpTracker implements AutoCloseable {
         }
     }
 
-    /** The reply body for an announce query from {@code source}. Public for the benchmark and tests. */
-    public byte[] announce(String rawQuery, InetAddress source) {
+    /** The reply body for an announce query from {@code source}; the HTTP layer around it only frames it. */
+    byte[] announce(String rawQuery, InetAddress source) {
         counters.httpAnnounces.increment();
         HttpAnnounce a;
         try {
