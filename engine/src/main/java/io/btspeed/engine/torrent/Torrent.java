@@ -178,6 +178,18 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
     }
 
+    private volatile java.util.function.Supplier<List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState>> trackerInfo = List::of;
+
+    /** Where {@link #trackers()} reads from; set by the session's announcer once it runs. */
+    public void setTrackerInfo(java.util.function.Supplier<List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState>> info) {
+        trackerInfo = info;
+    }
+
+    @Override
+    public List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState> trackers() {
+        return trackerInfo.get();
+    }
+
     /** Called once a torrent completes (tracker "completed" announce). */
     public void onComplete(Runnable r) {
         lock.lock();
