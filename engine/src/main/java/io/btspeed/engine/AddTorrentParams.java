@@ -4,6 +4,7 @@ import io.btspeed.protocol.magnet.MagnetUri;
 import io.btspeed.protocol.metainfo.Metainfo;
 
 import java.net.InetSocketAddress;
+import io.btspeed.core.choke.SlotPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -16,9 +17,16 @@ import java.util.Set;
  * @param peers         peers to dial right away (besides trackers and PEX)
  * @param selectedFiles indexes into {@code Metainfo.files()} to download; empty = all
  * @param useTrackers   announce to the torrent's trackers
+ * @param slotPolicy    who gets upload slots each choke round; null for classic tit-for-tat
+ *                      ({@link io.btspeed.core.choke.TitForTatPolicy}); the market plugs in here
  */
 public record AddTorrentParams(Metainfo metainfo, MagnetUri magnet, Path downloadDir, List<InetSocketAddress> peers,
-                               Set<Integer> selectedFiles, boolean useTrackers) {
+                               Set<Integer> selectedFiles, boolean useTrackers, SlotPolicy slotPolicy) {
+    public AddTorrentParams(Metainfo metainfo, MagnetUri magnet, Path downloadDir, List<InetSocketAddress> peers,
+                            Set<Integer> selectedFiles, boolean useTrackers) {
+        this(metainfo, magnet, downloadDir, peers, selectedFiles, useTrackers, null);
+    }
+
     public AddTorrentParams {
         if ((metainfo == null) == (magnet == null)) {
             throw new IllegalArgumentException("give exactly one of a metainfo and a magnet link");
@@ -37,14 +45,19 @@ public record AddTorrentParams(Metainfo metainfo, MagnetUri magnet, Path downloa
     }
 
     public AddTorrentParams withPeers(List<InetSocketAddress> newPeers) {
-        return new AddTorrentParams(metainfo, magnet, downloadDir, newPeers, selectedFiles, useTrackers);
+        return new AddTorrentParams(metainfo, magnet, downloadDir, newPeers, selectedFiles, useTrackers, slotPolicy);
     }
 
     public AddTorrentParams withSelectedFiles(Set<Integer> files) {
-        return new AddTorrentParams(metainfo, magnet, downloadDir, peers, files, useTrackers);
+        return new AddTorrentParams(metainfo, magnet, downloadDir, peers, files, useTrackers, slotPolicy);
     }
 
     public AddTorrentParams withTrackers(boolean use) {
-        return new AddTorrentParams(metainfo, magnet, downloadDir, peers, selectedFiles, use);
+        return new AddTorrentParams(metainfo, magnet, downloadDir, peers, selectedFiles, use, slotPolicy);
+    }
+
+    /** A slot policy of its own per torrent: policies keep state (the optimistic peer, bids) between rounds. */
+    public AddTorrentParams withSlotPolicy(SlotPolicy policy) {
+        return new AddTorrentParams(metainfo, magnet, downloadDir, peers, selectedFiles, useTrackers, policy);
     }
 }

@@ -57,7 +57,12 @@ final class Peer {
     int failedPieces;
     int soleFailedPieces;
 
-    Peer(PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress) {
+    /** Stable id of this connection for slot policies ({@link io.btspeed.core.choke.PeerStats#key()}). */
+    final int key;
+    final long connectedAtNanos = System.nanoTime();
+
+    Peer(int key, PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress) {
+        this.key = key;
         this.conn = conn;
         this.outgoing = outgoing;
         this.listenAddress = listenAddress;

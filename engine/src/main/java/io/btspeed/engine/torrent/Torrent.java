@@ -57,6 +57,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import io.btspeed.core.choke.Choker;
+import io.btspeed.core.choke.PeerStats;
+import io.btspeed.core.choke.SlotPolicy;
+import io.btspeed.core.choke.TitForTatPolicy;
+import io.btspeed.core.choke.UnchokeDecision;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -126,11 +131,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Set<InetSocketAddress> dialing = new HashSet<>();
     private final Set<String> bannedPeerIds = new HashSet<>();
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
-    private Peer optimistic;
-    private long lastChokeRound;
+    /** Key of the peer holding the optimistic slot, -1 if none (decided by the slot policy). */
+    private int optimistic = -1;
+    private int nextPeerKey;
+    private final Choker choker;
     private long lastProgressSave = System.nanoTime();
     private int piecesSinceSave;
-    private long lastOptimistic;
 
     private final RateMeter downMeter = new RateMeter();
     private final RateMeter upMeter = new RateMeter();
@@ -162,6 +168,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         this.resume = resume;
         this.fromMagnet = params.metainfo() == null;
         this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
+        SlotPolicy policy = params.slotPolicy() != null ? params.slotPolicy() : new TitForTatPolicy(new Random(random.nextLong()), OPTIMISTIC_INTERVAL);
+        this.choker = new Choker(policy, CHOKE_INTERVAL);
         this.upThrottle = new Throttle(0, ctx.upload());
         this.downThrottle = new Throttle(0, ctx.download());
         this.state = meta != null ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
@@ -387,7 +395,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
                     downThrottle, upThrottle);
-            p = new Peer(conn, outgoing, outgoing ? dialed : null);
+            p = new Peer(nextPeerKey++, conn, outgoing, outgoing ? dialed : null);
             conn.attach(p);
             peers.add(p);
             if (dialed != null) {
@@ -507,7 +515,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         lock.lock();
         try {
             if (!peers.remove(p)) return;
-            if (p == optimistic) optimistic = null;
+            if (p.key == optimistic) optimistic = -1;
             if (metadataFetch != null) {
                 metadataFetch.dropped(p);
                 for (Peer q : peers) requestMetadata(q);
@@ -568,7 +576,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             }
             case Interested x -> {
                 p.peerInterested = true;
-                if (p.amChoking && mayUpload() && unchokedCount() < ctx.config().uploadSlots()) unchoke(p);
+                // A free slot need not wait for the next round, but the policy still decides who gets it
+                // (a market policy may keep slots for bidders).
+                if (p.amChoking && mayUpload() && unchokedCount() < ctx.config().uploadSlots()) chokeRound(System.nanoTime());
             }
             case NotInterested x -> {
                 p.peerInterested = false;
@@ -933,7 +943,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private int unchokedCount() {
         int n = 0;
-        for (Peer q : peers) if (!q.amChoking && q != optimistic) n++;
+        for (Peer q : peers) if (!q.amChoking && q.key != optimistic) n++;
         return n;
     }
 
@@ -953,24 +963,29 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     /**
-     * Tit-for-tat round: the interested peers that gave us the most (leeching) or took the most
-     * (seeding) over the last seconds get the regular slots; one more, chosen at random and rotated
-     * every 30 s, gets the optimistic slot so newcomers can prove themselves.
+     * One choke round, decided by the torrent's {@link SlotPolicy} (tit-for-tat unless the market or a
+     * caller plugged in another): it sees every peer's rates and state and names who is unchoked.
+     * The engine's {@code uploadSlots} are regular slots; the policy gets one more for the optimistic
+     * unchoke.
      */
     private void chokeRound(long now) {
-        Set<Peer> unchoke = Set.of();
+        Set<Integer> unchoke = Set.of();
         if (mayUpload()) {
             boolean seeding = state == TorrentState.SEEDING;
-            List<TitForTat.Candidate<Peer>> candidates = new ArrayList<>();
-            for (Peer q : peers) candidates.add(new TitForTat.Candidate<>(q, q.peerInterested, seeding ? q.up.rate() : q.down.rate()));
-            boolean rotate = now - lastOptimistic >= OPTIMISTIC_INTERVAL;
-            if (rotate) lastOptimistic = now;
-            TitForTat.Decision<Peer> d = TitForTat.decide(candidates, ctx.config().uploadSlots(), optimistic, rotate, random);
+            int pieceCount = meta == null ? 0 : meta.pieceCount();
+            List<PeerStats> stats = new ArrayList<>(peers.size());
+            for (Peer q : peers) {
+                stats.add(new PeerStats(q.key, q.peerInterested, q.amChoking, q.down.rate(), q.up.rate(),
+                        q.isSeed(pieceCount), q.snubbed, q.connectedAtNanos, false));
+            }
+            UnchokeDecision d = choker.forceRound(now, stats, seeding, ctx.config().uploadSlots() + 1);
             optimistic = d.optimistic();
-            unchoke = d.unchoke();
+            unchoke = d.unchoked();
+        } else {
+            optimistic = -1;
         }
         for (Peer q : peers) {
-            if (unchoke.contains(q)) unchoke(q);
+            if (unchoke.contains(q.key)) unchoke(q);
             else choke(q);
         }
     }
@@ -1022,10 +1037,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 piecesSinceSave = 0;
                 saveProgress((BitSet) have.clone());
             }
-            if (now - lastChokeRound >= CHOKE_INTERVAL) {
-                lastChokeRound = now;
-                chokeRound(now);
-            }
+            if (choker.roundDue(now)) chokeRound(now);
             needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();

@@ -51,6 +51,9 @@ class LocalServiceDiscoveryTest {
         String script = "ip link set lo up && ip link set lo multicast on"
                 + " && ip link add lsd0 type veth peer name lsd1 && ip link set lsd0 up && ip link set lsd1 up"
                 + " && ip -6 addr add fd00:b7::1/64 dev lsd0 nodad"
+                // the link-local addresses stay "tentative" (duplicate address detection) for a moment after the
+                // link comes up; a first announce sent then can be lost, and announces are not repeated for a minute
+                + " && i=0; while ip -6 addr show tentative | grep -q inet6 && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done"
                 + " && exec \"$0\" -cp \"$1\" " + LsdPair.class.getName() + " lo 6771 lsd0";
         List<String> cmd = List.of("unshare", "--net", "sh", "-c", script, java, System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
