@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 io.btspeed.app.cli.SeedCommand.class,
                 io.btspeed.app.cli.DemoCommand.class,
                 io.btspeed.app.wallet.WalletCommand.class,
+                io.btspeed.app.ledger.LedgerCommand.class,
                 io.btspeed.app.tracker.TrackerCommand.class})
 public final class Main implements Runnable {
 
