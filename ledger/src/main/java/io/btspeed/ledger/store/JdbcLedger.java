@@ -53,7 +53,21 @@ public class JdbcLedger implements Ledger {
     private long nextSeq;
     private byte[] head;
 
-    private record Pending(LedgerOp op, CompletableFuture<Receipt> result) {}
+    private record Pending(LedgerOp op, LedgerRules.Preverified pre, CompletableFuture<Receipt> result) {}
+
+    /** The writer's statements, prepared once: preparing per operation costs more than executing. */
+    private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+
+    private PreparedStatement ps(Connection c, String sql) throws SQLException {
+        // only the writer connection is ever passed here (during construction, before the field is set, too)
+        PreparedStatement st = statements.get(sql);
+        if (st == null) {
+            st = c.prepareStatement(sql);
+            statements.put(sql, st);
+        }
+        st.clearParameters();
+        return st;
+    }
 
     /**
      * @param connect opens a new connection to the same database (called twice: writer and reader)
@@ -143,8 +157,10 @@ public class JdbcLedger implements Ledger {
     public Receipt submit(LedgerOp op) {
         if (op instanceof LedgerOp.Genesis) throw new LedgerException(LedgerException.Code.INVALID_REQUEST, "genesis cannot be submitted");
         if (closed) throw new LedgerException(UNAVAILABLE, "ledger is closed");
+        // signatures are checked here, on the callers' threads, so the single writer does not verify serially
+        LedgerRules.Preverified pre = LedgerRules.verifySignatures(op, readerView);
         CompletableFuture<Receipt> f = new CompletableFuture<>();
-        queue.add(new Pending(op, f));
+        queue.add(new Pending(op, pre, f));
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -189,7 +205,7 @@ public class JdbcLedger implements Ledger {
                 RuntimeException err = null;
                 try {
                     r = existingReceipt(writer, p.op().id());
-                    if (r == null) r = applyOne(view, p.op(), at);
+                    if (r == null) r = applyOne(view, p.op(), p.pre(), at);
                 } catch (LedgerException e) {
                     if (e.code() == INTERNAL) throw e; // the database failed, not the operation: fail the batch
                     err = e;
@@ -216,8 +232,8 @@ public class JdbcLedger implements Ledger {
         }
     }
 
-    private Receipt applyOne(JdbcView view, LedgerOp op, long at) throws SQLException {
-        Effect effect = LedgerRules.apply(op, view, at);
+    private Receipt applyOne(JdbcView view, LedgerOp op, LedgerRules.Preverified pre, long at) throws SQLException {
+        Effect effect = LedgerRules.apply(op, view, at, pre);
         long seq = nextSeq;
         byte[] body = OpJson.encode(op);
         byte[] id = op.id();
@@ -229,79 +245,77 @@ public class JdbcLedger implements Ledger {
         return new Receipt(id, seq, at);
     }
 
-    private static void apply(Connection c, Effect e, long seq, long at) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO accounts(address, balance, nonce) VALUES (?, ?, ?)"
-                        + " ON CONFLICT(address) DO UPDATE SET balance = excluded.balance, nonce = excluded.nonce")) {
-            for (Map.Entry<Address, Account> a : e.accounts().entrySet()) {
-                st.setBytes(1, a.getKey().bytes());
-                st.setLong(2, a.getValue().balance());
-                st.setLong(3, a.getValue().nonce());
-                st.addBatch();
-            }
-            st.executeBatch();
+    private static final String UPSERT_ACCOUNT = "INSERT INTO accounts(address, balance, nonce) VALUES (?, ?, ?)"
+            + " ON CONFLICT(address) DO UPDATE SET balance = excluded.balance, nonce = excluded.nonce";
+    private static final String UPSERT_CHANNEL = "INSERT INTO channels(id, payer, payer_key, payee, escrow, expires_at, status, paid,"
+            + " closing_seq, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
+            + " paid = excluded.paid, closing_seq = excluded.closing_seq";
+    private static final String INSERT_HISTORY =
+            "INSERT INTO history(address, journal_seq, at, kind, counterparty, delta, memo, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_JOURNAL = "INSERT INTO journal(seq, op_id, kind, at, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    /** Writes an effect verbatim (on the writer connection, whose statements stay prepared). */
+    private void apply(Connection c, Effect e, long seq, long at) throws SQLException {
+        PreparedStatement acc = ps(c, UPSERT_ACCOUNT);
+        for (Map.Entry<Address, Account> a : e.accounts().entrySet()) {
+            acc.setBytes(1, a.getKey().bytes());
+            acc.setLong(2, a.getValue().balance());
+            acc.setLong(3, a.getValue().nonce());
+            acc.addBatch();
         }
+        acc.executeBatch();
         if (e.channel() != null) {
             ChannelInfo ch = e.channel();
-            try (PreparedStatement st = c.prepareStatement(
-                    "INSERT INTO channels(id, payer, payer_key, payee, escrow, expires_at, status, paid, closing_seq, memo)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
-                            + " paid = excluded.paid, closing_seq = excluded.closing_seq")) {
-                st.setBytes(1, ch.id().bytes());
-                st.setBytes(2, ch.payer().bytes());
-                st.setBytes(3, ch.payerKey().raw());
-                st.setBytes(4, ch.payee().bytes());
-                st.setLong(5, ch.escrow());
-                st.setLong(6, ch.expiresAtMillis());
-                st.setString(7, ch.status().name());
-                st.setLong(8, ch.paidToPayee());
-                st.setLong(9, ch.closingSequence());
-                st.setString(10, ch.memo());
-                st.executeUpdate();
-            }
-        }
-        try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO history(address, journal_seq, at, kind, counterparty, delta, memo, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Effect.Row r : e.history()) {
-                st.setBytes(1, r.account().bytes());
-                st.setLong(2, seq);
-                st.setLong(3, at);
-                st.setString(4, r.kind().name());
-                st.setBytes(5, r.counterparty().bytes());
-                st.setLong(6, r.delta());
-                st.setString(7, r.memo() == null ? "" : r.memo());
-                st.setBytes(8, r.channel() == null ? null : r.channel().bytes());
-                st.addBatch();
-            }
-            st.executeBatch();
-        }
-    }
-
-    private static void insertJournal(Connection c, JournalRecord j) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(
-                "INSERT INTO journal(seq, op_id, kind, at, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            st.setLong(1, j.seq());
-            st.setBytes(2, j.opId());
-            st.setString(3, j.kind());
-            st.setLong(4, j.atMillis());
-            st.setBytes(5, j.body());
-            st.setBytes(6, j.prevHash());
-            st.setBytes(7, j.hash());
+            PreparedStatement st = ps(c, UPSERT_CHANNEL);
+            st.setBytes(1, ch.id().bytes());
+            st.setBytes(2, ch.payer().bytes());
+            st.setBytes(3, ch.payerKey().raw());
+            st.setBytes(4, ch.payee().bytes());
+            st.setLong(5, ch.escrow());
+            st.setLong(6, ch.expiresAtMillis());
+            st.setString(7, ch.status().name());
+            st.setLong(8, ch.paidToPayee());
+            st.setLong(9, ch.closingSequence());
+            st.setString(10, ch.memo());
             st.executeUpdate();
         }
+        PreparedStatement h = ps(c, INSERT_HISTORY);
+        for (Effect.Row r : e.history()) {
+            h.setBytes(1, r.account().bytes());
+            h.setLong(2, seq);
+            h.setLong(3, at);
+            h.setString(4, r.kind().name());
+            h.setBytes(5, r.counterparty().bytes());
+            h.setLong(6, r.delta());
+            h.setString(7, r.memo() == null ? "" : r.memo());
+            h.setBytes(8, r.channel() == null ? null : r.channel().bytes());
+            h.addBatch();
+        }
+        h.executeBatch();
     }
 
-    private static Receipt existingReceipt(Connection c, byte[] opId) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement("SELECT seq, at FROM journal WHERE op_id = ?")) {
-            st.setBytes(1, opId);
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? new Receipt(opId, rs.getLong(1), rs.getLong(2)) : null;
-            }
+    private void insertJournal(Connection c, JournalRecord j) throws SQLException {
+        PreparedStatement st = ps(c, INSERT_JOURNAL);
+        st.setLong(1, j.seq());
+        st.setBytes(2, j.opId());
+        st.setString(3, j.kind());
+        st.setLong(4, j.atMillis());
+        st.setBytes(5, j.body());
+        st.setBytes(6, j.prevHash());
+        st.setBytes(7, j.hash());
+        st.executeUpdate();
+    }
+
+    private Receipt existingReceipt(Connection c, byte[] opId) throws SQLException {
+        PreparedStatement st = ps(c, "SELECT seq, at FROM journal WHERE op_id = ?");
+        st.setBytes(1, opId);
+        try (ResultSet rs = st.executeQuery()) {
+            return rs.next() ? new Receipt(opId, rs.getLong(1), rs.getLong(2)) : null;
         }
     }
 
     /** The rules' view of the state inside the writer's open transaction (sees the batch's earlier writes). */
-    private static final class JdbcView implements LedgerRules.View {
+    private final class JdbcView implements LedgerRules.View {
         private final Connection c;
 
         JdbcView(Connection c) {
@@ -311,7 +325,11 @@ public class JdbcLedger implements Ledger {
         @Override
         public Account account(Address address) {
             try {
-                return readAccount(c, address);
+                PreparedStatement st = ps(c, "SELECT balance, nonce FROM accounts WHERE address = ?");
+                st.setBytes(1, address.bytes());
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? new Account(rs.getLong(1), rs.getLong(2)) : Account.EMPTY;
+                }
             } catch (SQLException e) {
                 throw new LedgerException(INTERNAL, "reading account failed: " + e.getMessage(), e);
             }
@@ -320,12 +338,29 @@ public class JdbcLedger implements Ledger {
         @Override
         public Optional<ChannelInfo> channel(ChannelId id) {
             try {
-                return readChannel(c, id);
+                PreparedStatement st = ps(c, "SELECT * FROM channels WHERE id = ?");
+                st.setBytes(1, id.bytes());
+                try (ResultSet rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(channelFrom(rs)) : Optional.empty();
+                }
             } catch (SQLException e) {
                 throw new LedgerException(INTERNAL, "reading channel failed: " + e.getMessage(), e);
             }
         }
     }
+
+    /** Committed state through the read connection, for checks made before an operation is queued. */
+    private final LedgerRules.View readerView = new LedgerRules.View() {
+        @Override
+        public Account account(Address address) {
+            return read(c -> readAccount(c, address));
+        }
+
+        @Override
+        public Optional<ChannelInfo> channel(ChannelId id) {
+            return read(c -> readChannel(c, id));
+        }
+    };
 
     // ------------------------------------------------------------------ reads
 
@@ -464,6 +499,13 @@ public class JdbcLedger implements Ledger {
             Thread.currentThread().interrupt();
         }
         for (Pending p : queue) p.result().completeExceptionally(new LedgerException(UNAVAILABLE, "ledger is closed"));
+        for (PreparedStatement st : statements.values()) {
+            try {
+                st.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
         closeQuietly(writer);
         synchronized (reader) {
             closeQuietly(reader);
