@@ -77,7 +77,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final Logger log = LoggerFactory.getLogger(Torrent.class);
 
     /** Our extension message ids (what peers use when they send to us). */
-    static final int EXT_METADATA = 1, EXT_PEX = 2;
+    static final int EXT_METADATA = 1, EXT_PEX = 2, EXT_FIRST_CUSTOM = 3;
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
@@ -135,6 +135,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private int optimistic = -1;
     private int nextPeerKey;
     private final Choker choker;
+    /** Extensions beyond ut_metadata/ut_pex; the i-th has our message id EXT_FIRST_CUSTOM + i. */
+    private final List<io.btspeed.engine.ext.TorrentExtension> extensions;
     private long lastProgressSave = System.nanoTime();
     private int piecesSinceSave;
 
@@ -170,6 +172,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
         SlotPolicy policy = params.slotPolicy() != null ? params.slotPolicy() : new TitForTatPolicy(new Random(random.nextLong()), OPTIMISTIC_INTERVAL);
         this.choker = new Choker(policy, CHOKE_INTERVAL);
+        this.extensions = params.extensions();
         this.upThrottle = new Throttle(0, ctx.upload());
         this.downThrottle = new Throttle(0, ctx.download());
         this.state = meta != null ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
@@ -442,9 +445,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("ut_metadata", EXT_METADATA);
         m.put("ut_pex", EXT_PEX);
+        io.btspeed.protocol.bencode.BDict.Builder extra = io.btspeed.protocol.bencode.BDict.builder();
+        for (int i = 0; i < extensions.size(); i++) {
+            var e = extensions.get(i);
+            m.put(e.name(), EXT_FIRST_CUSTOM + i);
+            var entry = e.handshakeEntry();
+            if (entry != null) extra.put(e.name(), entry);
+        }
         Metainfo mi = meta;
         long metadataSize = mi == null ? -1 : mi.rawInfo().length;
-        return new ExtendedHandshake(m, ctx.listenPort().getAsInt(), "btspeed 0.1", metadataSize, OUR_REQQ, null).encode();
+        return new ExtendedHandshake(m, ctx.listenPort().getAsInt(), "btspeed 0.1", metadataSize, OUR_REQQ, extra.build()).encode();
     }
 
     private void sendFirstMessage(Peer p) {
@@ -516,6 +526,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         try {
             if (!peers.remove(p)) return;
             if (p.key == optimistic) optimistic = -1;
+            for (var e : extensions) {
+                try {
+                    e.onPeerClosed(p);
+                } catch (RuntimeException ex) {
+                    log.warn("{}: extension {} failed on a closed peer: {}", infoHash, e.name(), ex.toString());
+                }
+            }
             if (metadataFetch != null) {
                 metadataFetch.dropped(p);
                 for (Peer q : peers) requestMetadata(q);
@@ -667,8 +684,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
         boolean unchoked = !p.amChoking || p.allowedFastOut.contains(piece);
         boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
-        if (allowed) p.conn.sendBlock(piece, begin, length);
-        else if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(piece, begin, length));
+        if (allowed) {
+            p.conn.sendBlock(piece, begin, length);
+            for (var e : extensions) e.onBlockQueued(p, piece, length);
+        } else if (p.conn.remoteSupportsFast()) {
+            p.conn.send(new RejectRequest(piece, begin, length));
+        }
     }
 
     private void onExtended(Peer p, int id, byte[] payload) throws IOException {
@@ -684,6 +705,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.listenAddress = new InetSocketAddress(p.conn.remoteAddress().getAddress(), hs.port());
             }
             requestMetadata(p);
+            p.remoteExtensions = hs.m();
+            for (var e : extensions) e.onHandshake(p, hs);
+            return;
+        }
+        if (id >= EXT_FIRST_CUSTOM && id - EXT_FIRST_CUSTOM < extensions.size()) {
+            // a peer's failure to follow an extension's rules is a protocol violation like any other
+            extensions.get(id - EXT_FIRST_CUSTOM).onMessage(p, payload);
             return;
         }
         if (id == EXT_METADATA) {
@@ -854,6 +882,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         try {
             if (closed) return;
             picker.verified(a, ok);
+            notifyPiece(a, ok);
             if (ok) {
                 if (wanted.get(a.piece)) wantedDoneBytes += a.size;
                 piecesSinceSave++;
@@ -878,6 +907,24 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             lock.unlock();
         }
         for (Peer q : toClose) q.conn.close();
+    }
+
+    private boolean speaksMarket(Peer q) {
+        for (var e : extensions) if (e.marksMarketPeers() && q.supports(e.name())) return true;
+        return false;
+    }
+
+    private void notifyPiece(PieceAssembly a, boolean ok) {
+        if (extensions.isEmpty()) return;
+        Set<io.btspeed.engine.ext.PeerHandle> from = Set.copyOf(a.contributors);
+        for (var e : extensions) {
+            try {
+                if (ok) e.onPieceVerified(a.piece, a.size, from);
+                else e.onPieceFailed(a.piece, from);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on piece {}: {}", infoHash, e.name(), a.piece, ex.toString());
+            }
+        }
     }
 
     /** Bans a peer that contributed to 3 bad pieces, or to 2 that it sent alone. */
@@ -976,7 +1023,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             List<PeerStats> stats = new ArrayList<>(peers.size());
             for (Peer q : peers) {
                 stats.add(new PeerStats(q.key, q.peerInterested, q.amChoking, q.down.rate(), q.up.rate(),
-                        q.isSeed(pieceCount), q.snubbed, q.connectedAtNanos, false));
+                        q.isSeed(pieceCount), q.snubbed, q.connectedAtNanos, speaksMarket(q)));
             }
             UnchokeDecision d = choker.forceRound(now, stats, seeding, ctx.config().uploadSlots() + 1);
             optimistic = d.optimistic();
@@ -1036,6 +1083,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 lastProgressSave = now;
                 piecesSinceSave = 0;
                 saveProgress((BitSet) have.clone());
+            }
+            for (var e : extensions) {
+                try {
+                    e.onTick(now);
+                } catch (RuntimeException ex) {
+                    log.warn("{}: extension {} failed on tick: {}", infoHash, e.name(), ex.toString());
+                }
             }
             if (choker.roundDue(now)) chokeRound(now);
             needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
