@@ -31,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * A {@link Ledger} on a SQL database. All writes go through one writer thread that takes every
@@ -70,14 +69,14 @@ public class JdbcLedger implements Ledger {
     }
 
     /**
-     * @param connect opens a new connection to the same database (called twice: writer and reader)
+     * @param connect opens a new connection to the database: {@code true} for the writer, {@code false} for the reader
      * @param genesis the ledger's first record when the database is new; null to open an existing one
      */
-    protected JdbcLedger(Supplier<Connection> connect, SqlDialect dialect, InstantSource clock, LedgerOp.Genesis genesis) {
+    protected JdbcLedger(java.util.function.Function<Boolean, Connection> connect, SqlDialect dialect, InstantSource clock, LedgerOp.Genesis genesis) {
         this.clock = clock;
         Connection w = null, r = null;
         try {
-            w = connect.get();
+            w = connect.apply(true);
             dialect.configure(w, true);
             w.setAutoCommit(false);
             for (String ddl : dialect.schema()) {
@@ -95,13 +94,11 @@ public class JdbcLedger implements Ledger {
             }
             this.token = new TokenInfo(metaValue(w, "symbol"), Integer.parseInt(metaValue(w, "decimals")),
                     Long.parseLong(metaValue(w, "supply")));
-            try (var st = w.prepareStatement("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"); var rs = st.executeQuery()) {
-                if (!rs.next()) throw new LedgerException(INTERNAL, "ledger journal is empty (no genesis record)");
-                nextSeq = rs.getLong(1) + 1;
-                head = rs.getBytes(2);
-            }
+            readHead(w);
             w.commit();
-            r = connect.get();
+            // outside a batch the writer holds no transaction (and so no lock on a shared file)
+            w.setAutoCommit(true);
+            r = connect.apply(false);
             dialect.configure(r, false);
             r.setAutoCommit(true);
         } catch (SQLException e) {
@@ -116,6 +113,15 @@ public class JdbcLedger implements Ledger {
         this.writer = w;
         this.reader = r;
         this.writerThread = Thread.ofPlatform().name("ledger-writer").daemon(true).start(this::writeLoop);
+    }
+
+    private void readHead(Connection c) throws SQLException {
+        PreparedStatement st = ps(c, "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1");
+        try (ResultSet rs = st.executeQuery()) {
+            if (!rs.next()) throw new LedgerException(INTERNAL, "ledger journal is empty (no genesis record)");
+            nextSeq = rs.getLong(1) + 1;
+            head = rs.getBytes(2);
+        }
     }
 
     private void writeGenesis(Connection w, LedgerOp.Genesis g) throws SQLException {
@@ -198,6 +204,10 @@ public class JdbcLedger implements Ledger {
         List<Receipt> receipts = new ArrayList<>(batch.size());
         List<RuntimeException> errors = new ArrayList<>(batch.size());
         try {
+            // Another process may share the database file: the transaction takes the write lock first
+            // (SQLite: BEGIN IMMEDIATE), then the journal head is re-read so records always chain.
+            writer.setAutoCommit(false);
+            readHead(writer);
             long at = clock.millis();
             JdbcView view = new JdbcView(writer);
             for (Pending p : batch) {
@@ -214,9 +224,11 @@ public class JdbcLedger implements Ledger {
                 errors.add(err);
             }
             writer.commit();
+            writer.setAutoCommit(true);
         } catch (SQLException | RuntimeException e) {
             try {
                 writer.rollback();
+                writer.setAutoCommit(true);
             } catch (SQLException ignored) {
                 // the connection is broken; every caller below learns the batch failed
             }

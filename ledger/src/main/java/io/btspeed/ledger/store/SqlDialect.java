@@ -35,9 +35,9 @@ public interface SqlDialect {
         @Override
         public void configure(Connection c, boolean writer) throws SQLException {
             try (var st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=30000"); // first: another process may hold the lock briefly
                 st.execute("PRAGMA journal_mode=WAL");
                 st.execute("PRAGMA synchronous=FULL");
-                st.execute("PRAGMA busy_timeout=10000");
                 st.execute("PRAGMA foreign_keys=ON");
             }
         }

@@ -14,7 +14,7 @@ import java.time.InstantSource;
 /** The embedded ledger: one SQLite file (WAL, durable commits, group commit). */
 public final class SqliteLedger extends JdbcLedger {
     private SqliteLedger(Path db, InstantSource clock, LedgerOp.Genesis genesis) {
-        super(() -> connect(db), SqlDialect.SQLITE, clock, genesis);
+        super(writer -> connect(db, writer), SqlDialect.SQLITE, clock, genesis);
     }
 
     /** Creates a new ledger file whose whole supply belongs to {@code genesis}. Fails if the file exists. */
@@ -33,9 +33,15 @@ public final class SqliteLedger extends JdbcLedger {
         return new SqliteLedger(db, clock, null);
     }
 
-    private static Connection connect(Path db) {
+    private static Connection connect(Path db, boolean writer) {
         try {
-            return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+            // IMMEDIATE for the writer: a write transaction takes the database's write lock when it begins, so several
+            // processes sharing one ledger file serialise their batches instead of failing at commit
+            org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+            cfg.setTransactionMode(writer ? org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE
+                    : org.sqlite.SQLiteConfig.TransactionMode.DEFERRED);
+            cfg.setBusyTimeout(30_000);
+            return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), cfg.toProperties());
         } catch (SQLException e) {
             throw new LedgerException(LedgerException.Code.UNAVAILABLE, "cannot open " + db + ": " + e.getMessage(), e);
         }

@@ -135,4 +135,32 @@ class LedgerStressTest {
             assertThat(r.journalLength()).isEqualTo(1 + threads + (long) threads * perThread);
         }
     }
+
+    @Test
+    @Timeout(120)
+    void twoLedgerInstancesSharingOneFileKeepOneChain() throws Exception {
+        // as two btspeed processes on one machine would: separate connections, separate writer threads
+        KeyPair bank = key(300), a = key(301), b = key(302);
+        Path db = tmp.resolve("shared.db");
+        try (SqliteLedger first = SqliteLedger.create(db, TOKEN, bank.address(), new TestClock())) {
+            first.transfer(new Transfer(bank.address(), a.address(), 1_000_000, 0, "").sign(bank));
+            first.transfer(new Transfer(bank.address(), b.address(), 1_000_000, 1, "").sign(bank));
+            try (SqliteLedger second = SqliteLedger.open(db, new TestClock())) {
+                int n = 100;
+                Thread ta = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < n; i++) first.transfer(new Transfer(a.address(), bank.address(), 1, i, "").sign(a));
+                });
+                Thread tb = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < n; i++) second.transfer(new Transfer(b.address(), bank.address(), 2, i, "").sign(b));
+                });
+                ta.join();
+                tb.join();
+                AuditReport r = second.audit();
+                assertThat(r.ok()).as(r.problems().toString()).isTrue();
+                assertThat(r.journalLength()).isEqualTo(3 + 2L * n);
+                assertThat(first.balance(a.address())).isEqualTo(1_000_000 - n);
+                assertThat(first.balance(b.address())).isEqualTo(1_000_000 - 2L * n);
+            }
+        }
+    }
 }
