@@ -51,6 +51,15 @@ public final class PublicKey {
         return raw.clone();
     }
 
+    /** 0x04 ‖ X ‖ Y, for the native verifier (shared, never handed out). */
+    byte[] uncompressed() {
+        byte[] u = uncompressed;
+        if (u == null) uncompressed = u = NativeSecp256k1.uncompressed(raw);
+        return u;
+    }
+
+    private volatile byte[] uncompressed;
+
     public Address address() {
         return address;
     }

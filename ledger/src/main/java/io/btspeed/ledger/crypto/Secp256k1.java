@@ -54,9 +54,14 @@ public final class Secp256k1 {
         return verifier.verifySignature(digest32, sig.r(), sig.s());
     }
 
-    /** Verifies against an already validated key (the fast path for repeated verification). */
+    /**
+     * Verifies against an already validated key (the fast path for repeated verification), with
+     * libsecp256k1 when it loads. Both paths agree because {@link Signature} only holds low-S
+     * values, the only form libsecp256k1 accepts.
+     */
     public static boolean verify(PublicKey key, byte[] digest32, Signature sig) {
         checkDigest(digest32);
+        if (NativeSecp256k1.available()) return NativeSecp256k1.verify(key.uncompressed(), digest32, sig.encode());
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, key.params());
         return verifier.verifySignature(digest32, sig.r(), sig.s());
