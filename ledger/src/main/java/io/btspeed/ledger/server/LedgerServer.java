@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class LedgerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerServer.class);
 
+    /** How much of a refused oversized body is still read (and dropped) so the 413 reaches the client. */
+    private static final long DRAIN_LIMIT = 1024 * 1024;
+
     private final Ledger ledger;
     private final HttpServer http;
     private final ExecutorService executor;
@@ -104,6 +107,8 @@ public final class LedgerServer implements AutoCloseable {
         } catch (BodyTooLarge e) {
             status = 413;
             out = LedgerJson.error(new ErrorBody(Code.INVALID_REQUEST, e.getMessage()));
+            ex.getResponseHeaders().set("Connection", "close");
+            drain(ex);
         } catch (LedgerException e) {
             status = ErrorBody.httpStatus(e.code());
             out = LedgerJson.error(new ErrorBody(e.code(), e.getMessage()));
@@ -160,6 +165,24 @@ public final class LedgerServer implements AutoCloseable {
                 throw new BodyTooLarge(); // chunked upload that kept going
             }
             return body;
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a refused body (up to {@link #DRAIN_LIMIT}) so the client, still
+     * sending, receives the 413 instead of a connection reset; a client sending more than that is
+     * cut off.
+     */
+    private static void drain(HttpExchange ex) {
+        try (InputStream in = ex.getRequestBody()) {
+            long left = DRAIN_LIMIT;
+            byte[] buf = new byte[16 * 1024];
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            LOG.debug("draining refused body: {}", e.toString());
         }
     }
 
