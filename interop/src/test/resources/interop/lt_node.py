@@ -3,6 +3,7 @@
 
   lt_node.py seed  TORRENT DIR --listen IP:PORT [--connect HOST:PORT]... [--deadline S]
   lt_node.py leech TORRENT|MAGNET DIR --listen IP:PORT [--connect HOST:PORT]... [--deadline S]
+  --reannounce S : announce to the trackers every S seconds (to learn peers that joined after us)
 
 Prints 'READY port=N' once listening (seeders: once the data is checked), then progress lines,
 and for leechers 'DONE bytes=N seconds=S' when every piece is verified (exit 0). Exit 3 on deadline.
@@ -19,6 +20,9 @@ ap.add_argument("--listen", required=True)
 ap.add_argument("--connect", action="append", default=[])
 ap.add_argument("--deadline", type=float, default=120)
 ap.add_argument("--no-trackers", action="store_true")
+ap.add_argument("--lsd", action="store_true", help="turn on local service discovery (BEP 14)")
+ap.add_argument("--reannounce", type=float, default=0,
+                help="force a tracker announce every S seconds (libtorrent otherwise waits at least 5 minutes between announces)")
 args = ap.parse_args()
 
 ip, port = args.listen.rsplit(":", 1)
@@ -33,6 +37,8 @@ settings = {
     "announce_to_all_tiers": True, "announce_to_all_trackers": True,
     "alert_mask": int(lt.alert_category.error | lt.alert_category.status),
 }
+if args.lsd:
+    settings["enable_lsd"] = True
 session = lt.session(settings)
 
 if args.source.startswith("magnet:"):
@@ -62,6 +68,7 @@ start = time.time()
 ready = False
 last_dial = 0.0
 last_print = 0.0
+last_announce = time.time()
 rc = 3
 while not stopping and time.time() - start < args.deadline:
     for a in session.pop_alerts():
@@ -75,6 +82,9 @@ while not stopping and time.time() - start < args.deadline:
     if args.connect and st.num_peers == 0 and time.time() - last_dial > 1:
         dial()
         last_dial = time.time()
+    if args.reannounce > 0 and time.time() - last_announce > args.reannounce:
+        handle.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
+        last_announce = time.time()
     if time.time() - last_print > 1:
         print("STATUS state=%s progress=%.3f peers=%d down=%d up=%d" % (st.state, st.progress, st.num_peers,
               st.download_rate, st.upload_rate), flush=True)

@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
                 io.btspeed.app.cli.DownloadCommand.class,
                 io.btspeed.app.cli.SeedCommand.class,
                 io.btspeed.app.cli.DemoCommand.class,
-                io.btspeed.app.wallet.WalletCommand.class})
+                io.btspeed.app.wallet.WalletCommand.class,
+                io.btspeed.app.ledger.LedgerCommand.class,
+                io.btspeed.app.tracker.TrackerCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

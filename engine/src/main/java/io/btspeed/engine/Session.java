@@ -86,7 +86,7 @@ public final class Session implements AutoCloseable {
             throw e;
         }
         this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, diskWriter, this::dial, timeouts);
-        this.trackers = new TrackerBridge(peerId, listener::port);
+        this.trackers = new TrackerBridge(peerId, listener::port, config.bindAddress());
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -210,7 +210,7 @@ public final class Session implements AutoCloseable {
             SocketChannel ch = null;
             boolean kept = false;
             try {
-                ch = HandshakeIo.connect(address, CONNECT_TIMEOUT_MILLIS);
+                ch = HandshakeIo.connect(address, config.bindAddress(), CONNECT_TIMEOUT_MILLIS);
                 ScheduledFuture<?> guard = closeUnlessDone(ch);
                 try {
                     HandshakeIo.write(ch, ours(t.infoHash()));

@@ -28,6 +28,11 @@ public interface TorrentHandle {
     /** Per-torrent limits in bytes per second (0 = unlimited), applied on top of the session-wide ones. */
     void setRateLimits(long uploadBytesPerSec, long downloadBytesPerSec);
 
+    /** The torrent's trackers with their last result (empty when it has none or trackers are off). */
+    default java.util.List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState> trackers() {
+        return java.util.List.of();
+    }
+
     /**
      * After the start-up check, one line saying how many pieces resume data let us trust and how
      * many had to be hashed again, e.g. "resume: 120 pieces trusted, 0 rechecked"; null before.

@@ -3,10 +3,8 @@ package io.btspeed.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.btspeed.interop.harness.Content;
-import io.btspeed.interop.harness.OpenTracker;
 import io.btspeed.interop.harness.Peers;
 import io.btspeed.interop.harness.Proc;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,31 +84,6 @@ class LibtorrentInteropTest {
                     "--port", "0", "--peer", "127.0.0.4:" + ltPort, "--no-trackers");
             assertThat(bt.awaitExit(Duration.ofSeconds(120))).as(bt.tail()).isZero();
             assertSameContent(src, tmp.resolve("out/tree"), peers);
-        }
-    }
-
-    @Test
-    void btspeedFindsTheLibtorrentSeederThroughARealTracker() throws Exception {
-        try (Peers peers = new Peers(tmp)) {
-            Path src = Content.randomFile(tmp.resolve("seed/tracked.bin"), 3_000_000, 4);
-            int trackerPortHint = 0;
-            // the tracker URL goes into the torrent, so start the tracker first with the hash of a torrent
-            // made for it: create once to learn the info-hash (trackers are outside the info dict)
-            Path probe = tmp.resolve("probe.torrent");
-            peers.btspeedRun("create-probe", "create", src.toString(), "-o", probe.toString());
-            String hash = peers.btspeedRun("info-probe", "info", probe.toString()).lines()
-                    .filter(l -> l.startsWith("info-hash:")).findFirst().orElseThrow().split("\\s+")[1];
-            OpenTracker tracker = OpenTracker.start(peers, List.of(hash));
-            Path torrent = tmp.resolve("tracked.torrent");
-            peers.btspeedRun("create", "create", src.toString(), "-o", torrent.toString(), "--tracker", tracker.httpAnnounce());
-            assertThat(trackerPortHint).isZero();
-            Proc lt = peers.libtorrent("lt-seed", "seed", torrent.toString(), tmp.resolve("seed"), "127.0.0.1", Peers.freePort(), List.of());
-            lt.awaitLine("READY", Duration.ofSeconds(30));
-            Proc bt = peers.btspeed("btspeed-tracked", "download", torrent.toString(), "--dir", tmp.resolve("out").toString(),
-                    "--port", "0");
-            assertThat(bt.awaitExit(Duration.ofSeconds(120))).as(bt.tail() + "\n" + lt.tail()).isZero();
-            assertSameContent(src, tmp.resolve("out/tracked.bin"), peers);
-            assertThat(Files.size(tmp.resolve("out/tracked.bin"))).isEqualTo(3_000_000);
         }
     }
 }

@@ -29,6 +29,10 @@ public final class NetworkOptions {
             description = "where resume data is kept (default: DIR/.btspeed)")
     Path stateDir;
 
+    @Option(names = "--lsd", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "find peers on the local network by multicast (BEP 14); --no-lsd turns it off (default: on)")
+    boolean lsd = true;
+
     @Option(names = "--max-peers", paramLabel = "N", description = "most peers per torrent (default: ${DEFAULT-VALUE})")
     int maxPeers = 80;
 }

@@ -74,7 +74,9 @@ final class TorrentRun {
                 case TorrentSource.Magnet m -> new AddTorrentParams(null, m.magnet(), dir, net.peers, Set.of(), !net.noTrackers);
             };
             TorrentHandle handle = session.add(params);
-            return loop(handle, keepSeeding, mustBeComplete);
+            try (LocalDiscovery lsd = net.lsd ? LocalDiscovery.start(handle, session.listenPort(), progress) : null) {
+                return loop(handle, keepSeeding, mustBeComplete);
+            }
         } finally {
             session.close();
             stopped.countDown();
@@ -90,8 +92,10 @@ final class TorrentRun {
         boolean announcedComplete = false;
         boolean reportedResume = false;
         long started = System.nanoTime();
+        java.util.Map<String, String> trackerErrors = new java.util.HashMap<>();
         while (true) {
             TorrentStatus st = handle.status();
+            reportTrackers(handle, trackerErrors);
             if (!reportedResume && handle.resumeSummary() != null) {
                 progress.message(handle.resumeSummary());
                 reportedResume = true;
@@ -124,6 +128,23 @@ final class TorrentRun {
             if (stopRequested.await(250, TimeUnit.MILLISECONDS)) {
                 progress.message("stopping...");
                 return complete ? 0 : 130;
+            }
+        }
+    }
+
+    /**
+     * A tracker that fails is a warning, not an error: the download goes on with other trackers and
+     * peers. One line when a tracker's error changes and one when it answers again.
+     */
+    private void reportTrackers(TorrentHandle handle, java.util.Map<String, String> lastErrors) {
+        for (var t : handle.trackers()) {
+            String before = lastErrors.get(t.url());
+            if (t.lastError() != null && !t.lastError().equals(before)) {
+                progress.message("warning: tracker " + t.url() + ": " + t.lastError() + " (will retry)");
+                lastErrors.put(t.url(), t.lastError());
+            } else if (t.lastError() == null && before != null) {
+                progress.message("tracker " + t.url() + " answers again");
+                lastErrors.remove(t.url());
             }
         }
     }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code btspeed wallet}: a secp256k1 key in an Ethereum V3 keystore file. */
 @Command(name = "wallet", description = "Manage the wallet key (Ethereum V3 keystore).",
-        subcommands = {WalletCommand.Create.class, WalletCommand.Show.class})
+        subcommands = {WalletCommand.Create.class, WalletCommand.Show.class, LedgerWallet.Balance.class,
+                LedgerWallet.History.class, LedgerWallet.Send.class})
 public final class WalletCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -29,9 +29,22 @@ public final class HandshakeIo {
 
     /** Opens a tuned, blocking connection; the connect itself is bounded by {@code timeoutMillis}. */
     public static SocketChannel connect(InetSocketAddress to, int timeoutMillis) throws IOException {
+        return connect(to, null, timeoutMillis);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, int)}, from {@code local} when it is a specific address of the
+     * same family as the peer ({@code --bind}): outgoing connections then leave from the address the user
+     * chose, as the listening socket does. A wildcard or null local address lets the system choose.
+     */
+    public static SocketChannel connect(InetSocketAddress to, java.net.InetAddress local, int timeoutMillis) throws IOException {
         SocketChannel ch = SocketChannel.open();
         try {
             tune(ch);
+            if (local != null && !local.isAnyLocalAddress() && to.getAddress() != null
+                    && local.getClass() == to.getAddress().getClass()) {
+                ch.bind(new InetSocketAddress(local, 0));
+            }
             ch.socket().connect(to, timeoutMillis);
             return ch;
         } catch (IOException e) {

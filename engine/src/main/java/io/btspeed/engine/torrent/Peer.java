@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** Per-peer protocol state of one connection; guarded by the owning torrent's lock. */
-final class Peer {
+final class Peer implements io.btspeed.engine.ext.PeerHandle {
     final PeerConnection conn;
     final boolean outgoing;
     /** Where the peer accepts connections (for PEX and de-duplication); null if unknown. */
@@ -57,7 +57,42 @@ final class Peer {
     int failedPieces;
     int soleFailedPieces;
 
-    Peer(PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress) {
+    /** The peer's BEP 10 "m" dictionary (extension name to its message id); empty before its handshake. */
+    volatile java.util.Map<String, Integer> remoteExtensions = java.util.Map.of();
+
+    @Override
+    public int key() {
+        return key;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return conn.remoteAddress();
+    }
+
+    @Override
+    public boolean supports(String extensionName) {
+        Integer id = remoteExtensions.get(extensionName);
+        return id != null && id > 0;
+    }
+
+    @Override
+    public void sendExtended(String extensionName, byte[] payload) {
+        Integer id = remoteExtensions.get(extensionName);
+        if (id != null && id > 0) conn.send(new io.btspeed.protocol.wire.Extended(id, payload));
+    }
+
+    @Override
+    public void close(String reason) {
+        conn.close();
+    }
+
+    /** Stable id of this connection for slot policies ({@link io.btspeed.core.choke.PeerStats#key()}). */
+    final int key;
+    final long connectedAtNanos = System.nanoTime();
+
+    Peer(int key, PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress) {
+        this.key = key;
         this.conn = conn;
         this.outgoing = outgoing;
         this.listenAddress = listenAddress;

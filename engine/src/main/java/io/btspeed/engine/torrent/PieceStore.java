@@ -38,7 +38,8 @@ final class PieceStore implements BlockSource, AutoCloseable {
             if (meta.multiFile()) {
                 for (String c : f.path()) p = p.resolve(c);
             }
-            if (!p.normalize().startsWith(downloadDir.normalize())) {
+            // absolute first: "." normalises to the empty path, which no relative path starts with
+            if (!p.toAbsolutePath().normalize().startsWith(downloadDir.toAbsolutePath().normalize())) {
                 throw new IllegalArgumentException("file path escapes the download directory: " + f.path());
             }
             paths.add(p);

@@ -57,6 +57,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import io.btspeed.core.choke.Choker;
+import io.btspeed.core.choke.PeerStats;
+import io.btspeed.core.choke.SlotPolicy;
+import io.btspeed.core.choke.TitForTatPolicy;
+import io.btspeed.core.choke.UnchokeDecision;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -72,7 +77,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final Logger log = LoggerFactory.getLogger(Torrent.class);
 
     /** Our extension message ids (what peers use when they send to us). */
-    static final int EXT_METADATA = 1, EXT_PEX = 2;
+    static final int EXT_METADATA = 1, EXT_PEX = 2, EXT_FIRST_CUSTOM = 3;
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
@@ -126,11 +131,14 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Set<InetSocketAddress> dialing = new HashSet<>();
     private final Set<String> bannedPeerIds = new HashSet<>();
     private final Set<InetSocketAddress> bannedAddresses = new HashSet<>();
-    private Peer optimistic;
-    private long lastChokeRound;
+    /** Key of the peer holding the optimistic slot, -1 if none (decided by the slot policy). */
+    private int optimistic = -1;
+    private int nextPeerKey;
+    private final Choker choker;
+    /** Extensions beyond ut_metadata/ut_pex; the i-th has our message id EXT_FIRST_CUSTOM + i. */
+    private final List<io.btspeed.engine.ext.TorrentExtension> extensions;
     private long lastProgressSave = System.nanoTime();
     private int piecesSinceSave;
-    private long lastOptimistic;
 
     private final RateMeter downMeter = new RateMeter();
     private final RateMeter upMeter = new RateMeter();
@@ -162,6 +170,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         this.resume = resume;
         this.fromMagnet = params.metainfo() == null;
         this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
+        SlotPolicy policy = params.slotPolicy() != null ? params.slotPolicy() : new TitForTatPolicy(new Random(random.nextLong()), OPTIMISTIC_INTERVAL);
+        this.choker = new Choker(policy, CHOKE_INTERVAL);
+        this.extensions = params.extensions();
         this.upThrottle = new Throttle(0, ctx.upload());
         this.downThrottle = new Throttle(0, ctx.download());
         this.state = meta != null ? TorrentState.CHECKING : TorrentState.FETCHING_METADATA;
@@ -176,6 +187,18 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         } else {
             dialMore();
         }
+    }
+
+    private volatile java.util.function.Supplier<List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState>> trackerInfo = List::of;
+
+    /** Where {@link #trackers()} reads from; set by the session's announcer once it runs. */
+    public void setTrackerInfo(java.util.function.Supplier<List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState>> info) {
+        trackerInfo = info;
+    }
+
+    @Override
+    public List<io.btspeed.engine.tracker.AnnounceSchedule.TrackerState> trackers() {
+        return trackerInfo.get();
     }
 
     /** Called once a torrent completes (tracker "completed" announce). */
@@ -375,7 +398,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
                     downThrottle, upThrottle);
-            p = new Peer(conn, outgoing, outgoing ? dialed : null);
+            p = new Peer(nextPeerKey++, conn, outgoing, outgoing ? dialed : null);
             conn.attach(p);
             peers.add(p);
             if (dialed != null) {
@@ -422,9 +445,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         Map<String, Integer> m = new LinkedHashMap<>();
         m.put("ut_metadata", EXT_METADATA);
         m.put("ut_pex", EXT_PEX);
+        io.btspeed.protocol.bencode.BDict.Builder extra = io.btspeed.protocol.bencode.BDict.builder();
+        for (int i = 0; i < extensions.size(); i++) {
+            var e = extensions.get(i);
+            m.put(e.name(), EXT_FIRST_CUSTOM + i);
+            var entry = e.handshakeEntry();
+            if (entry != null) extra.put(e.name(), entry);
+        }
         Metainfo mi = meta;
         long metadataSize = mi == null ? -1 : mi.rawInfo().length;
-        return new ExtendedHandshake(m, ctx.listenPort().getAsInt(), "btspeed 0.1", metadataSize, OUR_REQQ, null).encode();
+        return new ExtendedHandshake(m, ctx.listenPort().getAsInt(), "btspeed 0.1", metadataSize, OUR_REQQ, extra.build()).encode();
     }
 
     private void sendFirstMessage(Peer p) {
@@ -495,7 +525,14 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         lock.lock();
         try {
             if (!peers.remove(p)) return;
-            if (p == optimistic) optimistic = null;
+            if (p.key == optimistic) optimistic = -1;
+            for (var e : extensions) {
+                try {
+                    e.onPeerClosed(p);
+                } catch (RuntimeException ex) {
+                    log.warn("{}: extension {} failed on a closed peer: {}", infoHash, e.name(), ex.toString());
+                }
+            }
             if (metadataFetch != null) {
                 metadataFetch.dropped(p);
                 for (Peer q : peers) requestMetadata(q);
@@ -556,7 +593,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             }
             case Interested x -> {
                 p.peerInterested = true;
-                if (p.amChoking && mayUpload() && unchokedCount() < ctx.config().uploadSlots()) unchoke(p);
+                // A free slot need not wait for the next round, but the policy still decides who gets it
+                // (a market policy may keep slots for bidders).
+                if (p.amChoking && mayUpload() && unchokedCount() < ctx.config().uploadSlots()) chokeRound(System.nanoTime());
             }
             case NotInterested x -> {
                 p.peerInterested = false;
@@ -645,8 +684,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
         boolean unchoked = !p.amChoking || p.allowedFastOut.contains(piece);
         boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
-        if (allowed) p.conn.sendBlock(piece, begin, length);
-        else if (p.conn.remoteSupportsFast()) p.conn.send(new RejectRequest(piece, begin, length));
+        if (allowed) {
+            p.conn.sendBlock(piece, begin, length);
+            for (var e : extensions) e.onBlockQueued(p, piece, length);
+        } else if (p.conn.remoteSupportsFast()) {
+            p.conn.send(new RejectRequest(piece, begin, length));
+        }
     }
 
     private void onExtended(Peer p, int id, byte[] payload) throws IOException {
@@ -662,6 +705,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.listenAddress = new InetSocketAddress(p.conn.remoteAddress().getAddress(), hs.port());
             }
             requestMetadata(p);
+            p.remoteExtensions = hs.m();
+            for (var e : extensions) e.onHandshake(p, hs);
+            return;
+        }
+        if (id >= EXT_FIRST_CUSTOM && id - EXT_FIRST_CUSTOM < extensions.size()) {
+            // a peer's failure to follow an extension's rules is a protocol violation like any other
+            extensions.get(id - EXT_FIRST_CUSTOM).onMessage(p, payload);
             return;
         }
         if (id == EXT_METADATA) {
@@ -832,6 +882,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         try {
             if (closed) return;
             picker.verified(a, ok);
+            notifyPiece(a, ok);
             if (ok) {
                 if (wanted.get(a.piece)) wantedDoneBytes += a.size;
                 piecesSinceSave++;
@@ -856,6 +907,24 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             lock.unlock();
         }
         for (Peer q : toClose) q.conn.close();
+    }
+
+    private boolean speaksMarket(Peer q) {
+        for (var e : extensions) if (e.marksMarketPeers() && q.supports(e.name())) return true;
+        return false;
+    }
+
+    private void notifyPiece(PieceAssembly a, boolean ok) {
+        if (extensions.isEmpty()) return;
+        Set<io.btspeed.engine.ext.PeerHandle> from = Set.copyOf(a.contributors);
+        for (var e : extensions) {
+            try {
+                if (ok) e.onPieceVerified(a.piece, a.size, from);
+                else e.onPieceFailed(a.piece, from);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on piece {}: {}", infoHash, e.name(), a.piece, ex.toString());
+            }
+        }
     }
 
     /** Bans a peer that contributed to 3 bad pieces, or to 2 that it sent alone. */
@@ -921,7 +990,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private int unchokedCount() {
         int n = 0;
-        for (Peer q : peers) if (!q.amChoking && q != optimistic) n++;
+        for (Peer q : peers) if (!q.amChoking && q.key != optimistic) n++;
         return n;
     }
 
@@ -941,24 +1010,29 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     /**
-     * Tit-for-tat round: the interested peers that gave us the most (leeching) or took the most
-     * (seeding) over the last seconds get the regular slots; one more, chosen at random and rotated
-     * every 30 s, gets the optimistic slot so newcomers can prove themselves.
+     * One choke round, decided by the torrent's {@link SlotPolicy} (tit-for-tat unless the market or a
+     * caller plugged in another): it sees every peer's rates and state and names who is unchoked.
+     * The engine's {@code uploadSlots} are regular slots; the policy gets one more for the optimistic
+     * unchoke.
      */
     private void chokeRound(long now) {
-        Set<Peer> unchoke = Set.of();
+        Set<Integer> unchoke = Set.of();
         if (mayUpload()) {
             boolean seeding = state == TorrentState.SEEDING;
-            List<TitForTat.Candidate<Peer>> candidates = new ArrayList<>();
-            for (Peer q : peers) candidates.add(new TitForTat.Candidate<>(q, q.peerInterested, seeding ? q.up.rate() : q.down.rate()));
-            boolean rotate = now - lastOptimistic >= OPTIMISTIC_INTERVAL;
-            if (rotate) lastOptimistic = now;
-            TitForTat.Decision<Peer> d = TitForTat.decide(candidates, ctx.config().uploadSlots(), optimistic, rotate, random);
+            int pieceCount = meta == null ? 0 : meta.pieceCount();
+            List<PeerStats> stats = new ArrayList<>(peers.size());
+            for (Peer q : peers) {
+                stats.add(new PeerStats(q.key, q.peerInterested, q.amChoking, q.down.rate(), q.up.rate(),
+                        q.isSeed(pieceCount), q.snubbed, q.connectedAtNanos, speaksMarket(q)));
+            }
+            UnchokeDecision d = choker.forceRound(now, stats, seeding, ctx.config().uploadSlots() + 1);
             optimistic = d.optimistic();
-            unchoke = d.unchoke();
+            unchoke = d.unchoked();
+        } else {
+            optimistic = -1;
         }
         for (Peer q : peers) {
-            if (unchoke.contains(q)) unchoke(q);
+            if (unchoke.contains(q.key)) unchoke(q);
             else choke(q);
         }
     }
@@ -1010,10 +1084,14 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 piecesSinceSave = 0;
                 saveProgress((BitSet) have.clone());
             }
-            if (now - lastChokeRound >= CHOKE_INTERVAL) {
-                lastChokeRound = now;
-                chokeRound(now);
+            for (var e : extensions) {
+                try {
+                    e.onTick(now);
+                } catch (RuntimeException ex) {
+                    log.warn("{}: extension {} failed on tick: {}", infoHash, e.name(), ex.toString());
+                }
             }
+            if (choker.roundDue(now)) chokeRound(now);
             needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();

@@ -160,12 +160,14 @@ public final class AnnounceSchedule {
                 g.nextAt = earliestRetry; // all are backing off: come back when the first may retry
                 continue;
             }
+            AnnounceEvent e = eventFor(pick);
+            // The min interval holds back regular re-announces only: "completed" goes out at once, as other
+            // clients do, since a process that stops right after finishing would otherwise never send it.
             long minIntervalEnd = pick.lastSuccessAt == Long.MIN_VALUE ? Long.MIN_VALUE : pick.lastSuccessAt + pick.minIntervalMillis;
-            if (minIntervalEnd > now) {
+            if (e == AnnounceEvent.NONE && minIntervalEnd > now) {
                 g.nextAt = Math.min(minIntervalEnd, earliestRetry);
                 continue;
             }
-            AnnounceEvent e = eventFor(pick);
             pick.inFlight = e;
             pick.inFlightWhileIncomplete = !complete;
             g.inFlight = true;
@@ -224,7 +226,7 @@ public final class AnnounceSchedule {
         if (g.wantSoon) g.nextAt = now; // due() still holds it back until the min interval has passed
         g.wantSoon = false;
         // The download may have finished while this announce was out: tell the tracker now, not in half an hour.
-        if (eventFor(t) == AnnounceEvent.COMPLETED) g.nextAt = Math.min(g.nextAt, now + t.minIntervalMillis);
+        if (eventFor(t) == AnnounceEvent.COMPLETED) g.nextAt = now;
     }
 
     private long intervalMillis(AnnounceResponse r) {

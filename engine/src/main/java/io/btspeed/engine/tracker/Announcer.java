@@ -222,7 +222,7 @@ public final class Announcer implements AutoCloseable {
         }
     }
 
-    /** The download just finished: trackers get {@code completed} (once each) as soon as their min interval allows. */
+    /** The download just finished: trackers that saw us downloading get {@code completed} (once each) right away. */
     public void completed() {
         report(() -> schedule.completed(clockMillis.getAsLong()));
     }

@@ -3,6 +3,7 @@ package io.btspeed.engine.tracker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,12 +38,22 @@ public final class HttpTrackerClient implements TrackerClient {
      * h2c upgrade header confuses some of them.
      */
     private static final class Shared {
-        static final HttpClient HTTP = HttpClient.newBuilder()
+        static final HttpClient HTTP = builder().build();
+    }
+
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(15))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+                .executor(Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    private static final java.util.Map<InetAddress, HttpClient> BOUND = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One shared client per local address, for sessions bound to a specific address ({@code --bind}). */
+    static HttpClient boundClient(InetAddress local) {
+        return BOUND.computeIfAbsent(local, a -> builder().localAddress(a).build());
     }
 
     private final String url;

@@ -52,6 +52,8 @@ public final class UdpTrackerClient implements TrackerClient {
     private final ReentrantLock lock = new ReentrantLock();
     private final byte[] receiveBuffer = new byte[UdpTrackerPackets.MAX_DATAGRAM];
 
+    /** Local address to send from ({@code --bind}); null for the system's choice. */
+    private final InetAddress localAddress;
     private DatagramSocket socket;
     private int peerWidth;
     private boolean haveConnectionId;
@@ -64,6 +66,12 @@ public final class UdpTrackerClient implements TrackerClient {
      * @param random    source of transaction ids; they guard against spoofed replies, hence a strong one by default
      */
     public UdpTrackerClient(String url, Config config, LongSupplier nanoClock, RandomGenerator random) {
+        this(url, config, nanoClock, random, null);
+    }
+
+    /** @param localAddress address to bind the socket to before sending, or null for any */
+    public UdpTrackerClient(String url, Config config, LongSupplier nanoClock, RandomGenerator random, InetAddress localAddress) {
+        this.localAddress = localAddress;
         this.url = url;
         this.config = config;
         this.nanoClock = nanoClock;
@@ -208,7 +216,7 @@ public final class UdpTrackerClient implements TrackerClient {
         } catch (UnknownHostException e) {
             throw new UnknownHostException("UDP tracker host " + host + " of " + url + " cannot be resolved");
         }
-        DatagramSocket s = new DatagramSocket();
+        DatagramSocket s = new DatagramSocket(localAddress == null ? null : new InetSocketAddress(localAddress, 0));
         // connected: the kernel drops datagrams from other sources and reports ICMP port unreachable to us
         s.connect(new InetSocketAddress(address, port));
         socket = s;

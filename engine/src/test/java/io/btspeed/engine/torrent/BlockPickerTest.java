@@ -17,8 +17,10 @@ class BlockPickerTest {
         return b;
     }
 
+    private static int nextKey;
+
     private static Peer peerWith(int... pieces) {
-        Peer p = new Peer(null, true, null);
+        Peer p = new Peer(nextKey++, null, true, null);
         for (int i : pieces) p.has.set(i);
         return p;
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class Peers implements AutoCloseable {
     private final Path work;
     private final List<Proc> procs = new ArrayList<>();
+    private List<String> launchPrefix = List.of();
 
     public Peers(Path work) {
         this.work = work;
@@ -62,8 +63,18 @@ public final class Peers implements AutoCloseable {
         return start(name, command, Map.of());
     }
 
+    /**
+     * Runs every process started from now on under this command prefix, e.g. {@code nsenter --net=/proc/PID/ns/net}
+     * to put it in a network namespace a test made.
+     */
+    public void launchWith(List<String> prefix) {
+        launchPrefix = List.copyOf(prefix);
+    }
+
     public Proc start(String name, List<String> command, Map<String, String> env) throws IOException {
-        Proc p = Proc.start(name, command, work, work.resolve("logs"), env);
+        List<String> full = new ArrayList<>(launchPrefix);
+        full.addAll(command);
+        Proc p = Proc.start(name, full, work, work.resolve("logs"), env);
         procs.add(p);
         return p;
     }
@@ -77,6 +88,11 @@ public final class Peers implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.btspeed.app.Main");
         cmd.addAll(List.of(args));
+        // local discovery would multicast on the host's real network: tests turn it on explicitly (--lsd)
+        List<String> given = List.of(args);
+        if (!given.isEmpty() && (given.getFirst().equals("download") || given.getFirst().equals("seed")) && !given.contains("--lsd")) {
+            cmd.add("--no-lsd");
+        }
         return start(name, cmd, Map.of("BTSPEED_PLAIN", "1", "BTSPEED_LOG", "info"));
     }
 
@@ -90,6 +106,12 @@ public final class Peers implements AutoCloseable {
 
     public Proc libtorrent(String name, String role, String source, Path dir, String listenIp, int port, List<String> connect)
             throws IOException {
+        return libtorrent(name, role, source, dir, listenIp, port, connect, List.of());
+    }
+
+    /** @param extra more lt_node.py options, e.g. "--reannounce", "2" */
+    public Proc libtorrent(String name, String role, String source, Path dir, String listenIp, int port, List<String> connect,
+                           List<String> extra) throws IOException {
         Path script = Resources.copy("interop/lt_node.py", work.resolve("lt_node.py"));
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), role, source, dir.toString(),
                 "--listen", listenIp + ":" + port, "--deadline", "150"));
@@ -97,6 +119,7 @@ public final class Peers implements AutoCloseable {
             cmd.add("--connect");
             cmd.add(c);
         }
+        cmd.addAll(extra);
         return start(name, cmd);
     }
 

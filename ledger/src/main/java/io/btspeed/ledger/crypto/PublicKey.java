@@ -19,9 +19,32 @@ public final class PublicKey {
         this.address = Address.ofPublicKey(raw);
     }
 
-    /** @throws CryptoException if the bytes are not a point on the curve */
+    /** Recently seen keys: the same key object keeps BouncyCastle's precomputed tables for its point. */
+    private static final int CACHE_SIZE = 4096;
+    private static final java.util.Map<java.nio.ByteBuffer, PublicKey> CACHE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<java.nio.ByteBuffer, PublicKey> e) {
+                    return size() > CACHE_SIZE;
+                }
+            });
+
+    /**
+     * The key for 64 raw bytes, validated. A payee checks many states from one payer and a ledger
+     * many operations from one sender; returning the same object for the same key lets every
+     * verification after the first reuse the point's precomputation.
+     *
+     * @throws CryptoException if the bytes are not a point on the curve
+     */
     public static PublicKey of(byte[] raw64) {
-        return new PublicKey(raw64);
+        if (raw64 == null || raw64.length != 64) return new PublicKey(raw64); // throws with the reason
+        java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(raw64.clone());
+        PublicKey p = CACHE.get(k);
+        if (p == null) {
+            p = new PublicKey(raw64);
+            CACHE.put(k, p);
+        }
+        return p;
     }
 
     public byte[] raw() {

@@ -11,7 +11,7 @@ import io.btspeed.ledger.client.HttpLedger;
 import io.btspeed.ledger.contract.TestClock;
 import io.btspeed.ledger.crypto.KeyPair;
 import io.btspeed.ledger.op.Transfer;
-import io.btspeed.ledger.contract.InMemoryLedger;
+import io.btspeed.ledger.store.SqliteLedger;
 import io.btspeed.ledger.wire.LedgerJson;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -47,7 +47,7 @@ class LedgerServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        store = new InMemoryLedger(TOKEN, GENESIS.address(), new TestClock(1_800_000_000_000L));
+        store = SqliteLedger.create(dir.resolve("l.db"), TOKEN, GENESIS.address(), new TestClock(1_800_000_000_000L));
         server = LedgerServer.startLoopback(store);
         raw = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         client = new HttpLedger(URI.create(server.url()), Duration.ofSeconds(5));

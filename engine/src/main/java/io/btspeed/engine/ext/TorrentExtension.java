@@ -1,0 +1,47 @@
+package io.btspeed.engine.ext;
+
+import io.btspeed.protocol.bencode.BValue;
+import io.btspeed.protocol.ext.ExtendedHandshake;
+import java.util.Set;
+
+/**
+ * A BEP 10 extension plugged into one torrent (the bandwidth market is one). The torrent registers
+ * {@link #name()} in its extended handshake, routes the peer's messages for that name here and
+ * tells it about pieces and peers. Calls come from the torrent's threads, some while it holds its
+ * lock: implementations must be quick, must not block, and may send with {@link PeerHandle}.
+ */
+public interface TorrentExtension {
+    /** The extension's name in the handshake's "m" dictionary, e.g. "bt_speed". */
+    String name();
+
+    /** A value to put under {@link #name()} in our extended handshake (null for none). */
+    default BValue handshakeEntry() {
+        return null;
+    }
+
+    /** Peers whose handshake names this extension count as market peers for the slot policy. */
+    default boolean marksMarketPeers() {
+        return false;
+    }
+
+    /** The peer's extended handshake arrived (whether or not it names this extension). */
+    default void onHandshake(PeerHandle peer, ExtendedHandshake handshake) {}
+
+    /** A message for this extension from the peer. Throwing ends the connection as a protocol violation. */
+    default void onMessage(PeerHandle peer, byte[] payload) {}
+
+    /** A piece passed its hash check; {@code from} are the peers whose blocks it was made of. */
+    default void onPieceVerified(int piece, int size, Set<PeerHandle> from) {}
+
+    /** A piece failed its hash check (nobody should be paid for it). */
+    default void onPieceFailed(int piece, Set<PeerHandle> from) {}
+
+    /** We queued a block of {@code length} bytes for the peer (it asked and we serve it). */
+    default void onBlockQueued(PeerHandle peer, int piece, int length) {}
+
+    /** The connection is gone. */
+    default void onPeerClosed(PeerHandle peer) {}
+
+    /** Once a second. */
+    default void onTick(long nowNanos) {}
+}

@@ -1,0 +1,138 @@
+package io.btspeed.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.btspeed.core.choke.ChokeContext;
+import io.btspeed.core.choke.PeerStats;
+import io.btspeed.core.choke.SlotPolicy;
+import io.btspeed.core.choke.UnchokeDecision;
+import io.btspeed.engine.ext.PeerHandle;
+import io.btspeed.engine.ext.TorrentExtension;
+import io.btspeed.protocol.bencode.BBytes;
+import io.btspeed.protocol.bencode.BDict;
+import io.btspeed.protocol.bencode.BValue;
+import io.btspeed.protocol.ext.ExtendedHandshake;
+import io.btspeed.protocol.metainfo.Metainfo;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The BEP 10 extension hooks the market plugs into, between two real sessions over 127.0.0.1. */
+class ExtensionHookTest {
+    @TempDir
+    Path tmp;
+
+    /** Says "ping" to peers that speak it, answers "pong", and records what the torrent tells it. */
+    static final class Echo implements TorrentExtension {
+        final String side;
+        final List<String> received = new CopyOnWriteArrayList<>();
+        final List<String> handshakeEntries = new CopyOnWriteArrayList<>();
+        final AtomicLong verifiedBytes = new AtomicLong();
+        final Set<Integer> verifiedFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final AtomicLong queuedBytes = new AtomicLong();
+        final List<Integer> closed = new CopyOnWriteArrayList<>();
+
+        Echo(String side) {
+            this.side = side;
+        }
+
+        @Override
+        public String name() {
+            return "x_echo";
+        }
+
+        @Override
+        public BValue handshakeEntry() {
+            return BDict.builder().put("side", side).build();
+        }
+
+        @Override
+        public boolean marksMarketPeers() {
+            return true;
+        }
+
+        @Override
+        public void onHandshake(PeerHandle peer, ExtendedHandshake hs) {
+            if (hs.raw().get("x_echo") instanceof BDict d) handshakeEntries.add(d.string("side"));
+            if (peer.supports("x_echo")) peer.sendExtended("x_echo", "ping".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void onMessage(PeerHandle peer, byte[] payload) {
+            String s = new String(payload, StandardCharsets.US_ASCII);
+            received.add(s);
+            if (s.equals("ping")) peer.sendExtended("x_echo", "pong".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void onPieceVerified(int piece, int size, Set<PeerHandle> from) {
+            verifiedBytes.addAndGet(size);
+            for (PeerHandle h : from) verifiedFrom.add(h.key());
+        }
+
+        @Override
+        public void onBlockQueued(PeerHandle peer, int piece, int length) {
+            queuedBytes.addAndGet(length);
+        }
+
+        @Override
+        public void onPeerClosed(PeerHandle peer) {
+            closed.add(peer.key());
+        }
+    }
+
+    /** Records which peers the choker was told speak the market extension. */
+    static final class Recording implements SlotPolicy {
+        final Set<Integer> market = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public UnchokeDecision decide(List<PeerStats> peers, ChokeContext ctx) {
+            Set<Integer> on = new HashSet<>();
+            for (PeerStats p : peers) {
+                if (p.supportsMarket()) market.add(p.key());
+                if (p.interested()) on.add(p.key());
+            }
+            return new UnchokeDecision(on, -1, Set.of());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void extensionsExchangeMessagesAndHearAboutPiecesBlocksAndPeers() throws Exception {
+        Path seedDir = tmp.resolve("seed"), leechDir = tmp.resolve("leech");
+        Metainfo m = TestTorrents.singleFile(seedDir, "data.bin", 3 * 1024 * 1024 + 17, 64 * 1024, 11);
+        Echo seedExt = new Echo("seeder"), leechExt = new Echo("leecher");
+        Recording policy = new Recording();
+        try (Session seeder = Session.start(SessionConfig.defaults());
+             Session leecher = Session.start(SessionConfig.defaults())) {
+            seeder.add(AddTorrentParams.of(m, seedDir).withTrackers(false).withSlotPolicy(policy).withExtensions(List.of(seedExt)))
+                    .completion().get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leecher.add(AddTorrentParams.of(m, leechDir).withTrackers(false).withExtensions(List.of(leechExt))
+                    .withPeers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.listenPort()))));
+            l.completion().get(40, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((seedExt.received.isEmpty() || leechExt.received.size() < 2) && System.nanoTime() < deadline) Thread.sleep(20);
+
+            assertThat(seedExt.handshakeEntries).containsExactly("leecher");
+            assertThat(leechExt.handshakeEntries).containsExactly("seeder");
+            assertThat(seedExt.received).containsExactlyInAnyOrder("ping", "pong");
+            assertThat(leechExt.received).containsExactlyInAnyOrder("ping", "pong");
+            assertThat(leechExt.verifiedBytes.get()).as("every verified piece reported once").isEqualTo(m.totalLength());
+            assertThat(leechExt.verifiedFrom).hasSize(1);
+            assertThat(seedExt.queuedBytes.get()).isGreaterThanOrEqualTo(m.totalLength());
+            assertThat(policy.market).as("the seeder's choker saw the leecher as a market peer").hasSize(1);
+        }
+        assertThat(seedExt.closed).hasSize(1);
+        TestTorrents.assertSameTree(seedDir, leechDir);
+    }
+}

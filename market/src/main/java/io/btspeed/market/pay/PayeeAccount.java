@@ -1,0 +1,89 @@
+package io.btspeed.market.pay;
+
+import io.btspeed.ledger.ChannelId;
+import io.btspeed.ledger.crypto.PublicKey;
+import io.btspeed.ledger.op.ChannelState;
+import java.util.Arrays;
+
+/**
+ * The uploader's book on one paying downloader: what it is owed for the pieces it served as a paid
+ * winner, the best payment state the downloader signed, and whether the unpaid debt passed the
+ * exposure limit (then it must be choked until it pays). Every incoming state is checked before it
+ * is trusted: right channel, signed by the payer key the ledger recorded, sequence strictly
+ * increasing, amount never decreasing and within the escrow.
+ */
+public final class PayeeAccount {
+    /** Why a payment state was refused; the wire's error codes. */
+    public enum Rejection { NO_CHANNEL, WRONG_CHANNEL, BAD_SIGNATURE, STALE_SEQUENCE, AMOUNT_DECREASED, OVER_ESCROW }
+
+    private final long exposureLimit;
+    private ChannelId channel;
+    private PublicKey payerKey;
+    private long escrow;
+    private ChannelState.Signed best;
+    private long owed;
+    private long paidInClosedChannels;
+
+    /** @param exposureLimit largest unpaid debt tolerated, base units (e.g. two pieces at the clearing price) */
+    public PayeeAccount(long exposureLimit) {
+        if (exposureLimit < 0) throw new IllegalArgumentException("negative exposure limit");
+        this.exposureLimit = exposureLimit;
+    }
+
+    /** The downloader opened (and the ledger confirmed) a channel to us. */
+    public void channelOpened(ChannelId id, PublicKey payerKeyOnLedger, long escrowOnLedger) {
+        if (channel != null && best != null) paidInClosedChannels += best.state().cumulativeAmount();
+        channel = id;
+        payerKey = payerKeyOnLedger;
+        escrow = escrowOnLedger;
+        best = null;
+    }
+
+    /** We finished sending a whole piece to this peer while it held a paid slot at {@code price}. */
+    public void served(long bytes, long pricePerMiB) {
+        owed = Math.addExact(owed, Pricing.cost(pricePerMiB, bytes));
+    }
+
+    /** @return null if accepted (it becomes the best state), else why it was refused; state unchanged then */
+    public Rejection receive(ChannelState.Signed s) {
+        if (channel == null) return Rejection.NO_CHANNEL;
+        if (!Arrays.equals(s.state().channelId(), channel.bytes())) return Rejection.WRONG_CHANNEL;
+        if (s.state().cumulativeAmount() > escrow) return Rejection.OVER_ESCROW;
+        if (best != null && s.state().sequence() <= best.state().sequence()) return Rejection.STALE_SEQUENCE;
+        if (best != null && s.state().cumulativeAmount() < best.state().cumulativeAmount()) return Rejection.AMOUNT_DECREASED;
+        if (!s.verify(payerKey)) return Rejection.BAD_SIGNATURE;
+        best = s;
+        return null;
+    }
+
+    public long paid() {
+        return paidInClosedChannels + (best == null ? 0 : best.state().cumulativeAmount());
+    }
+
+    public long owed() {
+        return owed;
+    }
+
+    /** Served but not yet paid for (never negative: paying ahead is the payer's choice). */
+    public long debt() {
+        return Math.max(0, owed - paid());
+    }
+
+    public boolean overExposed() {
+        return debt() > exposureLimit;
+    }
+
+    /** The state to close the current channel with on the ledger (null if nothing was paid in it). */
+    public ChannelState.Signed best() {
+        return best;
+    }
+
+    public ChannelId channel() {
+        return channel;
+    }
+
+    /** Room left in the current channel. */
+    public long remainingEscrow() {
+        return channel == null ? 0 : escrow - (best == null ? 0 : best.state().cumulativeAmount());
+    }
+}

@@ -1,0 +1,77 @@
+package io.btspeed.market.pay;
+
+import io.btspeed.ledger.ChannelId;
+import io.btspeed.ledger.op.ChannelState;
+import java.util.function.Function;
+
+/**
+ * The downloader's side of one channel to one uploader: after each piece from that uploader passes
+ * its hash check it signs the next state (sequence + 1, cumulative + the piece's cost). A piece that
+ * failed its hash is never paid for — the runtime simply never calls {@link #pieceVerified}. When the
+ * escrow cannot cover the next piece, the account says so and a new channel is needed.
+ */
+public final class PayerAccount {
+    /** What to do after a verified piece. */
+    public sealed interface Next permits Pay, NeedChannel {}
+
+    /** Send this state to the uploader. */
+    public record Pay(ChannelState.Signed state) implements Next {}
+
+    /** The escrow is used up: open a new channel for at least {@code shortfall} more. */
+    public record NeedChannel(long shortfall) implements Next {}
+
+    private final Function<ChannelState, ChannelState.Signed> signer;
+    private ChannelId channel;
+    private long escrow;
+    private long sequence;
+    private long cumulative;
+    private long unpaid;
+    private long spent;
+
+    /** @param signer signs a state with the wallet key (pure for tests, the real key at runtime) */
+    public PayerAccount(Function<ChannelState, ChannelState.Signed> signer) {
+        this.signer = signer;
+    }
+
+    public void channelOpened(ChannelId id, long escrowAmount) {
+        channel = id;
+        escrow = escrowAmount;
+        sequence = 0;
+        cumulative = 0;
+    }
+
+    /** A piece from this uploader passed its hash check while we held a paid slot at {@code price}. */
+    public Next pieceVerified(long bytes, long pricePerMiB) {
+        unpaid = Math.addExact(unpaid, Pricing.cost(pricePerMiB, bytes));
+        return settle();
+    }
+
+    /** Pays what is owed from the current channel if it can; otherwise asks for a new one. */
+    public Next settle() {
+        if (channel == null || cumulative + unpaid > escrow) return new NeedChannel(unpaid);
+        cumulative += unpaid;
+        spent += unpaid;
+        unpaid = 0;
+        sequence++;
+        return new Pay(signer.apply(new ChannelState(channel.bytes(), sequence, cumulative)));
+    }
+
+    public long spent() {
+        return spent;
+    }
+
+    public long unpaid() {
+        return unpaid;
+    }
+
+    public ChannelId channel() {
+        return channel;
+    }
+
+    /** Escrow for a new channel: the expected need for the rest of the download, within what may be spent. */
+    public static long escrowFor(long remainingBytes, long pricePerMiB, long spendable, long minPieces, long pieceBytes) {
+        long need = Pricing.cost(pricePerMiB, remainingBytes);
+        long floor = Pricing.cost(pricePerMiB, Math.multiplyExact(minPieces, pieceBytes));
+        return Math.min(spendable, Math.max(need, floor));
+    }
+}

@@ -1,0 +1,120 @@
+package io.btspeed.market.policy;
+
+import io.btspeed.core.choke.ChokeContext;
+import io.btspeed.core.choke.PeerStats;
+import io.btspeed.core.choke.SlotPolicy;
+import io.btspeed.core.choke.UnchokeDecision;
+import io.btspeed.market.auction.Auction;
+import io.btspeed.market.auction.AuctionResult;
+import io.btspeed.market.auction.Bid;
+import io.btspeed.market.auction.ClearingRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The market's choker: each round the uploader's paid slots are auctioned among interested peers
+ * that bid; the rest of the slots — always at least one, including the optimistic unchoke — go to
+ * a free policy (normally tit-for-tat) over everyone the auction did not take, and are never sold.
+ * Paid slots nobody won are handed to the free policy too, so a market uploader never serves plain
+ * peers worse than a classic one would.
+ *
+ * <p>Bids and exposure come in as events ({@link #bid}, {@link #withdraw}, {@link #setOverExposed});
+ * {@link #lastAuction()} is what the runtime announces and bills. Pure: no clock, no I/O.
+ */
+public final class MarketSlotPolicy implements SlotPolicy {
+    private final int paidSlots;
+    private final ClearingRule rule;
+    private final long reservePrice;
+    private final SlotPolicy free;
+    private final Map<Integer, Bid> bids = new HashMap<>();
+    private final Set<Integer> overExposed = new HashSet<>();
+    private long bidOrder;
+    private AuctionResult last;
+    private long lastRound = -1;
+
+    /**
+     * @param paidSlots    slots sold per round (0 turns the market off); capped at total slots − 1
+     * @param free         policy for the free slots, e.g. core's TitForTatPolicy
+     */
+    public MarketSlotPolicy(int paidSlots, ClearingRule rule, long reservePrice, SlotPolicy free) {
+        if (paidSlots < 0 || reservePrice < 0) throw new IllegalArgumentException("negative paid slots or reserve price");
+        this.paidSlots = paidSlots;
+        this.rule = rule;
+        this.reservePrice = reservePrice;
+        this.free = free;
+        this.last = AuctionResult.none(rule);
+    }
+
+    /** A peer's standing bid (base units per MiB); a new bid replaces the old one and loses its tie priority. */
+    public void bid(int peer, long price) {
+        if (price <= 0) {
+            withdraw(peer);
+            return;
+        }
+        Bid old = bids.get(peer);
+        if (old != null && old.price() == price) return; // same price again keeps its place
+        bids.put(peer, new Bid(peer, price, bidOrder++));
+    }
+
+    public void withdraw(int peer) {
+        bids.remove(peer);
+    }
+
+    /** A winner whose unpaid debt passed the exposure limit takes no paid slot until it pays. */
+    public void setOverExposed(int peer, boolean over) {
+        if (over) overExposed.add(peer);
+        else overExposed.remove(peer);
+    }
+
+    /** Forget a peer that left. */
+    public void remove(int peer) {
+        bids.remove(peer);
+        overExposed.remove(peer);
+    }
+
+    public AuctionResult lastAuction() {
+        return last;
+    }
+
+    public long lastRound() {
+        return lastRound;
+    }
+
+    public ClearingRule rule() {
+        return rule;
+    }
+
+    @Override
+    public UnchokeDecision decide(List<PeerStats> peers, ChokeContext ctx) {
+        int sellable = Math.max(0, Math.min(paidSlots, ctx.slots() - 1));
+        List<Bid> eligible = new ArrayList<>();
+        Set<Integer> present = new HashSet<>();
+        for (PeerStats p : peers) {
+            present.add(p.key());
+            Bid b = bids.get(p.key());
+            if (b != null && p.interested() && p.supportsMarket() && !overExposed.contains(p.key())) eligible.add(b);
+        }
+        bids.keySet().retainAll(present);
+        overExposed.retainAll(present);
+        AuctionResult won = Auction.clear(eligible, sellable, rule, reservePrice);
+        last = won;
+        lastRound = ctx.round();
+
+        Set<Integer> winners = new HashSet<>(won.winners());
+        List<PeerStats> rest = new ArrayList<>();
+        for (PeerStats p : peers) if (!winners.contains(p.key())) rest.add(p);
+        int freeSlots = ctx.slots() - winners.size();
+        Set<Integer> unchoked = new HashSet<>(winners);
+        int optimistic = -1;
+        if (freeSlots > 0) {
+            UnchokeDecision f = free.decide(rest, new ChokeContext(ctx.nowNanos(), ctx.seeding(), freeSlots, ctx.round()));
+            unchoked.addAll(f.unchoked());
+            optimistic = f.optimistic();
+        }
+        return new UnchokeDecision(unchoked, optimistic, winners);
+    }
+}
