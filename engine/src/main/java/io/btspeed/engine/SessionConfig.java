@@ -56,6 +56,11 @@ public record SessionConfig(InetAddress bindAddress, int listenPort, byte[] peer
         return new SessionConfig(bindAddress, listenPort, peerId, uploadLimitBytesPerSec, downloadLimitBytesPerSec, stateDir, n, enableUploadWhenSeeding, uploadSlots);
     }
 
+    /** Regular unchoke slots per torrent (the slot policy gets one more for the optimistic unchoke). */
+    public SessionConfig withUploadSlots(int n) {
+        return new SessionConfig(bindAddress, listenPort, peerId, uploadLimitBytesPerSec, downloadLimitBytesPerSec, stateDir, maxPeersPerTorrent, enableUploadWhenSeeding, n);
+    }
+
     public SessionConfig withUploadWhenSeeding(boolean b) {
         return new SessionConfig(bindAddress, listenPort, peerId, uploadLimitBytesPerSec, downloadLimitBytesPerSec, stateDir, maxPeersPerTorrent, b, uploadSlots);
     }

@@ -30,6 +30,14 @@ public interface Ledger extends AutoCloseable {
     /** Token symbol, decimals and total supply (base units). */
     TokenInfo token();
 
+    /**
+     * Identifies this ledger to peers (the same for everyone using it, whatever path or address
+     * they reach it by): peers only trade with peers that name the same ledger.
+     */
+    default String id() {
+        return token().symbol();
+    }
+
     /** Balance in base units; 0 for an account never seen. Escrow locked in open channels is not included. */
     long balance(Address account);
 

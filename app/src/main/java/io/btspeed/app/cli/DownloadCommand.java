@@ -27,8 +27,11 @@ public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions net;
 
+    @Mixin
+    io.btspeed.app.market.MarketOptions market;
+
     @Override
     public Integer call() throws Exception {
-        return new TorrentRun(net, downloadLimit).run(TorrentSource.parse(source), dir, seed, false);
+        return new TorrentRun(net, downloadLimit, market).run(TorrentSource.parse(source), dir, seed, false);
     }
 }

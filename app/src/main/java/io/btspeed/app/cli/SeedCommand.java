@@ -20,12 +20,15 @@ public final class SeedCommand implements Callable<Integer> {
     @Mixin
     NetworkOptions net;
 
+    @Mixin
+    io.btspeed.app.market.MarketOptions market;
+
     @Override
     public Integer call() throws Exception {
         TorrentSource src = TorrentSource.parse(torrent);
         if (src instanceof TorrentSource.Magnet) {
             throw new io.btspeed.app.UserException("seed needs a .torrent file; to fetch a magnet link use 'btspeed download MAGNET --seed'");
         }
-        return new TorrentRun(net, 0).run(src, dir, true, true);
+        return new TorrentRun(net, 0, market).run(src, dir, true, true);
     }
 }

@@ -28,9 +28,17 @@ final class TorrentRun {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    private final io.btspeed.app.market.MarketOptions marketOptions;
+    private MarketRun market;
+
     TorrentRun(NetworkOptions net, long downloadLimit) {
+        this(net, downloadLimit, null);
+    }
+
+    TorrentRun(NetworkOptions net, long downloadLimit, io.btspeed.app.market.MarketOptions marketOptions) {
         this.net = net;
         this.downloadLimit = downloadLimit;
+        this.marketOptions = marketOptions;
     }
 
     /**
@@ -50,6 +58,10 @@ final class TorrentRun {
                 .withRateLimits(net.uploadLimit, downloadLimit)
                 .withStateDir(stateDir)
                 .withMaxPeersPerTorrent(net.maxPeers);
+        if (marketOptions != null && marketOptions.enabled()) {
+            market = MarketRun.open(marketOptions, source);
+            config = config.withUploadSlots(market.uploadSlots());
+        }
         Session session;
         try {
             session = Session.start(config);
@@ -73,12 +85,18 @@ final class TorrentRun {
                 case TorrentSource.File f -> new AddTorrentParams(f.metainfo(), null, dir, net.peers, Set.of(), !net.noTrackers);
                 case TorrentSource.Magnet m -> new AddTorrentParams(null, m.magnet(), dir, net.peers, Set.of(), !net.noTrackers);
             };
+            if (market != null) params = market.attach(params);
             TorrentHandle handle = session.add(params);
+            if (market != null) market.started(handle);
             try (LocalDiscovery lsd = net.lsd ? LocalDiscovery.start(handle, session.listenPort(), progress) : null) {
                 return loop(handle, keepSeeding, mustBeComplete);
             }
         } finally {
             session.close();
+            if (market != null) {
+                market.close(); // settles the channels we were paid in
+                progress.message(market.summary());
+            }
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -96,6 +114,10 @@ final class TorrentRun {
         while (true) {
             TorrentStatus st = handle.status();
             reportTrackers(handle, trackerErrors);
+            if (market != null) {
+                String line = market.reportIfChanged(System.nanoTime());
+                if (line != null) progress.message(line);
+            }
             if (!reportedResume && handle.resumeSummary() != null) {
                 progress.message(handle.resumeSummary());
                 reportedResume = true;

@@ -93,7 +93,7 @@ public final class WalletCommand implements Runnable {
     }
 
     /** Opens a keystore; errors become one clear line for the user. */
-    static KeyPair load(Path keystore, Path passwordFile) {
+    public static KeyPair load(Path keystore, Path passwordFile) {
         String json;
         try {
             json = Files.readString(keystore, StandardCharsets.UTF_8);

@@ -81,7 +81,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
-    private static final long CHOKE_INTERVAL = 10 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
     private static final long PEX_INTERVAL = 60 * SECOND;
     private static final long PROGRESS_SAVE_INTERVAL = 30 * SECOND;
@@ -171,7 +170,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         this.fromMagnet = params.metainfo() == null;
         this.random = new Random(Arrays.hashCode(infoHash.bytes()) ^ Arrays.hashCode(ctx.peerId()));
         SlotPolicy policy = params.slotPolicy() != null ? params.slotPolicy() : new TitForTatPolicy(new Random(random.nextLong()), OPTIMISTIC_INTERVAL);
-        this.choker = new Choker(policy, CHOKE_INTERVAL);
+        this.choker = new Choker(policy, ctx.timeouts().chokeInterval().toNanos());
         this.extensions = params.extensions();
         this.upThrottle = new Throttle(0, ctx.upload());
         this.downThrottle = new Throttle(0, ctx.download());

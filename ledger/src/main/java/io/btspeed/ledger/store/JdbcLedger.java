@@ -384,6 +384,18 @@ public class JdbcLedger implements Ledger {
         return token;
     }
 
+    /** The token and the hash of the genesis record: unique to this ledger, wherever its file lives. */
+    @Override
+    public String id() {
+        return read(c -> {
+            PreparedStatement st = c.prepareStatement("SELECT hash FROM journal WHERE seq = 0");
+            try (st; ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) throw new LedgerException(INTERNAL, "ledger has no genesis record");
+                return token.symbol() + ":" + java.util.HexFormat.of().formatHex(rs.getBytes(1), 0, 16);
+            }
+        });
+    }
+
     @Override
     public long balance(Address account) {
         return read(c -> readAccount(c, account).balance());

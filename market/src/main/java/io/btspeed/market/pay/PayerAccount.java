@@ -46,6 +46,13 @@ public final class PayerAccount {
         return settle();
     }
 
+    /** Adds a debt carried over from an exhausted channel, then settles. */
+    public Next owe(long amount) {
+        if (amount < 0) throw new IllegalArgumentException("negative debt");
+        unpaid = Math.addExact(unpaid, amount);
+        return settle();
+    }
+
     /** Pays what is owed from the current channel if it can; otherwise asks for a new one. */
     public Next settle() {
         if (channel == null || cumulative + unpaid > escrow) return new NeedChannel(unpaid);

@@ -84,6 +84,10 @@ public final class MarketSlotPolicy implements SlotPolicy {
         return lastRound;
     }
 
+    public int paidSlots() {
+        return paidSlots;
+    }
+
     public ClearingRule rule() {
         return rule;
     }

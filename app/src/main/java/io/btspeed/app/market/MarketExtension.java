@@ -1,0 +1,480 @@
+package io.btspeed.app.market;
+
+import io.btspeed.engine.ext.PeerHandle;
+import io.btspeed.engine.ext.TorrentExtension;
+import io.btspeed.ledger.ChannelId;
+import io.btspeed.ledger.ChannelInfo;
+import io.btspeed.ledger.Ledger;
+import io.btspeed.ledger.LedgerException;
+import io.btspeed.ledger.crypto.Address;
+import io.btspeed.ledger.crypto.KeyPair;
+import io.btspeed.ledger.op.ChannelClose;
+import io.btspeed.ledger.op.ChannelOpen;
+import io.btspeed.ledger.op.ChannelState;
+import io.btspeed.ledger.crypto.Signature;
+import io.btspeed.market.auction.AuctionResult;
+import io.btspeed.market.auction.ClearingRule;
+import io.btspeed.market.pay.PayeeAccount;
+import io.btspeed.market.pay.PayerAccount;
+import io.btspeed.market.pay.Pricing;
+import io.btspeed.market.policy.Autobid;
+import io.btspeed.market.policy.MarketSlotPolicy;
+import io.btspeed.market.wire.SpeedCodec;
+import io.btspeed.market.wire.SpeedMessage;
+import io.btspeed.protocol.ProtocolException;
+import io.btspeed.protocol.bencode.BValue;
+import io.btspeed.protocol.bencode.Bencode;
+import io.btspeed.protocol.ext.ExtendedHandshake;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code bt_speed} extension at run time (docs/spec/speed-extension.md): joins the torrent's
+ * events to the pure market rules ({@link MarketSlotPolicy}, {@link Autobid}, {@link PayerAccount},
+ * {@link PayeeAccount}) and to the ledger. Ledger calls run on a background executor, never under
+ * the torrent's lock. One instance per torrent; it can buy (bid and pay) and sell (auction and
+ * collect) at the same time.
+ */
+public final class MarketExtension implements TorrentExtension, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MarketExtension.class);
+    /** Channels are closed this long before expiry: a close after expiry cannot pay out. */
+    private static final long CLOSE_MARGIN_MILLIS = 60 * 60 * 1000L;
+
+    /** How this peer takes part. {@code policy} null: it does not sell; {@code spend} false: it does not buy. */
+    public record Config(String ledgerId, MarketSlotPolicy policy, int exposurePieces, boolean spend, long budget,
+                         Autobid autobid, long channelLifetimeMillis) {}
+
+    private final KeyPair wallet;
+    private final Ledger ledger;
+    private final Config config;
+    private final int pieceLength;
+    private final LongSupplier remainingBytes;
+    private final String memo;
+    private final ExecutorService ledgerCalls = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "market-ledger");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Integer, PeerState> peers = new ConcurrentHashMap<>();
+    /** Paid by buyer accounts that no longer exist (peer gone or channel replaced). */
+    private final AtomicLong spentClosed = new AtomicLong();
+    private final AtomicLong earned = new AtomicLong();
+    private volatile long lastResultRound = -1;
+    private volatile long balanceCache = -1;
+    private volatile long balanceAtNanos;
+
+    private static final class PeerState {
+        final PeerHandle handle;
+        final SpeedMessage.Hello hello;
+        // buying from this peer
+        long standingBid;
+        boolean won;
+        long price;
+        PayerAccount payer;
+        boolean opening;
+        // selling to this peer
+        final PayeeAccount payee;
+        long channelExpiresAt;
+        /** A channel the buyer announced that we are still checking on the ledger, and the best state for it so far. */
+        byte[] checkingChannel;
+        SpeedMessage.Payment earlyPayment;
+
+        PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
+            this.handle = handle;
+            this.hello = hello;
+            this.payee = new PayeeAccount(exposureLimit);
+        }
+    }
+
+    /**
+     * @param remainingBytes bytes this torrent still has to download (0 once complete)
+     * @param memo           recorded with every ledger operation, e.g. the torrent's info-hash
+     */
+    public MarketExtension(KeyPair wallet, Ledger ledger, Config config, int pieceLength, LongSupplier remainingBytes, String memo) {
+        this.wallet = wallet;
+        this.ledger = ledger;
+        this.config = config;
+        this.pieceLength = pieceLength;
+        this.remainingBytes = remainingBytes;
+        this.memo = memo;
+    }
+
+    @Override
+    public String name() {
+        return SpeedCodec.EXTENSION_NAME;
+    }
+
+    @Override
+    public boolean marksMarketPeers() {
+        return true;
+    }
+
+    @Override
+    public BValue handshakeEntry() {
+        List<String> rules = config.policy() == null ? List.of(ClearingRule.LOWEST_WINNING.wireName(), ClearingRule.HIGHEST_LOSING.wireName())
+                : List.of(config.policy().rule().wireName());
+        SpeedMessage.Hello hello = new SpeedMessage.Hello(SpeedCodec.VERSION, config.ledgerId(), ledger.token().symbol(),
+                ledger.token().decimals(), wallet.address().bytes(), wallet.publicKey(), rules,
+                config.policy() == null ? 0 : config.policy().paidSlots());
+        return Bencode.decode(SpeedCodec.encode(hello));
+    }
+
+    /** Base units this torrent has paid uploaders so far. */
+    public long spent() {
+        long total = spentClosed.get();
+        for (PeerState ps : peers.values()) {
+            synchronized (ps) {
+                if (ps.payer != null) total += ps.payer.spent();
+            }
+        }
+        return total;
+    }
+
+    public long earned() {
+        return earned.get();
+    }
+
+    @Override
+    public void onHandshake(PeerHandle peer, ExtendedHandshake hs) {
+        if (!peer.supports(name()) || hs.raw() == null || hs.raw().get(name()) == null) return;
+        SpeedMessage.Hello hello;
+        try {
+            hello = SpeedCodec.decodeHello(hs.raw().get(name()));
+        } catch (ProtocolException e) {
+            log.debug("{}: bad bt_speed handshake: {}", peer.address(), e.getMessage());
+            return;
+        }
+        boolean sameLedger = hello.ledger().equals(config.ledgerId());
+        boolean keyMatches;
+        try {
+            keyMatches = Address.ofPublicKey(hello.publicKey()).equals(new Address(hello.address()));
+        } catch (RuntimeException e) {
+            keyMatches = false;
+        }
+        if (!sameLedger || !keyMatches || new Address(hello.address()).equals(wallet.address())) return;
+        // the exposure limit moves with the clearing price, so the account's own limit is unused (updateExposure)
+        peers.put(peer.key(), new PeerState(peer, hello, Long.MAX_VALUE));
+    }
+
+    @Override
+    public void onMessage(PeerHandle peer, byte[] payload) {
+        PeerState ps = peers.get(peer.key());
+        if (ps == null) return; // not a market peer for us: its messages mean nothing here
+        SpeedMessage m = SpeedCodec.decode(payload); // a malformed message is a protocol violation
+        switch (m) {
+            case SpeedMessage.BidMsg b -> {
+                if (config.policy() != null) config.policy().bid(peer.key(), b.price());
+            }
+            case SpeedMessage.Result r -> onResult(ps, r);
+            case SpeedMessage.ChannelOpened o -> {
+                synchronized (ps) {
+                    ps.checkingChannel = o.channelId();
+                    ps.earlyPayment = null;
+                }
+                ledgerCalls.execute(() -> checkChannel(ps, o));
+            }
+            case SpeedMessage.Payment p -> onPayment(ps, p);
+            case SpeedMessage.Ack a -> { }
+            case SpeedMessage.Error e -> log.info("{}: bt_speed error {}: {}", peer.address(), e.code(), e.message());
+            case SpeedMessage.Hello h -> { }
+        }
+    }
+
+    // ------------------------------------------------------------------ selling
+
+    private void checkChannel(PeerState ps, SpeedMessage.ChannelOpened o) {
+        try {
+            ChannelInfo ch = ledger.channel(new ChannelId(o.channelId())).orElse(null);
+            if (ch == null || ch.status() != ChannelInfo.Status.OPEN || !ch.payee().equals(wallet.address())
+                    || !ch.payer().equals(new Address(ps.hello.address())) || ch.escrow() != o.escrow()) {
+                ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(2, "channel not found or not ours")));
+                return;
+            }
+            SpeedMessage.Payment early;
+            synchronized (ps) {
+                closeOnLedger(ps); // a previous channel with this buyer is settled first
+                ps.payee.channelOpened(ch.id(), ch.payerKey(), ch.escrow());
+                ps.channelExpiresAt = ch.expiresAtMillis();
+                ps.checkingChannel = null;
+                early = ps.earlyPayment;
+                ps.earlyPayment = null;
+            }
+            // a state that raced ahead of the check is taken now rather than refused
+            if (early != null) onPayment(ps, early);
+        } catch (LedgerException e) {
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(8, "ledger unavailable")));
+        }
+    }
+
+    private void onPayment(PeerState ps, SpeedMessage.Payment p) {
+        synchronized (ps) {
+            if (ps.checkingChannel != null && java.util.Arrays.equals(ps.checkingChannel, p.channelId())) {
+                if (ps.earlyPayment == null || p.sequence() > ps.earlyPayment.sequence()) ps.earlyPayment = p;
+                return;
+            }
+        }
+        ChannelState.Signed s;
+        try {
+            s = new ChannelState.Signed(new ChannelState(p.channelId(), p.sequence(), p.cumulative()), Signature.decode(p.signature()));
+        } catch (RuntimeException e) {
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(6, "bad signature encoding")));
+            return;
+        }
+        PayeeAccount.Rejection why;
+        synchronized (ps) {
+            long before = ps.payee.paid();
+            why = ps.payee.receive(s);
+            if (why == null) earned.addAndGet(ps.payee.paid() - before);
+        }
+        if (why != null) {
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(code(why), why.name().toLowerCase())));
+        } else {
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Ack(p.channelId(), p.sequence(), ps.payee.debt())));
+        }
+        updateExposure(ps);
+    }
+
+    private static int code(PayeeAccount.Rejection r) {
+        return switch (r) {
+            case NO_CHANNEL -> 2;
+            case STALE_SEQUENCE -> 3;
+            case AMOUNT_DECREASED -> 4;
+            case OVER_ESCROW -> 5;
+            case BAD_SIGNATURE -> 6;
+            case WRONG_CHANNEL -> 7;
+        };
+    }
+
+    @Override
+    public void onBlockQueued(PeerHandle peer, int piece, int length) {
+        MarketSlotPolicy policy = config.policy();
+        if (policy == null) return;
+        PeerState ps = peers.get(peer.key());
+        AuctionResult last = policy.lastAuction();
+        if (ps == null || !last.won(peer.key())) return;
+        synchronized (ps) {
+            // billing starts once the buyer's channel is confirmed on the ledger, as its payments do
+            if (ps.payee.channel() == null) return;
+            ps.payee.served(length, last.clearingPrice());
+        }
+        updateExposure(ps);
+    }
+
+    private void updateExposure(PeerState ps) {
+        MarketSlotPolicy policy = config.policy();
+        if (policy == null) return;
+        long limit = Pricing.cost(policy.lastAuction().clearingPrice(), (long) config.exposurePieces() * pieceLength);
+        boolean over;
+        synchronized (ps) {
+            over = ps.payee.debt() > limit;
+        }
+        policy.setOverExposed(ps.handle.key(), over);
+    }
+
+    private void sendResults() {
+        MarketSlotPolicy policy = config.policy();
+        if (policy == null || policy.lastRound() == lastResultRound) return;
+        lastResultRound = policy.lastRound();
+        AuctionResult r = policy.lastAuction();
+        for (PeerState ps : peers.values()) {
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, r.won(ps.handle.key()),
+                    r.clearingPrice(), r.rule().wireName(), r.winners().size())));
+        }
+    }
+
+    /** Settles the buyer's current channel on the ledger with the best state we hold (call holding ps). */
+    private void closeOnLedger(PeerState ps) {
+        ChannelState.Signed best = ps.payee.best();
+        ChannelId id = ps.payee.channel();
+        if (id == null) return;
+        try {
+            ledger.closeChannel(new ChannelClose(id, best).sign(wallet));
+        } catch (LedgerException e) {
+            log.warn("closing channel {} failed: {}", id, e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ buying
+
+    private long spendable() {
+        long now = System.nanoTime();
+        if (balanceCache < 0 || now - balanceAtNanos > TimeUnit.SECONDS.toNanos(5)) {
+            try {
+                balanceCache = ledger.balance(wallet.address());
+                balanceAtNanos = now;
+            } catch (LedgerException e) {
+                return 0;
+            }
+        }
+        return Math.max(0, Math.min(balanceCache, config.budget() - spent()));
+    }
+
+    private void bidAll() {
+        long remaining = remainingBytes.getAsLong();
+        long bid = config.spend() ? config.autobid().bid(spendable(), remaining) : 0;
+        for (PeerState ps : peers.values()) {
+            if (ps.hello.paidSlots() == 0) continue;
+            if (Autobid.shouldRebid(ps.standingBid, bid)) {
+                ps.standingBid = bid;
+                ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.BidMsg(bid)));
+            }
+        }
+    }
+
+    private void onResult(PeerState ps, SpeedMessage.Result r) {
+        synchronized (ps) {
+            ps.won = r.won();
+            ps.price = r.price();
+            if (!r.won() || !config.spend() || ps.payer != null || ps.opening) return;
+            ps.opening = true;
+        }
+        ledgerCalls.execute(() -> openChannel(ps));
+    }
+
+    private void openChannel(PeerState ps) {
+        // never call into the torrent (or the ledger) while holding a peer's monitor: the torrent
+        // calls us holding its own lock
+        long remaining = remainingBytes.getAsLong();
+        long budget = spendable();
+        long price;
+        synchronized (ps) {
+            price = Math.max(1, ps.price);
+        }
+        long escrow = PayerAccount.escrowFor(remaining, price, budget, 4, pieceLength);
+        try {
+            if (escrow <= 0) return;
+            Address payee = new Address(ps.hello.address());
+            ChannelOpen open = new ChannelOpen(wallet.address(), payee, escrow,
+                    System.currentTimeMillis() + config.channelLifetimeMillis(), ledger.nextNonce(wallet.address()), memo);
+            ledger.openChannel(open.sign(wallet));
+            balanceCache = -1;
+            PayerAccount payer = new PayerAccount(s -> s.sign(wallet));
+            payer.channelOpened(open.channelId(), escrow);
+            PayerAccount old;
+            synchronized (ps) {
+                old = ps.payer;
+                ps.payer = payer;
+            }
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.ChannelOpened(open.channelId().bytes(), escrow,
+                    open.expiresAtMillis())));
+            if (old != null) {
+                spentClosed.addAndGet(old.spent());
+                // what the exhausted channel could not pay goes into the new one
+                if (old.unpaid() > 0) {
+                    PayerAccount.Next next;
+                    synchronized (ps) {
+                        next = payer.owe(old.unpaid());
+                    }
+                    pay(ps, next);
+                }
+            }
+        } catch (LedgerException | IllegalArgumentException e) {
+            log.info("opening a channel to {} failed: {}", ps.handle.address(), e.getMessage());
+        } finally {
+            synchronized (ps) {
+                ps.opening = false;
+            }
+        }
+    }
+
+    @Override
+    public void onPieceVerified(int piece, int size, Set<PeerHandle> from) {
+        if (!config.spend() || from.isEmpty()) return;
+        long share = size / from.size();
+        for (PeerHandle h : from) {
+            PeerState ps = peers.get(h.key());
+            if (ps == null) continue;
+            PayerAccount.Next next;
+            synchronized (ps) {
+                if (!ps.won || ps.payer == null || ps.price == 0) continue;
+                next = ps.payer.pieceVerified(share, ps.price);
+            }
+            pay(ps, next);
+        }
+    }
+
+    private void pay(PeerState ps, PayerAccount.Next next) {
+        switch (next) {
+            case PayerAccount.Pay p -> {
+                ChannelState st = p.state().state();
+                ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Payment(st.channelId(), st.sequence(),
+                        st.cumulativeAmount(), p.state().signature().encode())));
+            }
+            case PayerAccount.NeedChannel n -> {
+                synchronized (ps) {
+                    if (ps.opening) return;
+                    ps.opening = true;
+                }
+                ledgerCalls.execute(() -> openChannel(ps));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void onTick(long nowNanos) {
+        sendResults();
+        bidAll();
+        long now = System.currentTimeMillis();
+        for (PeerState ps : peers.values()) {
+            synchronized (ps) {
+                if (ps.payee.channel() != null && ps.channelExpiresAt - now < CLOSE_MARGIN_MILLIS) {
+                    ledgerCalls.execute(() -> {
+                        synchronized (ps) {
+                            closeOnLedger(ps);
+                        }
+                    });
+                    ps.channelExpiresAt = Long.MAX_VALUE;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onPeerClosed(PeerHandle peer) {
+        PeerState ps = peers.remove(peer.key());
+        if (config.policy() != null) config.policy().remove(peer.key());
+        if (ps != null) {
+            synchronized (ps) {
+                if (ps.payer != null) spentClosed.addAndGet(ps.payer.spent());
+            }
+        }
+        if (ps != null && ps.payee.channel() != null) {
+            ledgerCalls.execute(() -> {
+                synchronized (ps) {
+                    closeOnLedger(ps);
+                }
+            });
+        }
+    }
+
+    /** Settles every channel we were paid in, then stops the ledger worker (bounded wait). */
+    @Override
+    public void close() {
+        for (PeerState ps : peers.values()) {
+            if (ps.payee.channel() != null) {
+                ledgerCalls.execute(() -> {
+                    synchronized (ps) {
+                        closeOnLedger(ps);
+                    }
+                });
+            }
+        }
+        ledgerCalls.shutdown();
+        try {
+            ledgerCalls.awaitTermination(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
