@@ -45,6 +45,7 @@ public final class HttpLedger implements Ledger {
     private final Duration timeout;
     private final HttpClient http;
     private volatile TokenInfo token;
+    private volatile String id;
 
     /** @param base the server, e.g. {@code http://127.0.0.1:8545}; a trailing slash is ignored */
     public HttpLedger(URI base, Duration timeout) {
@@ -79,6 +80,17 @@ public final class HttpLedger implements Ledger {
             token = t;
         }
         return t;
+    }
+
+    /** The served ledger's own id, so a peer using the server and one using the database agree. */
+    @Override
+    public String id() {
+        String i = id;
+        if (i == null) {
+            i = get("/v1/id", LedgerJson::ledgerId);
+            id = i;
+        }
+        return i;
     }
 
     @Override

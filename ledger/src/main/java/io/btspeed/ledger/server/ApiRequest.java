@@ -14,6 +14,9 @@ import io.btspeed.ledger.op.Transfer;
 public sealed interface ApiRequest {
     record GetToken() implements ApiRequest {}
 
+    /** The ledger's identity ({@link io.btspeed.ledger.Ledger#id()}), which peers compare before trading. */
+    record GetId() implements ApiRequest {}
+
     record GetAccount(Address account) implements ApiRequest {}
 
     record GetHistory(Address account, int limit) implements ApiRequest {}

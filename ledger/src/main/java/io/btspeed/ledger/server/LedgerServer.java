@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * server trusts no caller and needs no sessions or API keys. Each request runs on its own virtual
  * thread; the ledger below serialises what must be serialised.
  *
- * <p>Endpoints: GET /v1/token, /v1/accounts/{addr}, /v1/accounts/{addr}/history?limit=N,
+ * <p>Endpoints: GET /v1/token, /v1/id, /v1/accounts/{addr}, /v1/accounts/{addr}/history?limit=N,
  * /v1/accounts/{addr}/channels, /v1/channels/{id}, /v1/audit; POST /v1/transfer,
  * /v1/channels/open, /v1/channels/close, /v1/channels/{id}/refund. Errors are
  * {"error": CODE, "message": text} with the {@link LedgerException.Code} of the embedded ledger.
@@ -131,6 +131,7 @@ public final class LedgerServer implements AutoCloseable {
     private JsonNode execute(ApiRequest request) {
         return switch (request) {
             case ApiRequest.GetToken t -> LedgerJson.token(ledger.token());
+            case ApiRequest.GetId i -> LedgerJson.ledgerId(ledger.id());
             case ApiRequest.GetAccount a -> LedgerJson.account(
                     new AccountView(a.account(), ledger.balance(a.account()), ledger.nextNonce(a.account())));
             case ApiRequest.GetHistory h -> LedgerJson.history(ledger.history(h.account(), h.limit()));

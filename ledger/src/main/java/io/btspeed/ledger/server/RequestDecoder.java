@@ -42,6 +42,10 @@ public final class RequestDecoder {
             requireNoQuery(query);
             return new ApiRequest.GetToken();
         }
+        if (p.length == 1 && p[0].equals("id")) {
+            requireNoQuery(query);
+            return new ApiRequest.GetId();
+        }
         if (p.length == 1 && p[0].equals("audit")) {
             requireNoQuery(query);
             return new ApiRequest.GetAudit();

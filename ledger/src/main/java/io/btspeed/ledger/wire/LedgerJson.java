@@ -213,6 +213,19 @@ public final class LedgerJson {
         return build("token", () -> new TokenInfo(symbol, decimals, supply));
     }
 
+    public static ObjectNode ledgerId(String id) {
+        return NODES.objectNode().put("id", id);
+    }
+
+    public static String ledgerId(JsonNode node) {
+        JsonFields f = JsonFields.of(node, "ledger id", Set.of("id"));
+        String id = f.text("id", 200);
+        if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl)) {
+            throw JsonFields.invalid("ledger id must be non-empty printable text");
+        }
+        return id;
+    }
+
     public static ObjectNode account(AccountView a) {
         return NODES.objectNode().put("address", a.address().toEvm()).put("balance", a.balance())
                 .put("nextNonce", a.nextNonce());

@@ -34,6 +34,7 @@ final class AlternatingLedger implements Ledger {
     }
 
     @Override public TokenInfo token() { return next().token(); }
+    @Override public String id() { return next().id(); }
     @Override public long balance(Address account) { return next().balance(account); }
     @Override public long nextNonce(Address account) { return next().nextNonce(account); }
     @Override public Receipt transfer(Transfer.Signed t) { return next().transfer(t); }

@@ -117,6 +117,7 @@ public abstract class LedgerContractTest {
     @Test
     void fullFlow() {
         assertThat(ledger.token()).isEqualTo(TOKEN);
+        assertThat(ledger.id()).startsWith(TOKEN.symbol() + ":").isEqualTo(ledger.id());
         assertThat(ledger.balance(GENESIS.address())).isEqualTo(TOKEN.supply());
         assertThat(ledger.balance(ALICE.address())).isZero();
         assertThat(ledger.nextNonce(ALICE.address())).isZero();

@@ -137,6 +137,7 @@ class LedgerServerTest {
         assertThatThrownBy(() -> client.transfer(tooMuch)).isInstanceOfSatisfying(LedgerException.class,
                 e -> assertThat(e.code()).isEqualTo(Code.INSUFFICIENT_FUNDS));
         assertThat(client.token()).isEqualTo(TOKEN);
+        assertThat(client.id()).isEqualTo(store.id());
         assertThat(client.channel(new io.btspeed.ledger.ChannelId(new byte[32]))).isEmpty();
     }
 

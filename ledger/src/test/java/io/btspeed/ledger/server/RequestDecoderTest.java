@@ -21,6 +21,7 @@ class RequestDecoderTest {
     void routesEveryEndpoint() {
         assertThat(RequestDecoder.decode("GET", "/v1/token", null, NONE)).isInstanceOf(ApiRequest.GetToken.class);
         assertThat(RequestDecoder.decode("GET", "/v1/audit", null, NONE)).isInstanceOf(ApiRequest.GetAudit.class);
+        assertThat(RequestDecoder.decode("GET", "/v1/id", null, NONE)).isInstanceOf(ApiRequest.GetId.class);
         assertThat(RequestDecoder.decode("GET", "/v1/accounts/" + ADDR, null, NONE))
                 .isEqualTo(new ApiRequest.GetAccount(ALICE.address()));
         assertThat(RequestDecoder.decode("GET", "/v1/accounts/" + ALICE.address().toTron(), null, NONE))
