@@ -8,9 +8,8 @@ import io.btspeed.ledger.LedgerException;
 import io.btspeed.ledger.Ledgers;
 import io.btspeed.ledger.TokenInfo;
 import io.btspeed.ledger.crypto.Address;
-import io.btspeed.ledger.store.SqliteLedger;
+import io.btspeed.ledger.LedgerSpec;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code btspeed ledger}: create and check a token ledger. */
 @Command(name = "ledger", description = "Create and audit a token ledger.",
-        subcommands = {LedgerCommand.Init.class, LedgerCommand.Audit.class})
+        subcommands = {LedgerCommand.Init.class, LedgerCommand.Audit.class, LedgerServeCommand.class})
 public final class LedgerCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -43,8 +42,9 @@ public final class LedgerCommand implements Runnable {
     static final class Init implements Runnable {
         @Spec
         CommandSpec spec;
-        @Option(names = "--db", required = true, description = "SQLite file to create (must not exist).")
-        Path db;
+        @Option(names = "--db", required = true, paramLabel = "FILE|postgresql://…",
+                description = "SQLite file to create (must not exist), or an empty PostgreSQL database.")
+        String db;
         @Option(names = "--genesis", required = true, description = "Address (TRON or 0x EVM form) that receives the supply.")
         String genesis;
         @Option(names = "--symbol", defaultValue = "BTT", description = "Token symbol (default ${DEFAULT-VALUE}).")
@@ -69,9 +69,10 @@ public final class LedgerCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserException("bad token settings: " + e.getMessage());
             }
-            try (SqliteLedger l = SqliteLedger.create(db, token, holder, InstantSource.system())) {
+            try (Ledger l = Ledgers.create(db, token, holder, InstantSource.system())) {
                 PrintWriter out = spec.commandLine().getOut();
-                out.println("created ledger " + db.toAbsolutePath());
+                out.println("created ledger " + (LedgerSpec.parse(db) instanceof LedgerSpec.SqliteFile f
+                        ? f.path().toAbsolutePath() : LedgerSpec.parse(db)));
                 out.println("token:   " + token.symbol() + ", " + token.decimals() + " decimals, supply " + Amounts.display(token.supply(), token));
                 out.println("genesis: " + holder.toTron() + " (" + holder.toEvm() + ")");
                 out.flush();
@@ -85,7 +86,7 @@ public final class LedgerCommand implements Runnable {
     static final class Audit implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--ledger", required = true, description = "Ledger file.")
+        @Option(names = "--ledger", required = true, description = "Ledger file, postgresql://… database or http://host:port server.")
         String ledger;
 
         @Override

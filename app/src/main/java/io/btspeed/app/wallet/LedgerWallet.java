@@ -65,7 +65,7 @@ final class LedgerWallet {
     static final class Balance implements Runnable {
         @Spec
         CommandSpec spec;
-        @Option(names = "--ledger", required = true, description = "Ledger file.")
+        @Option(names = "--ledger", required = true, description = "Ledger file, postgresql://… database or http://host:port server.")
         String ledger;
         @ArgGroup(multiplicity = "1")
         Who who;
@@ -92,7 +92,7 @@ final class LedgerWallet {
     static final class History implements Runnable {
         @Spec
         CommandSpec spec;
-        @Option(names = "--ledger", required = true, description = "Ledger file.")
+        @Option(names = "--ledger", required = true, description = "Ledger file, postgresql://… database or http://host:port server.")
         String ledger;
         @ArgGroup(multiplicity = "1")
         Who who;
@@ -168,7 +168,7 @@ final class LedgerWallet {
     static final class Send implements Runnable {
         @Spec
         CommandSpec spec;
-        @Option(names = "--ledger", required = true, description = "Ledger file.")
+        @Option(names = "--ledger", required = true, description = "Ledger file, postgresql://… database or http://host:port server.")
         String ledger;
         @Option(names = "--keystore", required = true, description = "Keystore file of the sender.")
         Path keystore;

@@ -44,6 +44,7 @@ public class JdbcLedger implements Ledger {
     private final Connection writer;
     private final Connection reader;
     private final InstantSource clock;
+    private final SqlDialect dialect;
     private final TokenInfo token;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writerThread;
@@ -74,6 +75,7 @@ public class JdbcLedger implements Ledger {
      */
     protected JdbcLedger(java.util.function.Function<Boolean, Connection> connect, SqlDialect dialect, InstantSource clock, LedgerOp.Genesis genesis) {
         this.clock = clock;
+        this.dialect = dialect;
         Connection w = null, r = null;
         try {
             w = connect.apply(true);
@@ -207,6 +209,7 @@ public class JdbcLedger implements Ledger {
             // Another process may share the database file: the transaction takes the write lock first
             // (SQLite: BEGIN IMMEDIATE), then the journal head is re-read so records always chain.
             writer.setAutoCommit(false);
+            dialect.beginWrite(writer);
             readHead(writer);
             long at = clock.millis();
             JdbcView view = new JdbcView(writer);

@@ -12,6 +12,14 @@ public interface SqlDialect {
     /** Per-connection settings (journal mode, durability) applied right after connecting. */
     void configure(Connection c, boolean writer) throws SQLException;
 
+    /**
+     * Called first in every write transaction, before the journal head is read: takes whatever lock
+     * makes writers from several processes take turns. SQLite needs nothing here (its writer
+     * connection begins IMMEDIATE transactions, which take the file's write lock).
+     */
+    default void beginWrite(Connection writer) throws SQLException {
+    }
+
     /** SQLite: one file, WAL for concurrent readers, synchronous=FULL so a commit survives power loss. */
     SqlDialect SQLITE = new SqlDialect() {
         @Override
