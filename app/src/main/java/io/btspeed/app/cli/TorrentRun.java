@@ -10,7 +10,8 @@ import io.btspeed.engine.TorrentStatus;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -43,17 +44,12 @@ final class TorrentRun {
         } catch (IOException e) {
             throw new UserException("cannot create download directory " + dir + ": " + e.getMessage());
         }
-        Path stateDir = net.stateDir != null ? net.stateDir : dir.resolve(".btspeed");
-        SessionConfig config = SessionConfig.defaults()
-                .withBindAddress(bindAddress())
-                .withListenPort(net.port)
-                .withRateLimits(net.uploadLimit, downloadLimit)
-                .withStateDir(stateDir)
-                .withMaxPeersPerTorrent(net.maxPeers);
+        SessionConfig config = config(dir);
         Session session;
         try {
             session = Session.start(config);
         } catch (BindException e) {
+            // bindAddress() already refused addresses this machine does not have, so this is the port
             throw new UserException("port " + net.port + " is already in use: pick another with --port N (or --port 0 for any free port)");
         } catch (IOException e) {
             throw new UserException("cannot listen on port " + net.port + ": " + e.getMessage());
@@ -86,6 +82,17 @@ final class TorrentRun {
                 // the hook is running: it waits for "stopped", which we just signalled
             }
         }
+    }
+
+    /** The session settings the options ask for; checks --bind first so its errors name the address. */
+    SessionConfig config(Path dir) {
+        Path stateDir = net.stateDir != null ? net.stateDir : dir.resolve(".btspeed");
+        return SessionConfig.defaults()
+                .withBindAddress(bindAddress())
+                .withListenPort(net.port)
+                .withRateLimits(net.uploadLimit, downloadLimit)
+                .withStateDir(stateDir)
+                .withMaxPeersPerTorrent(net.maxPeers);
     }
 
     private int loop(TorrentHandle handle, boolean keepSeeding, boolean mustBeComplete) throws InterruptedException {
@@ -165,12 +172,26 @@ final class TorrentRun {
         return new Progress.Snapshot(label, st.wantedDoneBytes(), st.wantedBytes(), rate, st.peers(), extra);
     }
 
+    /**
+     * --bind takes an IP literal (never a name: a DNS lookup could hang or pick an address we don't
+     * expect) that one of this machine's interfaces holds; otherwise listening fails with the same
+     * BindException as a port in use, and the user would be told the wrong thing.
+     */
     private InetAddress bindAddress() {
         if (net.bind == null) return null;
+        InetAddress a;
         try {
-            return InetAddress.getByName(net.bind);
-        } catch (UnknownHostException e) {
-            throw new UserException("not an address to bind: " + net.bind);
+            a = InetAddress.ofLiteral(net.bind);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--bind " + net.bind + " is not an IP address (e.g. 192.168.1.10 or ::1)");
         }
+        try {
+            if (!a.isAnyLocalAddress() && NetworkInterface.getByInetAddress(a) == null) {
+                throw new UserException("--bind " + net.bind + " is not an address of this machine");
+            }
+        } catch (SocketException e) {
+            throw new UserException("cannot check --bind " + net.bind + ": " + e.getMessage());
+        }
+        return a;
     }
 }
