@@ -10,8 +10,8 @@ import io.btspeed.engine.TorrentStatus;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -174,8 +174,9 @@ final class TorrentRun {
 
     /**
      * --bind takes an IP literal (never a name: a DNS lookup could hang or pick an address we don't
-     * expect) that one of this machine's interfaces holds; otherwise listening fails with the same
-     * BindException as a port in use, and the user would be told the wrong thing.
+     * expect) that this machine can bind; otherwise listening fails with the same BindException as a
+     * port in use, and the user would be told the wrong thing. A throwaway bind to port 0 is the
+     * check, because the interface list misses addresses the kernel accepts (all of 127.0.0.0/8).
      */
     private InetAddress bindAddress() {
         if (net.bind == null) return null;
@@ -185,12 +186,10 @@ final class TorrentRun {
         } catch (IllegalArgumentException e) {
             throw new UserException("--bind " + net.bind + " is not an IP address (e.g. 192.168.1.10 or ::1)");
         }
-        try {
-            if (!a.isAnyLocalAddress() && NetworkInterface.getByInetAddress(a) == null) {
-                throw new UserException("--bind " + net.bind + " is not an address of this machine");
-            }
-        } catch (SocketException e) {
-            throw new UserException("cannot check --bind " + net.bind + ": " + e.getMessage());
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(a, 0));
+        } catch (IOException e) {
+            throw new UserException("--bind " + net.bind + " is not an address of this machine (" + e.getMessage() + ")");
         }
         return a;
     }
