@@ -75,6 +75,32 @@ class TrackerAnnounceInteropTest {
         }
     }
 
+    /**
+     * The other direction: btspeed seeds and announces, and a libtorrent leecher whose only way to
+     * the seeder is the address opentracker recorded finds it and gets every byte.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http", "udp"})
+    void libtorrentFindsTheBtspeedSeederThroughOpentracker(String scheme) throws Exception {
+        try (Peers peers = new Peers(tmp)) {
+            Path src = Content.randomTree(tmp.resolve("seed/album"), 12);
+            OpenTracker tracker = OpenTracker.start(peers, List.of(infoHashOf(peers, src)));
+            Path torrent = tmp.resolve("album.torrent"); // default piece size, as the probe's: same info-hash
+            peers.btspeedRun("create", "create", src.toString(), "-o", torrent.toString(),
+                    "--tracker", scheme.equals("udp") ? tracker.udpAnnounce() : tracker.httpAnnounce());
+            // seeder first, as a user would; bound to loopback so the tracker records a reachable address
+            Proc seed = peers.btspeed("btspeed-seed", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(),
+                    "--port", String.valueOf(Peers.freePort()), "--bind", "127.0.0.1");
+            seed.awaitLine("seeding", Duration.ofSeconds(60));
+            // the leecher re-announces while it has no peer, in case it asked before the seeder's announce landed
+            Proc lt = peers.libtorrent("lt-leech", "leech", torrent.toString(), tmp.resolve("out"), "127.0.0.3",
+                    Peers.freePort(), List.of(), List.of("--reannounce", "2"));
+            lt.awaitLine("^DONE", Duration.ofSeconds(120));
+            assertThat(Content.digests(tmp.resolve("out/album"))).as(peers.dumpLogs()).isEqualTo(Content.digests(src));
+            assertThat(seed.output()).as("no tracker warning").doesNotContain("warning: tracker");
+        }
+    }
+
     @Test
     void fallsOverToTheNextTierWhenTheFirstTrackersAreDead() throws Exception {
         try (Peers peers = new Peers(tmp)) {

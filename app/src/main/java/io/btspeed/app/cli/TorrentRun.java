@@ -10,7 +10,8 @@ import io.btspeed.engine.TorrentStatus;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -51,13 +52,7 @@ final class TorrentRun {
         } catch (IOException e) {
             throw new UserException("cannot create download directory " + dir + ": " + e.getMessage());
         }
-        Path stateDir = net.stateDir != null ? net.stateDir : dir.resolve(".btspeed");
-        SessionConfig config = SessionConfig.defaults()
-                .withBindAddress(bindAddress())
-                .withListenPort(net.port)
-                .withRateLimits(net.uploadLimit, downloadLimit)
-                .withStateDir(stateDir)
-                .withMaxPeersPerTorrent(net.maxPeers);
+        SessionConfig config = config(dir);
         if (marketOptions != null && marketOptions.enabled()) {
             market = MarketRun.open(marketOptions, source);
             config = config.withUploadSlots(market.uploadSlots());
@@ -66,6 +61,7 @@ final class TorrentRun {
         try {
             session = Session.start(config);
         } catch (BindException e) {
+            // bindAddress() already refused addresses this machine does not have, so this is the port
             throw new UserException("port " + net.port + " is already in use: pick another with --port N (or --port 0 for any free port)");
         } catch (IOException e) {
             throw new UserException("cannot listen on port " + net.port + ": " + e.getMessage());
@@ -104,6 +100,17 @@ final class TorrentRun {
                 // the hook is running: it waits for "stopped", which we just signalled
             }
         }
+    }
+
+    /** The session settings the options ask for; checks --bind first so its errors name the address. */
+    SessionConfig config(Path dir) {
+        Path stateDir = net.stateDir != null ? net.stateDir : dir.resolve(".btspeed");
+        return SessionConfig.defaults()
+                .withBindAddress(bindAddress())
+                .withListenPort(net.port)
+                .withRateLimits(net.uploadLimit, downloadLimit)
+                .withStateDir(stateDir)
+                .withMaxPeersPerTorrent(net.maxPeers);
     }
 
     private int loop(TorrentHandle handle, boolean keepSeeding, boolean mustBeComplete) throws InterruptedException {
@@ -187,12 +194,25 @@ final class TorrentRun {
         return new Progress.Snapshot(label, st.wantedDoneBytes(), st.wantedBytes(), rate, st.peers(), extra);
     }
 
+    /**
+     * --bind takes an IP literal (never a name: a DNS lookup could hang or pick an address we don't
+     * expect) that this machine can bind; otherwise listening fails with the same BindException as a
+     * port in use, and the user would be told the wrong thing. A throwaway bind to port 0 is the
+     * check, because the interface list misses addresses the kernel accepts (all of 127.0.0.0/8).
+     */
     private InetAddress bindAddress() {
         if (net.bind == null) return null;
+        InetAddress a;
         try {
-            return InetAddress.getByName(net.bind);
-        } catch (UnknownHostException e) {
-            throw new UserException("not an address to bind: " + net.bind);
+            a = InetAddress.ofLiteral(net.bind);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--bind " + net.bind + " is not an IP address (e.g. 192.168.1.10 or ::1)");
         }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(a, 0));
+        } catch (IOException e) {
+            throw new UserException("--bind " + net.bind + " is not an address of this machine (" + e.getMessage() + ")");
+        }
+        return a;
     }
 }
