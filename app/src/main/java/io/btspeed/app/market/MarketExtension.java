@@ -357,24 +357,19 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                     System.currentTimeMillis() + config.channelLifetimeMillis(), ledger.nextNonce(wallet.address()), memo);
             ledger.openChannel(open.sign(wallet));
             balanceCache = -1;
-            PayerAccount payer = new PayerAccount(s -> s.sign(wallet));
+            PayerAccount payer = new PayerAccount(st -> st.sign(wallet));
             payer.channelOpened(open.channelId(), escrow);
-            PayerAccount old;
             synchronized (ps) {
-                old = ps.payer;
+                // announce the channel before any payment in it can be sent: both go through the
+                // connection's queue, and sends happen under this monitor, so the order holds
+                ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.ChannelOpened(open.channelId().bytes(), escrow,
+                        open.expiresAtMillis())));
+                PayerAccount old = ps.payer;
                 ps.payer = payer;
-            }
-            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.ChannelOpened(open.channelId().bytes(), escrow,
-                    open.expiresAtMillis())));
-            if (old != null) {
-                spentClosed.addAndGet(old.spent());
-                // what the exhausted channel could not pay goes into the new one
-                if (old.unpaid() > 0) {
-                    PayerAccount.Next next;
-                    synchronized (ps) {
-                        next = payer.owe(old.unpaid());
-                    }
-                    pay(ps, next);
+                if (old != null) {
+                    spentClosed.addAndGet(old.spent());
+                    // what the exhausted channel could not pay goes into the new one
+                    if (old.unpaid() > 0) pay(ps, payer.owe(old.unpaid()));
                 }
             }
         } catch (LedgerException | IllegalArgumentException e) {
@@ -393,15 +388,14 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         for (PeerHandle h : from) {
             PeerState ps = peers.get(h.key());
             if (ps == null) continue;
-            PayerAccount.Next next;
             synchronized (ps) {
                 if (!ps.won || ps.payer == null || ps.price == 0) continue;
-                next = ps.payer.pieceVerified(share, ps.price);
+                pay(ps, ps.payer.pieceVerified(share, ps.price));
             }
-            pay(ps, next);
         }
     }
 
+    /** Call holding ps: states leave in sequence order. */
     private void pay(PeerState ps, PayerAccount.Next next) {
         switch (next) {
             case PayerAccount.Pay p -> {
@@ -410,10 +404,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                         st.cumulativeAmount(), p.state().signature().encode())));
             }
             case PayerAccount.NeedChannel n -> {
-                synchronized (ps) {
-                    if (ps.opening) return;
-                    ps.opening = true;
-                }
+                if (ps.opening) return;
+                ps.opening = true;
                 ledgerCalls.execute(() -> openChannel(ps));
             }
         }
