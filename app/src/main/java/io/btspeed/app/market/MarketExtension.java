@@ -65,8 +65,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         return t;
     });
     private final Map<Integer, PeerState> peers = new ConcurrentHashMap<>();
-    /** Paid by buyer accounts that no longer exist (peer gone or channel replaced). */
-    private final AtomicLong spentClosed = new AtomicLong();
+    /** Σ of what every payment state we sent added: one counter, so nothing is counted twice. */
+    private final AtomicLong spentTotal = new AtomicLong();
     private final AtomicLong earned = new AtomicLong();
     private volatile long lastResultRound = -1;
     private volatile long balanceCache = -1;
@@ -130,13 +130,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
 
     /** Base units this torrent has paid uploaders so far. */
     public long spent() {
-        long total = spentClosed.get();
-        for (PeerState ps : peers.values()) {
-            synchronized (ps) {
-                if (ps.payer != null) total += ps.payer.spent();
-            }
-        }
-        return total;
+        return spentTotal.get();
     }
 
     public long earned() {
@@ -366,11 +360,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                         open.expiresAtMillis())));
                 PayerAccount old = ps.payer;
                 ps.payer = payer;
-                if (old != null) {
-                    spentClosed.addAndGet(old.spent());
-                    // what the exhausted channel could not pay goes into the new one
-                    if (old.unpaid() > 0) pay(ps, payer.owe(old.unpaid()));
-                }
+                // what the exhausted channel could not pay goes into the new one
+                if (old != null && old.unpaid() > 0) pay(ps, payer.owe(old.unpaid()));
             }
         } catch (LedgerException | IllegalArgumentException e) {
             log.info("opening a channel to {} failed: {}", ps.handle.address(), e.getMessage());
@@ -400,6 +391,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         switch (next) {
             case PayerAccount.Pay p -> {
                 ChannelState st = p.state().state();
+                spentTotal.addAndGet(p.amount());
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Payment(st.channelId(), st.sequence(),
                         st.cumulativeAmount(), p.state().signature().encode())));
             }
@@ -436,11 +428,6 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     public void onPeerClosed(PeerHandle peer) {
         PeerState ps = peers.remove(peer.key());
         if (config.policy() != null) config.policy().remove(peer.key());
-        if (ps != null) {
-            synchronized (ps) {
-                if (ps.payer != null) spentClosed.addAndGet(ps.payer.spent());
-            }
-        }
         if (ps != null && ps.payee.channel() != null) {
             ledgerCalls.execute(() -> {
                 synchronized (ps) {

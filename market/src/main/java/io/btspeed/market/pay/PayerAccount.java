@@ -15,7 +15,8 @@ public final class PayerAccount {
     public sealed interface Next permits Pay, NeedChannel {}
 
     /** Send this state to the uploader. */
-    public record Pay(ChannelState.Signed state) implements Next {}
+    /** @param amount what this state pays on top of the previous one */
+    public record Pay(ChannelState.Signed state, long amount) implements Next {}
 
     /** The escrow is used up: open a new channel for at least {@code shortfall} more. */
     public record NeedChannel(long shortfall) implements Next {}
@@ -56,11 +57,12 @@ public final class PayerAccount {
     /** Pays what is owed from the current channel if it can; otherwise asks for a new one. */
     public Next settle() {
         if (channel == null || cumulative + unpaid > escrow) return new NeedChannel(unpaid);
-        cumulative += unpaid;
-        spent += unpaid;
+        long amount = unpaid;
+        cumulative += amount;
+        spent += amount;
         unpaid = 0;
         sequence++;
-        return new Pay(signer.apply(new ChannelState(channel.bytes(), sequence, cumulative)));
+        return new Pay(signer.apply(new ChannelState(channel.bytes(), sequence, cumulative)), amount);
     }
 
     public long spent() {
