@@ -43,6 +43,9 @@ public final class HandshakeIo {
             tune(ch);
             if (local != null && !local.isAnyLocalAddress() && to.getAddress() != null
                     && local.getClass() == to.getAddress().getClass()) {
+                // an explicit bind picks the port before the destination is known; allow ports whose
+                // earlier connections still linger in TIME_WAIT so busy hosts do not run out
+                ch.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(new InetSocketAddress(local, 0));
             }
             ch.socket().connect(to, timeoutMillis);
