@@ -23,6 +23,11 @@ import java.util.Set;
  * contiguous buckets (one per availability count). A have/bitfield moves a piece to the neighbouring bucket with
  * one swap, O(1). Within a bucket, the order is a seeded shuffle, which is the random tie-break. Peers that have
  * everything (seeds, HaveAll) are counted separately so a seed joining costs O(1), not O(pieces).
+ *
+ * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
+ * ({@link #onBlockReceived}) and gives the claim back with {@link #onBlockAborted} if the payload never completes;
+ * {@link #setMaxPiecesInProgress} bounds how many pieces are under way at once (each holds a buffer until verified).
+ * Not thread-safe: the caller serialises access.
  */
 public final class PiecePicker {
     public static final int BLOCK_SIZE = 16 * 1024;
@@ -47,7 +52,10 @@ public final class PiecePicker {
     private int maxPriority = 1;
 
     private final LinkedHashMap<Integer, Downloading> downloading = new LinkedHashMap<>();
-    private final Map<Object, Set<Long>> outstanding = new HashMap<>();
+    /** The same entries indexed by piece: per-block lookups without boxing a piece number. */
+    private final Downloading[] byPiece;
+    private int maxInProgress = Integer.MAX_VALUE;
+    private final Map<Object, BlockKeySet> outstanding = new HashMap<>();
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates) {
         if (pieceLength <= 0 || totalLength < 0) throw new IllegalArgumentException("bad geometry");
@@ -66,6 +74,7 @@ public final class PiecePicker {
         java.util.Arrays.fill(priority, (byte) 1);
         this.availability = new int[pieceCount];
         this.order = new int[pieceCount];
+        this.byPiece = new Downloading[pieceCount];
         this.pos = new int[pieceCount];
         for (int i = 0; i < pieceCount; i++) order[i] = i;
         for (int i = pieceCount - 1; i > 0; i--) {
@@ -133,6 +142,27 @@ public final class PiecePicker {
 
     public int availability(int piece) { return availability[piece] + seeds; }
 
+    /**
+     * At most this many pieces under way (partly requested, or complete and awaiting verification): a runtime that
+     * keeps a buffer per piece bounds its memory with this, and a slow disk then slows requests instead of
+     * growing memory. Default unbounded.
+     */
+    public void setMaxPiecesInProgress(int max) {
+        if (max < 1) throw new IllegalArgumentException("max pieces in progress must be >= 1");
+        maxInProgress = max;
+    }
+
+    /** Pieces under way: requested in part or whole, or complete and not yet verified or failed. */
+    public int piecesInProgress() { return downloading.size(); }
+
+    /** True if the peer has a piece we want (priority > 0) and lack: we should be interested. */
+    public boolean isInteresting(Bitfield peerHas) {
+        for (int p = peerHas.nextSetBit(0); p >= 0; p = peerHas.nextSetBit(p + 1)) {
+            if (priority[p] > 0 && !have.get(p)) return true;
+        }
+        return false;
+    }
+
     // ---- availability ----
 
     public void peerHas(int piece) { increment(piece); }
@@ -142,6 +172,15 @@ public final class PiecePicker {
     }
 
     public void peerHasAll() { seeds++; }
+
+    /**
+     * Withdraws what a peer said it has without touching its requests: it replaced its bitfield (e.g. HaveAll after
+     * a Bitfield). {@code bits} may be null when {@code hadAll}.
+     */
+    public void peerForgot(Bitfield bits, boolean hadAll) {
+        if (hadAll) seeds--;
+        else for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) decrement(p);
+    }
 
     /** Removes a departing peer's contribution to availability and frees its outstanding requests. */
     public void peerLeft(Object peer, Bitfield bits, boolean wasHaveAll) {
@@ -189,9 +228,9 @@ public final class PiecePicker {
     public List<BlockRequest> pickBlocks(Object peer, Bitfield peerHas, int maxBlocks, Bitfield allowedFast) {
         List<BlockRequest> out = new ArrayList<>(Math.min(maxBlocks, 64));
         if (maxBlocks <= 0) return out;
-        Set<Long> mine = outstanding.computeIfAbsent(peer, k -> new HashSet<>());
+        BlockKeySet mine = outstanding.computeIfAbsent(peer, k -> new BlockKeySet());
         // 1. partial pieces, highest priority first
-        for (int prio = 7; prio >= 1 && out.size() < maxBlocks; prio--) {
+        for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks; prio--) {
             for (Downloading d : downloading.values()) {
                 if (out.size() >= maxBlocks) break;
                 if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
@@ -204,14 +243,14 @@ public final class PiecePicker {
         int start = bucketStart[1]; // availability 0 pieces can't be fetched from anyone but a seed
         if (seeds > 0) start = 0;
         int span = pieceCount - start;
-        while (out.size() < maxBlocks && span > 0) {
+        while (out.size() < maxBlocks && span > 0 && downloading.size() < maxInProgress) {
             int best = -1;
             int bestPrio = 0;
             int offset = randomMode ? random.nextInt(span) : 0;
             for (int i = 0; i < span; i++) {
                 int p = order[start + (offset + i) % span];
                 int pr = priority[p];
-                if (pr <= bestPrio || have.get(p) || downloading.containsKey(p) || !usable(p, peerHas, allowedFast)) continue;
+                if (pr <= bestPrio || have.get(p) || byPiece[p] != null || !usable(p, peerHas, allowedFast)) continue;
                 best = p;
                 bestPrio = pr;
                 // order is by rarity, so the first hit at the top priority in use is the rarest of it;
@@ -222,6 +261,7 @@ public final class PiecePicker {
             if (!randomMode) best = tieBreak(best, peerHas, allowedFast);
             Downloading d = new Downloading(best, blocksInPiece(best));
             downloading.put(best, d);
+            byPiece[best] = d;
             takeFree(d, peer, mine, out, maxBlocks);
         }
         // 4. endgame
@@ -257,7 +297,7 @@ public final class PiecePicker {
         int prio = priority[best];
         for (int i = 0; i < span; i++) {
             int p = order[from + (offset + i) % span];
-            if (priority[p] == prio && !have.get(p) && !downloading.containsKey(p) && usable(p, peerHas, allowedFast)) return p;
+            if (priority[p] == prio && !have.get(p) && byPiece[p] == null && usable(p, peerHas, allowedFast)) return p;
         }
         return best;
     }
@@ -267,7 +307,7 @@ public final class PiecePicker {
         return peerHas.get(piece);
     }
 
-    private void takeFree(Downloading d, Object peer, Set<Long> mine, List<BlockRequest> out, int max) {
+    private void takeFree(Downloading d, Object peer, BlockKeySet mine, List<BlockRequest> out, int max) {
         for (int b = 0; b < d.state.length && out.size() < max && d.free > 0; b++) {
             if (d.state[b] != FREE) continue;
             d.state[b] = REQUESTED;
@@ -282,7 +322,7 @@ public final class PiecePicker {
     public boolean inEndgame() {
         for (int p = have.nextClearBit(0); p >= 0; p = have.nextClearBit(p + 1)) {
             if (priority[p] == 0) continue;
-            Downloading d = downloading.get(p);
+            Downloading d = byPiece[p];
             if (d == null || d.free > 0) return false;
         }
         return !downloading.isEmpty();
@@ -293,8 +333,8 @@ public final class PiecePicker {
     public BlockResult onBlockReceived(Object peer, int piece, int begin) {
         checkPiece(piece);
         int b = blockIndex(piece, begin);
-        Downloading d = downloading.get(piece);
-        Set<Long> mine = outstanding.get(peer);
+        Downloading d = byPiece[piece];
+        BlockKeySet mine = outstanding.get(peer);
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
         if (have.get(piece) || d == null) {
             return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
@@ -313,7 +353,7 @@ public final class PiecePicker {
             for (Object o : who) {
                 if (o.equals(peer)) continue;
                 cancel.add(o);
-                Set<Long> s = outstanding.get(o);
+                BlockKeySet s = outstanding.get(o);
                 if (s != null) s.remove(key(piece, b));
             }
         }
@@ -324,9 +364,30 @@ public final class PiecePicker {
         return new BlockResult(BlockResult.Kind.NEW, d.received == d.state.length, cancel);
     }
 
+    /**
+     * The payload of a block claimed by {@link #onBlockReceived} never arrived in full (its connection died mid-block):
+     * the block is free to request again. Ignored if the piece is no longer under way.
+     */
+    public void onBlockAborted(int piece, int begin) {
+        checkPiece(piece);
+        int b = blockIndex(piece, begin);
+        Downloading d = byPiece[piece];
+        if (d == null || d.state[b] != RECEIVED) return;
+        d.state[b] = FREE;
+        d.free++;
+        d.received--;
+    }
+
+    /** This peer was asked for this block and has not delivered it. False for offsets that are no block. */
+    public boolean isRequested(Object peer, int piece, int begin) {
+        if (piece < 0 || piece >= pieceCount || begin < 0 || begin % BLOCK_SIZE != 0 || begin >= pieceSize(piece)) return false;
+        BlockKeySet mine = outstanding.get(peer);
+        return mine != null && mine.contains(key(piece, begin / BLOCK_SIZE));
+    }
+
     public void onPieceVerified(int piece) {
         checkPiece(piece);
-        Downloading d = downloading.remove(piece);
+        Downloading d = remove(piece);
         if (d != null) releaseRequests(d);
         have.set(piece);
     }
@@ -334,35 +395,71 @@ public final class PiecePicker {
     /** Hash mismatch: every block goes back to free. Returns the peers that sent blocks of it (for banning). */
     public Set<Object> onPieceFailed(int piece) {
         checkPiece(piece);
-        Downloading d = downloading.remove(piece);
+        Downloading d = remove(piece);
         if (d == null) return Set.of();
         releaseRequests(d);
         return d.contributors;
     }
 
-    /** Peer disconnected: its outstanding requests become free again (unless another peer also has them in flight). */
-    public void onPeerGone(Object peer) {
-        Set<Long> mine = outstanding.remove(peer);
-        if (mine == null) return;
-        for (long k : mine) unrequest(peer, (int) (k >>> 32), (int) k);
+    /**
+     * Forgets a piece under way with whatever blocks it had (the runtime dropped its buffer, e.g. on pause): it
+     * is picked afresh later. Requests still out for it no longer count.
+     */
+    public void abandonPiece(int piece) {
+        checkPiece(piece);
+        Downloading d = remove(piece);
+        if (d != null) releaseRequests(d);
     }
 
-    /** RejectRequest, request timeout, or a choke that drops our queue: the block is free for others. */
-    public void onRequestRejected(Object peer, int piece, int begin) {
-        checkPiece(piece);
-        int b = blockIndex(piece, begin);
-        Set<Long> mine = outstanding.get(peer);
-        if (mine != null && mine.remove(key(piece, b))) unrequest(peer, piece, b);
+    /** Peer disconnected: its outstanding requests become free again (unless another peer also has them in flight). */
+    public void onPeerGone(Object peer) {
+        cancelAll(peer);
+        outstanding.remove(peer);
+    }
+
+    /**
+     * Every request out to this peer is void (it choked us without the Fast extension, or it is snubbed and we
+     * cancel): the blocks are free for others. Returns what was outstanding, e.g. to send Cancel for it.
+     */
+    public List<BlockRequest> cancelAll(Object peer) {
+        BlockKeySet mine = outstanding.get(peer);
+        if (mine == null || mine.isEmpty()) return List.of();
+        List<BlockRequest> gone = new ArrayList<>(mine.size());
+        mine.forEach(k -> {
+            int piece = (int) (k >>> 32), b = (int) k;
+            gone.add(new BlockRequest(piece, b * BLOCK_SIZE, blockLength(piece, b)));
+            unrequest(peer, piece, b);
+        });
+        mine.clear();
+        return gone;
+    }
+
+    /** RejectRequest, request timeout, or a choke that drops our queue: the block is free for others. Returns
+     * whether it was outstanding to this peer; offsets that are no block were never requested. */
+    public boolean onRequestRejected(Object peer, int piece, int begin) {
+        if (!isRequested(peer, piece, begin)) return false;
+        int b = begin / BLOCK_SIZE;
+        outstanding.get(peer).remove(key(piece, b));
+        unrequest(peer, piece, b);
+        return true;
     }
 
     /** Blocks this peer has been asked for and not yet delivered. */
     public int outstandingCount(Object peer) {
-        Set<Long> s = outstanding.get(peer);
+        BlockKeySet s = outstanding.get(peer);
         return s == null ? 0 : s.size();
     }
 
+    private Downloading remove(int piece) {
+        Downloading d = byPiece[piece];
+        if (d == null) return null;
+        byPiece[piece] = null;
+        downloading.remove(piece);
+        return d;
+    }
+
     private void unrequest(Object peer, int piece, int b) {
-        Downloading d = downloading.get(piece);
+        Downloading d = byPiece[piece];
         if (d == null || d.state[b] != REQUESTED) return;
         List<Object> who = d.requesters[b];
         who.remove(peer);
@@ -375,7 +472,7 @@ public final class PiecePicker {
     private void releaseRequests(Downloading d) {
         for (int b = 0; b < d.state.length; b++) {
             for (Object o : d.requesters[b]) {
-                Set<Long> s = outstanding.get(o);
+                BlockKeySet s = outstanding.get(o);
                 if (s != null) s.remove(key(d.piece, b));
             }
         }

@@ -8,6 +8,10 @@ import io.btspeed.core.rate.RateMeter;
  * Before the rate is known (and while it keeps growing) the depth doubles each time a full window of
  * blocks arrives — slow start — so a fast peer is not held back by a shallow queue while the meter warms up.
  * A fixed depth of a handful of requests caps a single connection at depth × block / RTT.
+ *
+ * <p>A peer that owes blocks and sends none for the request timeout is snubbed: the caller frees its requests
+ * elsewhere ({@link #onTimeout}) and keeps only {@value #PROBE_DEPTH} probing requests out to it until it delivers
+ * again. Not thread-safe.
  */
 public final class RequestPipeline {
     private final int blockSize;
@@ -23,6 +27,10 @@ public final class RequestPipeline {
     private int receivedInRound;
     private double lastRoundRate;
     private long lastProgressNanos = Long.MIN_VALUE;
+    private boolean snubbed;
+
+    /** Requests kept out to a snubbed peer: enough to notice it is back, too few to stall pieces on it. */
+    public static final int PROBE_DEPTH = 2;
 
     public RequestPipeline(int blockSize, long targetLatencyNanos, int minDepth, int maxDepth, long requestTimeoutNanos,
             RateMeter meter) {
@@ -50,6 +58,7 @@ public final class RequestPipeline {
     public void onBlock(int bytes, long nowNanos) {
         meter.add(bytes, nowNanos);
         lastProgressNanos = nowNanos;
+        snubbed = false;
         if (slowStart && ++receivedInRound >= slowStartDepth) {
             // one full queue delivered: if the rate still grows, double; once it stops growing, leave slow start
             double r = meter.rate(nowNanos);
@@ -65,6 +74,14 @@ public final class RequestPipeline {
         if (lastProgressNanos == Long.MIN_VALUE) lastProgressNanos = nowNanos;
     }
 
+    /**
+     * We sent requests while {@code outstandingBefore} were already out. With none out the peer owed us nothing, so
+     * the time since its last block (say, while it choked us) must not count against it: the timeout restarts.
+     */
+    public void onRequestsSent(int outstandingBefore, long nowNanos) {
+        if (outstandingBefore == 0 || lastProgressNanos == Long.MIN_VALUE) lastProgressNanos = nowNanos;
+    }
+
     /** Outstanding requests we want to have to this peer now. */
     public int targetDepth(long nowNanos) {
         double rate = meter.rate(nowNanos);
@@ -72,6 +89,7 @@ public final class RequestPipeline {
         int d = (int) Math.min(Integer.MAX_VALUE, bdp);
         if (slowStart) d = Math.max(d, slowStartDepth);
         d = Math.max(minDepth, Math.min(maxDepth, d));
+        if (snubbed) d = Math.min(d, PROBE_DEPTH);
         return Math.min(d, peerReqq);
     }
 
@@ -86,8 +104,9 @@ public final class RequestPipeline {
         return outstanding > 0 && lastProgressNanos != Long.MIN_VALUE && nowNanos - lastProgressNanos >= requestTimeoutNanos;
     }
 
-    /** After a timeout the queue restarts small, as TCP does after loss. */
+    /** After a timeout the peer is snubbed and the queue restarts small, as TCP does after loss. */
     public void onTimeout(long nowNanos) {
+        snubbed = true;
         slowStart = true;
         slowStartDepth = minDepth;
         receivedInRound = 0;
@@ -96,4 +115,7 @@ public final class RequestPipeline {
     }
 
     public double rate(long nowNanos) { return meter.rate(nowNanos); }
+
+    /** Timed out and not delivered since (for the choker: a snubbing peer loses its slot). */
+    public boolean isSnubbed() { return snubbed; }
 }

@@ -252,4 +252,81 @@ class PiecePickerTest {
         BlockRequest first = p.pickBlocks("a", Bitfield.full(n), 1, null).getFirst();
         assertThat(ref[first.piece()]).isEqualTo(min);
     }
+
+    @Test
+    void piecesInProgressAreBoundedButPartialPiecesStillFill() {
+        int n = 10;
+        PiecePicker p = new PiecePicker(2 * B, (long) n * 2 * B, haveFirst(n, 4), new Random(5));
+        p.setMaxPiecesInProgress(2);
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        List<BlockRequest> a = p.pickBlocks("a", all, 10, null);
+        assertThat(a).as("two pieces of two blocks, then the bound").hasSize(4);
+        assertThat(p.piecesInProgress()).isEqualTo(2);
+        // a complete piece waiting for its hash still holds its place
+        BlockRequest r0 = a.get(0), r1 = a.get(1);
+        p.onBlockReceived("a", r0.piece(), r0.begin());
+        assertThat(p.onBlockReceived("a", r1.piece(), r1.begin()).pieceComplete()).isTrue();
+        assertThat(p.pickBlocks("b", all, 10, null)).as("no room and no endgame yet").isEmpty();
+        p.onPieceVerified(r0.piece());
+        assertThat(p.piecesInProgress()).isEqualTo(1);
+        assertThat(p.pickBlocks("b", all, 10, null)).hasSize(2);
+    }
+
+    @Test
+    void abortedPayloadFreesTheBlockAndAbandonedPieceStartsOver() {
+        int n = 4;
+        PiecePicker p = new PiecePicker(2 * B, (long) n * 2 * B, haveFirst(n, 3), new Random(5));
+        Bitfield all = Bitfield.full(n);
+        p.peerHasAll();
+        List<BlockRequest> a = p.pickBlocks("a", all, 2, null);
+        assertThat(a).extracting(BlockRequest::piece).containsOnly(3);
+        assertThat(p.isRequested("a", 3, B)).isTrue();
+        assertThat(p.isRequested("a", 3, 100)).as("not a block offset").isFalse();
+        assertThat(p.isRequested("b", 3, B)).isFalse();
+        assertThat(p.onBlockReceived("a", 3, B).kind()).isEqualTo(BlockResult.Kind.NEW);
+        assertThat(p.isRequested("a", 3, B)).as("claimed").isFalse();
+        p.onBlockAborted(3, B);
+        // the freed block first, then (endgame) a duplicate of the one still owed by a
+        assertThat(p.pickBlocks("b", all, 5, null)).containsExactly(new BlockRequest(3, B, B), new BlockRequest(3, 0, B));
+        p.abandonPiece(3);
+        assertThat(p.piecesInProgress()).isZero();
+        assertThat(p.outstandingCount("a") + p.outstandingCount("b")).isZero();
+        assertThat(p.pickBlocks("c", all, 5, null)).hasSize(2);
+        p.onBlockAborted(2, 0); // a piece not under way: nothing to give back
+    }
+
+    @Test
+    void cancelAllReturnsWhatWasOutAndFreesIt() {
+        int n = 4;
+        PiecePicker p = new PiecePicker(B, (long) n * B, haveFirst(n, 4 - 3), new Random(2));
+        Bitfield all = Bitfield.full(n);
+        p.peerBitfield(all);
+        List<BlockRequest> a = p.pickBlocks("a", all, 2, null);
+        assertThat(p.cancelAll("a")).containsExactlyInAnyOrderElementsOf(a);
+        assertThat(p.outstandingCount("a")).isZero();
+        assertThat(p.cancelAll("a")).isEmpty();
+        assertThat(p.onRequestRejected("a", a.getFirst().piece(), 0)).isFalse();
+        List<BlockRequest> b = p.pickBlocks("b", all, 3, null);
+        assertThat(b).containsAll(a);
+        assertThat(p.onRequestRejected("b", b.getFirst().piece(), b.getFirst().begin())).isTrue();
+        assertThat(p.onRequestRejected("b", -1, 0)).isFalse();
+    }
+
+    @Test
+    void interestFollowsWantedMissingPiecesAndForgettingABitfieldUndoesIt() {
+        int n = 6;
+        PiecePicker p = new PiecePicker(B, (long) n * B, haveFirst(n, 2), new Random(2));
+        assertThat(p.isInteresting(bits(n, 0, 1))).as("only pieces we have").isFalse();
+        assertThat(p.isInteresting(bits(n, 1, 4))).isTrue();
+        p.setPriority(4, 0);
+        assertThat(p.isInteresting(bits(n, 1, 4))).as("only a skipped piece").isFalse();
+        Bitfield some = bits(n, 3, 5);
+        p.peerBitfield(some);
+        p.peerHasAll();
+        assertThat(p.availability(3)).isEqualTo(2);
+        p.peerForgot(some, false);
+        p.peerForgot(null, true);
+        for (int i = 0; i < n; i++) assertThat(p.availability(i)).isZero();
+    }
 }

@@ -56,4 +56,33 @@ class RequestPipelineTest {
         p.onTimeout(t + 60 * S);
         assertThat(p.timedOut(10, t + 61 * S)).isFalse();
     }
+
+    @Test
+    void snubbedPeerKeepsTwoProbesUntilItDeliversAgain() {
+        RequestPipeline p = new RequestPipeline(B, 2 * S, 64, 2000, 20 * S, new RateMeter(5 * S, 20));
+        long t = 0;
+        p.onRequestsSent(0, t);
+        assertThat(p.targetDepth(t)).isEqualTo(64);
+        assertThat(p.timedOut(64, t + 20 * S)).isTrue();
+        p.onTimeout(t + 20 * S);
+        assertThat(p.isSnubbed()).isTrue();
+        assertThat(p.targetDepth(t + 20 * S)).isEqualTo(RequestPipeline.PROBE_DEPTH);
+        p.onBlock(B, t + 21 * S);
+        assertThat(p.isSnubbed()).isFalse();
+        assertThat(p.targetDepth(t + 21 * S)).isEqualTo(64);
+    }
+
+    @Test
+    void aPauseWithNothingOwedDoesNotCountAsSilence() {
+        RequestPipeline p = new RequestPipeline(B, S, 4, 2000, 20 * S, new RateMeter(5 * S, 20));
+        p.onRequestsSent(0, 0);
+        p.onBlock(B, S);
+        // everything delivered, then the peer chokes us for a minute; asking again restarts the clock
+        p.onRequestsSent(0, 61 * S);
+        assertThat(p.timedOut(4, 62 * S)).isFalse();
+        assertThat(p.timedOut(4, 81 * S)).isTrue();
+        // requests topped up while some are out keep the clock running
+        p.onRequestsSent(4, 80 * S);
+        assertThat(p.timedOut(4, 81 * S)).isTrue();
+    }
 }

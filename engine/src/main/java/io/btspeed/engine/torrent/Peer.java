@@ -1,7 +1,9 @@
 package io.btspeed.engine.torrent;
 
+import io.btspeed.core.bitfield.Bitfield;
+import io.btspeed.core.pipeline.RequestPipeline;
+import io.btspeed.core.rate.RateMeter;
 import io.btspeed.engine.net.PeerConnection;
-import io.btspeed.engine.net.RateMeter;
 
 import java.net.InetSocketAddress;
 import java.util.BitSet;
@@ -16,7 +18,10 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     /** Where the peer accepts connections (for PEX and de-duplication); null if unknown. */
     InetSocketAddress listenAddress;
 
-    final BitSet has = new BitSet();
+    /** Haves that arrived before the torrent was ready (metadata or check pending); adopted into {@link #bits} then. */
+    final BitSet earlyHaves = new BitSet();
+    /** What the peer has, once the torrent is ready and its pieces are counted in the picker's availability. */
+    Bitfield bits;
     boolean hasAll;
     /** A bitfield that arrived before we knew the piece count (magnet); checked once metadata is in. */
     byte[] pendingBitfield;
@@ -27,22 +32,23 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     boolean peerInterested;
     boolean sentFirstMessage;
 
-    /** Blocks requested from this peer and not yet answered. */
-    final Set<Long> outstanding = new LinkedHashSet<>();
     /** Blocks we cancelled; the peer may still send them and that is not a violation. */
     final Set<Long> cancelled = new LinkedHashSet<>();
     private static final int MAX_CANCELLED = 8192;
-    /** Block whose payload the reader is reading right now (granted by blockTarget). */
+    /** Block whose payload the reader is reading right now (granted by blockTarget), and the piece buffer it goes to. */
     long receiving = -1;
-    /** Pieces the peer lets us request while it chokes us. */
+    PieceAssembly receivingInto;
+    /** Pieces the peer lets us request while it chokes us; as a bitfield for the picker once the piece count is known. */
     final Set<Integer> allowedFast = new HashSet<>();
+    private Bitfield allowedFastBits;
     /** Pieces we let the peer request while we choke it (BEP 6 allowed-fast set we computed for it). */
     final Set<Integer> allowedFastOut = new HashSet<>();
-    int depth = 64;
-    int peerMaxRequests = 250;
-    long lastBlockNanos = System.nanoTime();
-    boolean snubbed;
-    int queuedUploads;
+    /**
+     * How many requests to keep out to this peer: enough for two seconds at its measured rate, at least 64 (a
+     * peer that serves our queue in bursts would otherwise hold the rate, and so the depth, where it is), at most
+     * 2000 and its reqq (250 until its extended handshake says otherwise).
+     */
+    final RequestPipeline pipeline;
 
     int metadataExtId;
     int pexExtId;
@@ -52,8 +58,7 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     final Set<InetSocketAddress> pexSent = new HashSet<>();
     long lastPexNanos;
 
-    final RateMeter down = new RateMeter();
-    final RateMeter up = new RateMeter();
+    final TransferMeter up = new TransferMeter();
     int failedPieces;
     int soleFailedPieces;
 
@@ -91,11 +96,28 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     final int key;
     final long connectedAtNanos = System.nanoTime();
 
-    Peer(int key, PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress) {
+    Peer(int key, PeerConnection conn, boolean outgoing, InetSocketAddress listenAddress, long requestTimeoutNanos) {
         this.key = key;
         this.conn = conn;
         this.outgoing = outgoing;
         this.listenAddress = listenAddress;
+        this.pipeline = new RequestPipeline(io.btspeed.core.picker.PiecePicker.BLOCK_SIZE, 2_000_000_000L, 64, 2000,
+                requestTimeoutNanos, new RateMeter());
+        pipeline.setPeerReqq(250);
+    }
+
+    /** Records a piece the peer lets us fetch while choked; {@code pieceCount} is 0 before metadata. */
+    void addAllowedFast(int piece, int pieceCount) {
+        allowedFast.add(piece);
+        if (allowedFastBits != null && piece < pieceCount) allowedFastBits.set(piece);
+    }
+
+    Bitfield allowedFastBits(int pieceCount) {
+        if (allowedFastBits == null) {
+            allowedFastBits = new Bitfield(pieceCount);
+            for (int piece : allowedFast) if (piece < pieceCount) allowedFastBits.set(piece);
+        }
+        return allowedFastBits;
     }
 
     /** Remembers a cancelled block; the oldest are forgotten first (a peer owes nothing that old). */
@@ -109,11 +131,11 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     }
 
     boolean isSeed(int pieceCount) {
-        return hasAll || (pieceCount > 0 && has.cardinality() >= pieceCount);
+        return hasAll || (pieceCount > 0 && bits != null && bits.isComplete());
     }
 
     boolean hasPiece(int piece) {
-        return hasAll || has.get(piece);
+        return hasAll || (bits != null && bits.get(piece));
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.btspeed.engine.TorrentState;
 import io.btspeed.engine.TorrentStatus;
 import io.btspeed.engine.net.PeerConnection;
 import io.btspeed.engine.net.PeerHandler;
-import io.btspeed.engine.net.RateMeter;
 import io.btspeed.engine.net.Throttle;
 import io.btspeed.engine.net.WireViolation;
 import io.btspeed.protocol.ProtocolException;
@@ -57,7 +56,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.Choker;
+import io.btspeed.core.picker.BlockRequest;
+import io.btspeed.core.picker.BlockResult;
+import io.btspeed.core.picker.PiecePicker;
 import io.btspeed.core.choke.PeerStats;
 import io.btspeed.core.choke.SlotPolicy;
 import io.btspeed.core.choke.TitForTatPolicy;
@@ -113,7 +116,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private volatile Metainfo meta;
     private volatile PieceStore store;
-    private BlockPicker picker;
+    /** Which block to request from whom (core's rules); null until the check says what we have. */
+    private PiecePicker picker;
+    private PieceBuffers buffers;
+    /** What a HaveAll peer has, for the picker. */
+    private Bitfield allPieces;
     private MetadataFetch metadataFetch;
     private BitSet have = new BitSet();
     private BitSet wanted = new BitSet();
@@ -139,8 +146,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private long lastProgressSave = System.nanoTime();
     private int piecesSinceSave;
 
-    private final RateMeter downMeter = new RateMeter();
-    private final RateMeter upMeter = new RateMeter();
+    private final TransferMeter downMeter = new TransferMeter();
+    private final TransferMeter upMeter = new TransferMeter();
     private final Throttle upThrottle;
     private final Throttle downThrottle;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
@@ -235,7 +242,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 store = s;
                 have = h;
                 wanted = w;
-                picker = new BlockPicker(m.pieceCount(), m.pieceLength(), m::pieceSize, have, wanted, random.nextLong(), PIECE_MEMORY_BUDGET);
+                picker = newPicker(m, h, w);
                 for (int i = w.nextSetBit(0); i >= 0; i = w.nextSetBit(i + 1)) {
                     wantedBytes += m.pieceSize(i);
                     if (have.get(i)) wantedDoneBytes += m.pieceSize(i);
@@ -254,6 +261,25 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         } catch (IOException | RuntimeException e) {
             fail("checking existing data failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Core's picker over what we have and want. Pieces under way are bounded by the memory budget, which also
+     * counts pieces waiting for hash and write: a slow disk then slows requests instead of growing memory.
+     */
+    private PiecePicker newPicker(Metainfo m, BitSet h, BitSet w) {
+        int n = m.pieceCount();
+        Bitfield hb = new Bitfield(n);
+        for (int i = h.nextSetBit(0); i >= 0 && i < n; i = h.nextSetBit(i + 1)) hb.set(i);
+        PiecePicker pk = new PiecePicker(m.pieceLength(), m.totalLength(), hb, new Random(random.nextLong()));
+        byte[] priorities = new byte[n];
+        for (int i = w.nextSetBit(0); i >= 0 && i < n; i = w.nextSetBit(i + 1)) priorities[i] = 1;
+        pk.setPriorities(priorities);
+        int maxInProgress = (int) Math.max(4, PIECE_MEMORY_BUDGET / m.pieceLength());
+        pk.setMaxPiecesInProgress(maxInProgress);
+        buffers = new PieceBuffers(n, m.pieceLength(), maxInProgress);
+        allPieces = Bitfield.full(n);
+        return pk;
     }
 
     private BitSet wantedPieces(Metainfo m) {
@@ -397,7 +423,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
                     downThrottle, upThrottle);
-            p = new Peer(nextPeerKey++, conn, outgoing, outgoing ? dialed : null);
+            p = new Peer(nextPeerKey++, conn, outgoing, outgoing ? dialed : null, ctx.timeouts().request().toNanos());
+            if (picker != null) p.bits = new Bitfield(meta.pieceCount());
             conn.attach(p);
             peers.add(p);
             if (dialed != null) {
@@ -486,33 +513,31 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         return out;
     }
 
-    private static BitSet fromWire(byte[] bytes, int n) throws WireViolation {
-        if (bytes.length != (n + 7) / 8) throw new WireViolation("bitfield of " + bytes.length + " bytes for " + n + " pieces");
-        BitSet b = new BitSet(n);
-        for (int i = 0; i < bytes.length * 8; i++) {
-            if ((bytes[i >>> 3] & (0x80 >>> (i & 7))) != 0) {
-                if (i >= n) throw new WireViolation("bitfield has spare bit " + i + " set");
-                b.set(i);
-            }
+    private static Bitfield fromWire(byte[] bytes, int n) throws WireViolation {
+        try {
+            return Bitfield.fromBytes(bytes, n);
+        } catch (IllegalArgumentException e) {
+            throw new WireViolation(e.getMessage());
         }
-        return b;
     }
 
-    /** Metadata just arrived: validate and count what peers told us before we knew the piece count. */
+    /** The torrent just became ready: validate and count what peers told us before we knew the piece count. */
     private void adoptPeerPieces(Peer p) {
         int n = meta.pieceCount();
+        Bitfield b;
         try {
-            if (p.pendingBitfield != null) {
-                p.has.or(fromWire(p.pendingBitfield, n));
-                p.pendingBitfield = null;
-            }
-            if (p.has.length() > n) throw new WireViolation("have for piece " + (p.has.length() - 1) + " of " + n);
+            b = p.pendingBitfield != null ? fromWire(p.pendingBitfield, n) : new Bitfield(n);
+            p.pendingBitfield = null;
+            if (p.earlyHaves.length() > n) throw new WireViolation("have for piece " + (p.earlyHaves.length() - 1) + " of " + n);
+            for (int i = p.earlyHaves.nextSetBit(0); i >= 0; i = p.earlyHaves.nextSetBit(i + 1)) b.set(i);
         } catch (WireViolation e) {
             log.debug("{}: {}", p, e.getMessage());
             p.conn.close();
             return;
         }
-        picker.addAvailability(p.has, p.hasAll, +1);
+        p.bits = b;
+        if (p.hasAll) picker.peerHasAll();
+        else picker.peerBitfield(b);
     }
 
     @Override
@@ -537,11 +562,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 for (Peer q : peers) requestMetadata(q);
             }
             if (picker != null) {
-                picker.addAvailability(p.has, p.hasAll, -1);
-                if (p.receiving >= 0) picker.abortReceiving(p.receiving);
-                for (long key : p.outstanding) picker.release(p, key);
+                abortReceiving(p);
+                // a peer closed before its pieces were counted (bad bitfield at adoption) has only requests to free
+                if (p.bits != null) picker.peerLeft(p, p.bits, p.hasAll);
+                else picker.onPeerGone(p);
             }
-            p.outstanding.clear();
             if (p.outgoing && p.listenAddress != null) {
                 DialState d = known.get(p.listenAddress);
                 if (d != null) d.notBefore = System.nanoTime() + REDIAL_AFTER;
@@ -578,11 +603,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 if (!p.conn.remoteSupportsFast() && ready) {
                     // Without the Fast extension a choke silently discards our requests; blocks already
                     // in flight may still arrive, which is not a violation.
-                    for (long key : p.outstanding) {
-                        picker.release(p, key);
-                        p.rememberCancelled(key);
-                    }
-                    p.outstanding.clear();
+                    for (BlockRequest r : picker.cancelAll(p)) p.rememberCancelled(Blocks.key(r.piece(), r.begin()));
                     refillOthers(p);
                 }
             }
@@ -602,23 +623,24 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             case Have(int piece) -> {
                 if (piece < 0 || (mi != null && piece >= mi.pieceCount())) throw new WireViolation("have for piece " + piece);
                 if (piece > 1 << 24) throw new WireViolation("have for piece " + piece);
-                if (!p.has.get(piece) && !p.hasAll) {
-                    p.has.set(piece);
-                    if (ready) {
-                        picker.addAvailability(piece, +1);
+                if (ready && p.bits != null) {
+                    if (!p.hasAll && p.bits.set(piece)) {
+                        picker.peerHas(piece);
                         if (!p.amInterested && wanted.get(piece) && !have.get(piece)) setInterested(p, true);
                         fillRequests(p);
                     }
+                } else if (!p.hasAll) {
+                    p.earlyHaves.set(piece);
                 }
                 if (ready && mi != null && have.cardinality() == mi.pieceCount() && p.isSeed(mi.pieceCount())) p.conn.close();
             }
             case BitfieldMsg(byte[] bits) -> {
-                if (ready) {
-                    picker.addAvailability(p.has, p.hasAll, -1);
+                if (ready && p.bits != null) {
+                    Bitfield b = fromWire(bits, mi.pieceCount());
+                    picker.peerForgot(p.bits, p.hasAll);
                     p.hasAll = false;
-                    p.has.clear();
-                    p.has.or(fromWire(bits, mi.pieceCount()));
-                    picker.addAvailability(p.has, false, +1);
+                    p.bits = b;
+                    picker.peerBitfield(b);
                     afterPeerPiecesChanged(p);
                 } else {
                     p.hasAll = false;
@@ -627,12 +649,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             }
             case HaveAll x -> {
                 if (!p.conn.remoteSupportsFast()) throw new WireViolation("have-all without the Fast extension");
-                if (ready && !p.hasAll) {
-                    picker.addAvailability(p.has, false, -1);
-                    picker.addAvailability(null, true, +1);
+                if (ready && p.bits != null && !p.hasAll) {
+                    picker.peerForgot(p.bits, false);
+                    picker.peerHasAll();
                 }
                 p.hasAll = true;
-                if (ready) afterPeerPiecesChanged(p);
+                if (ready && p.bits != null) afterPeerPiecesChanged(p);
             }
             case HaveNone x -> {
                 if (!p.conn.remoteSupportsFast()) throw new WireViolation("have-none without the Fast extension");
@@ -641,16 +663,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             case Cancel(int piece, int begin, int length) -> p.conn.unqueueBlock(piece, begin, length);
             case RejectRequest(int piece, int begin, int length) -> {
                 if (!p.conn.remoteSupportsFast()) throw new WireViolation("reject-request without the Fast extension");
-                long key = Blocks.key(piece, begin);
-                if (p.outstanding.remove(key)) {
-                    if (ready) picker.release(p, key);
-                    refillOthers(p);
-                }
+                if (ready && picker.onRequestRejected(p, piece, begin)) refillOthers(p);
             }
             case AllowedFast(int piece) -> {
                 if (!p.conn.remoteSupportsFast()) throw new WireViolation("allowed-fast without the Fast extension");
                 if (piece >= 0 && (mi == null || piece < mi.pieceCount()) && p.allowedFast.size() < 64) {
-                    p.allowedFast.add(piece);
+                    p.addAllowedFast(piece, mi == null ? 0 : mi.pieceCount());
                     if (ready) fillRequests(p);
                 }
             }
@@ -699,7 +717,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             p.metadataExtId = md == null ? 0 : md;
             p.pexExtId = px == null ? 0 : px;
             p.metadataSize = hs.metadataSize();
-            if (hs.reqq() > 0) p.peerMaxRequests = Math.min(hs.reqq(), 4000);
+            if (hs.reqq() > 0) p.pipeline.setPeerReqq(Math.min(hs.reqq(), 4000));
             if (!p.outgoing && hs.port() > 0 && hs.port() < 65536) {
                 p.listenAddress = new InetSocketAddress(p.conn.remoteAddress().getAddress(), hs.port());
             }
@@ -774,29 +792,35 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     // ================================================================= piece payloads
 
+    /**
+     * A block's header arrived: the picker hands the block to this reader (and tells whom else we asked for it in
+     * endgame, who get a Cancel), and the reader fills its slice of the piece buffer.
+     */
     @Override
     public ByteBuffer blockTarget(PeerConnection c, int piece, int begin, int length) throws IOException {
         Peer p = (Peer) c.attachment();
         lock.lock();
         try {
-            long key = Blocks.key(piece, begin);
-            if (p.outstanding.remove(key)) {
-                Metainfo mi = meta;
-                if (length != Blocks.length(mi.pieceSize(piece), begin)) {
-                    throw new WireViolation("block " + piece + "/" + begin + " has " + length + " bytes, we asked for "
-                            + Blocks.length(mi.pieceSize(piece), begin));
+            PiecePicker pk = picker;
+            if (pk != null && pk.isRequested(p, piece, begin)) {
+                int expected = pk.blockLength(piece, begin / PiecePicker.BLOCK_SIZE);
+                if (length != expected) {
+                    throw new WireViolation("block " + piece + "/" + begin + " has " + length + " bytes, we asked for " + expected);
                 }
-                PieceAssembly a = picker.assembly(piece);
-                if (a == null) return null;
-                int b = begin / Blocks.SIZE;
-                if (a.requests[b] > 0) a.requests[b]--;
-                if (a.state[b] == PieceAssembly.RECEIVING || a.state[b] == PieceAssembly.DONE) return null;
-                if (a.state[b] == PieceAssembly.FREE) a.free--;
-                a.state[b] = PieceAssembly.RECEIVING;
-                p.receiving = key;
+                BlockResult r = pk.onBlockReceived(p, piece, begin);
+                List<Object> others = r.cancelPeers();
+                for (int i = 0; i < others.size(); i++) { // indexed: no iterator per block
+                    Peer q = (Peer) others.get(i);
+                    q.rememberCancelled(Blocks.key(piece, begin));
+                    q.conn.send(new Cancel(piece, begin, length));
+                }
+                PieceAssembly a = buffers.get(piece);
+                if (r.kind() != BlockResult.Kind.NEW || a == null) return null;
+                p.receiving = Blocks.key(piece, begin);
+                p.receivingInto = a;
                 return a.buffer.slice(begin, length);
             }
-            if (p.cancelled.remove(key)) return null;
+            if (p.cancelled.remove(Blocks.key(piece, begin))) return null;
             throw new WireViolation("unrequested block " + piece + "/" + begin + "+" + length);
         } finally {
             lock.unlock();
@@ -807,26 +831,18 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     public void onBlock(PeerConnection c, int piece, int begin, int length) {
         Peer p = (Peer) c.attachment();
         PieceAssembly toVerify = null;
-        p.down.add(length);
         downMeter.add(length);
         lock.lock();
         try {
+            p.pipeline.onBlock(length, System.nanoTime());
+            PieceAssembly a = p.receivingInto;
+            // the piece may have been dropped (pause) and started again since the header: then the bytes went nowhere useful
+            boolean counts = a != null && p.receiving == Blocks.key(piece, begin) && buffers != null && buffers.get(piece) == a;
             p.receiving = -1;
-            p.lastBlockNanos = System.nanoTime();
-            p.snubbed = false;
-            PieceAssembly a = picker.assembly(piece);
-            if (a != null) {
-                int b = begin / Blocks.SIZE;
-                if (a.state[b] == PieceAssembly.RECEIVING) {
-                    a.state[b] = PieceAssembly.DONE;
-                    a.done++;
-                    a.contributors.add(p);
-                    if (a.requests[b] > 0) cancelDuplicates(p, Blocks.key(piece, begin), length, a, b);
-                    if (a.complete()) {
-                        picker.toVerifying(a);
-                        toVerify = a;
-                    }
-                }
+            p.receivingInto = null;
+            if (counts && a.blockDone(p, length)) {
+                a.hashing = true;
+                toVerify = a;
             }
             fillRequests(p);
         } finally {
@@ -838,14 +854,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
     }
 
-    private void cancelDuplicates(Peer from, long key, int length, PieceAssembly a, int b) {
-        for (Peer q : peers) {
-            if (q != from && q.outstanding.remove(key)) {
-                q.rememberCancelled(key);
-                q.conn.send(new Cancel(Blocks.piece(key), Blocks.begin(key), length));
-                if (a.requests[b] > 0) a.requests[b]--;
-            }
-        }
+    /** The peer's reader died mid-payload: the block it was filling is free again. */
+    private void abortReceiving(Peer p) {
+        PieceAssembly a = p.receivingInto;
+        if (a != null && buffers.get(a.piece) == a) picker.onBlockAborted(a.piece, (int) p.receiving);
+        p.receiving = -1;
+        p.receivingInto = null;
     }
 
     @Override
@@ -880,7 +894,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         lock.lock();
         try {
             if (closed) return;
-            picker.verified(a, ok);
+            if (ok) {
+                picker.onPieceVerified(a.piece);
+                have.set(a.piece);
+            } else {
+                picker.onPieceFailed(a.piece);
+            }
+            buffers.release(a);
             notifyPiece(a, ok);
             if (ok) {
                 if (wanted.get(a.piece)) wantedDoneBytes += a.size;
@@ -898,7 +918,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     for (Peer q : peers) if (q.isSeed(mi.pieceCount())) toClose.add(q);
                 }
             } else {
-                log.debug("{}: piece {} failed its hash check (from {})", infoHash, a.piece, a.contributors);
+                log.debug("{}: {} failed its hash check", infoHash, a);
                 punish(a, toClose);
                 for (Peer q : List.copyOf(peers)) fillRequests(q);
             }
@@ -915,7 +935,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private void notifyPiece(PieceAssembly a, boolean ok) {
         if (extensions.isEmpty()) return;
-        Set<io.btspeed.engine.ext.PeerHandle> from = Set.copyOf(a.contributors);
+        Set<io.btspeed.engine.ext.PeerHandle> from = new HashSet<>();
+        for (int i = 0; i < a.sourceCount(); i++) from.add(a.source(i));
         for (var e : extensions) {
             try {
                 if (ok) e.onPieceVerified(a.piece, a.size, from);
@@ -928,8 +949,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     /** Bans a peer that contributed to 3 bad pieces, or to 2 that it sent alone. */
     private void punish(PieceAssembly a, List<Peer> toClose) {
-        boolean sole = a.contributors.size() == 1;
-        for (Peer q : a.contributors) {
+        boolean sole = a.sourceCount() == 1;
+        for (int i = 0; i < a.sourceCount(); i++) {
+            Peer q = a.source(i);
             q.failedPieces++;
             if (sole) q.soleFailedPieces++;
             if ((q.failedPieces >= 3 || q.soleFailedPieces >= 2)
@@ -942,7 +964,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     private void checkComplete() {
-        if (picker == null || picker.needsMore() || completion.isDone()) return;
+        if (picker == null || !picker.isWantedComplete() || completion.isDone()) return;
         if (!paused) state = TorrentState.SEEDING;
         completion.complete(null);
         log.info("{}: complete", infoHash);
@@ -951,20 +973,26 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     // ================================================================= requests, interest, choking
 
+    /** Tops up the peer's requests to the depth its pipeline wants, with blocks the picker chooses. */
     private void fillRequests(Peer p) {
-        if (picker == null || paused || p.conn.isClosed() || !p.amInterested) return;
+        if (picker == null || paused || p.conn.isClosed() || !p.amInterested || p.bits == null) return;
         boolean choked = p.peerChoking;
         if (choked && p.allowedFast.isEmpty()) return;
-        // A snubbed peer gets a couple of probing requests until it delivers again.
-        int depth = p.snubbed ? 2 : Math.min(p.depth, p.peerMaxRequests);
-        int room = depth - p.outstanding.size();
+        long now = System.nanoTime();
+        int outstanding = picker.outstandingCount(p);
+        int depth = p.pipeline.targetDepth(now);
+        int room = depth - outstanding;
         // Top up in batches so each refill wakes the writer once for several requests.
-        if (room <= 0 || (room < Math.min(8, depth / 4) && !p.outstanding.isEmpty())) return;
-        Metainfo mi = meta;
-        picker.pick(p, room, choked, key -> {
-            int piece = Blocks.piece(key), begin = Blocks.begin(key);
-            p.conn.send(new Request(piece, begin, Blocks.length(mi.pieceSize(piece), begin)));
-        });
+        if (room <= 0 || (room < Math.min(8, depth / 4) && outstanding > 0)) return;
+        List<BlockRequest> picked = picker.pickBlocks(p, p.hasAll ? allPieces : p.bits, room,
+                choked ? p.allowedFastBits(meta.pieceCount()) : null);
+        if (picked.isEmpty()) return;
+        p.pipeline.onRequestsSent(outstanding, now);
+        for (BlockRequest r : picked) {
+            int piece = r.piece();
+            if (buffers.get(piece) == null) buffers.open(piece, picker.pieceSize(piece), picker.blocksInPiece(piece));
+            p.conn.send(new Request(piece, r.begin(), r.length()));
+        }
     }
 
     private void refillOthers(Peer except) {
@@ -973,7 +1001,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private void updateInterest(Peer p) {
         if (picker == null) return;
-        boolean want = picker.interesting(p);
+        boolean want = p.bits != null && picker.isInteresting(p.hasAll ? allPieces : p.bits);
         if (want != p.amInterested) setInterested(p, want);
         if (want) fillRequests(p);
     }
@@ -1021,8 +1049,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             int pieceCount = meta == null ? 0 : meta.pieceCount();
             List<PeerStats> stats = new ArrayList<>(peers.size());
             for (Peer q : peers) {
-                stats.add(new PeerStats(q.key, q.peerInterested, q.amChoking, q.down.rate(), q.up.rate(),
-                        q.isSeed(pieceCount), q.snubbed, q.connectedAtNanos, speaksMarket(q)));
+                stats.add(new PeerStats(q.key, q.peerInterested, q.amChoking, q.pipeline.rate(now), q.up.rate(),
+                        q.isSeed(pieceCount), q.pipeline.isSnubbed(), q.connectedAtNanos, speaksMarket(q)));
             }
             UnchokeDecision d = choker.forceRound(now, stats, seeding, ctx.config().uploadSlots() + 1);
             optimistic = d.optimistic();
@@ -1048,27 +1076,19 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         try {
             if (closed) return;
             for (Peer p : peers) {
-                p.down.sample(now);
                 p.up.sample(now);
-                // Enough requests for two seconds at the current rate. The factor must exceed one: a peer
-                // that serves our queue in bursts would otherwise hold the rate, and so the depth, where it is.
-                p.depth = (int) Math.max(64, Math.min(2000, p.down.rate() * 2 / Blocks.SIZE));
                 if (now - p.conn.lastReceiveNanos() > ctx.timeouts().idle().toNanos()) {
                     toClose.add(p);
                     continue;
                 }
                 if (now - p.conn.lastSendNanos() > KEEPALIVE_AFTER) p.conn.send(new KeepAlive());
-                if (!p.outstanding.isEmpty() && now - p.lastBlockNanos > ctx.timeouts().request().toNanos() && picker != null) {
+                if (picker != null && p.pipeline.timedOut(picker.outstandingCount(p), now)) {
                     // Snubbed: cancel and hand its blocks to others; it may still deliver them (no violation then).
-                    p.snubbed = true;
-                    for (long key : p.outstanding) {
-                        picker.release(p, key);
-                        p.rememberCancelled(key);
-                        int piece = Blocks.piece(key), begin = Blocks.begin(key);
-                        p.conn.send(new Cancel(piece, begin, Blocks.length(meta.pieceSize(piece), begin)));
+                    p.pipeline.onTimeout(now);
+                    for (BlockRequest r : picker.cancelAll(p)) {
+                        p.rememberCancelled(Blocks.key(r.piece(), r.begin()));
+                        p.conn.send(new Cancel(r.piece(), r.begin(), r.length()));
                     }
-                    p.outstanding.clear();
-                    p.lastBlockNanos = now;
                     refillOthers(p);
                 }
                 if (metadataFetch != null) requestMetadata(p);
@@ -1247,7 +1267,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         for (Peer p : toClose) p.conn.close();
         lock.lock();
         try {
-            if (picker != null) picker.dropActive();
+            if (picker != null) for (int piece : buffers.dropUnhashed()) picker.abandonPiece(piece);
         } finally {
             lock.unlock();
         }

@@ -1,0 +1,98 @@
+package io.btspeed.core.picker;
+
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * A set of non-negative block keys without boxing: the picker touches a peer's outstanding set for every block
+ * requested and received, hundreds of thousands of times per second on a fast link. Open addressing with linear
+ * probing; removal shifts the following run back so no tombstones build up.
+ */
+final class BlockKeySet {
+    private static final long EMPTY = -1;
+    private long[] slots = newTable(16);
+    private int size;
+
+    private static long[] newTable(int capacity) {
+        long[] t = new long[capacity];
+        Arrays.fill(t, EMPTY);
+        return t;
+    }
+
+    int size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    private int home(long key, int mask) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+    }
+
+    boolean contains(long key) {
+        int mask = slots.length - 1;
+        for (int i = home(key, mask); ; i = (i + 1) & mask) {
+            long k = slots[i];
+            if (k == key) return true;
+            if (k == EMPTY) return false;
+        }
+    }
+
+    boolean add(long key) {
+        if (key < 0) throw new IllegalArgumentException("negative key");
+        if ((size + 1) * 2 > slots.length) grow();
+        int mask = slots.length - 1;
+        for (int i = home(key, mask); ; i = (i + 1) & mask) {
+            long k = slots[i];
+            if (k == key) return false;
+            if (k == EMPTY) {
+                slots[i] = key;
+                size++;
+                return true;
+            }
+        }
+    }
+
+    boolean remove(long key) {
+        int mask = slots.length - 1;
+        int i = home(key, mask);
+        while (true) {
+            long k = slots[i];
+            if (k == EMPTY) return false;
+            if (k == key) break;
+            i = (i + 1) & mask;
+        }
+        // shift later members of the run back over the hole so lookups never stop early
+        int hole = i;
+        for (int j = (hole + 1) & mask; slots[j] != EMPTY; j = (j + 1) & mask) {
+            int h = home(slots[j], mask);
+            // slots[j] may fill the hole if its home is not cyclically within (hole, j]
+            if (((j - h) & mask) >= ((j - hole) & mask)) {
+                slots[hole] = slots[j];
+                hole = j;
+            }
+        }
+        slots[hole] = EMPTY;
+        size--;
+        return true;
+    }
+
+    void forEach(LongConsumer action) {
+        for (long k : slots) if (k != EMPTY) action.accept(k);
+    }
+
+    void clear() {
+        if (size == 0) return;
+        Arrays.fill(slots, EMPTY);
+        size = 0;
+    }
+
+    private void grow() {
+        long[] old = slots;
+        slots = newTable(old.length * 2);
+        size = 0;
+        for (long k : old) if (k != EMPTY) add(k);
+    }
+}
