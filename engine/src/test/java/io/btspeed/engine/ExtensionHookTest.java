@@ -135,4 +135,69 @@ class ExtensionHookTest {
         assertThat(seedExt.closed).hasSize(1);
         TestTorrents.assertSameTree(seedDir, leechDir);
     }
+
+    /** Records, per verified piece, how many bytes each peer (by its port) sent, and which peers connected. */
+    static final class Ledgerish implements TorrentExtension {
+        final java.util.Map<Integer, java.util.Map<Integer, Long>> bytesByPiece = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Map<Integer, Integer> portByKey = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String name() {
+            return "x_ledgerish";
+        }
+
+        @Override
+        public void onPeerConnected(PeerHandle peer) {
+            portByKey.put(peer.key(), peer.address().getPort());
+        }
+
+        @Override
+        public void onPieceVerified(int piece, int size, java.util.Map<PeerHandle, Long> bytesByPeer) {
+            java.util.Map<Integer, Long> byPort = new java.util.HashMap<>();
+            for (var e : bytesByPeer.entrySet()) {
+                assertThat(portByKey).as("a peer announced by onPeerConnected").containsKey(e.getKey().key());
+                byPort.merge(e.getKey().address().getPort(), e.getValue(), Long::sum);
+            }
+            bytesByPiece.put(piece, byPort);
+        }
+    }
+
+    /**
+     * Two seeders that each hold one of the torrent's two files: every verified piece can only be made of the
+     * bytes of the seeder that has it, so the attribution the extension hears is checkable exactly.
+     */
+    @Test
+    @Timeout(60)
+    void verifiedPiecesAreAttributedToThePeersThatSentTheirBytes() throws Exception {
+        int pieceLength = 64 * 1024, perFile = 4;
+        Path full = tmp.resolve("full"), dirA = tmp.resolve("a"), dirB = tmp.resolve("b"), leechDir = tmp.resolve("leech");
+        Metainfo m = TestTorrents.multiFile(full, "two", new int[] {perFile * pieceLength, perFile * pieceLength}, pieceLength, 5);
+        for (Path d : List.of(dirA, dirB)) java.nio.file.Files.createDirectories(d.resolve("two/sub0"));
+        java.nio.file.Files.createDirectories(dirB.resolve("two/sub1"));
+        java.nio.file.Files.copy(full.resolve("two/sub0/file0.bin"), dirA.resolve("two/sub0/file0.bin"));
+        java.nio.file.Files.copy(full.resolve("two/sub1/file1.bin"), dirB.resolve("two/sub1/file1.bin"));
+        Ledgerish ext = new Ledgerish();
+        try (Session a = Session.start(SessionConfig.defaults());
+             Session b = Session.start(SessionConfig.defaults());
+             Session leecher = Session.start(SessionConfig.defaults())) {
+            TorrentHandle ta = a.add(AddTorrentParams.of(m, dirA).withTrackers(false));
+            TorrentHandle tb = b.add(AddTorrentParams.of(m, dirB).withTrackers(false));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ((ta.status().state() == TorrentState.CHECKING || tb.status().state() == TorrentState.CHECKING)
+                    && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(ta.status().wantedDoneBytes()).as("seeder a holds file 0 only").isEqualTo((long) perFile * pieceLength);
+            assertThat(tb.status().wantedDoneBytes()).as("seeder b holds file 1 only").isEqualTo((long) perFile * pieceLength);
+            InetAddress lo = InetAddress.getLoopbackAddress();
+            TorrentHandle l = leecher.add(AddTorrentParams.of(m, leechDir).withTrackers(false).withExtensions(List.of(ext))
+                    .withPeers(List.of(new InetSocketAddress(lo, a.listenPort()), new InetSocketAddress(lo, b.listenPort()))));
+            l.completion().get(40, TimeUnit.SECONDS);
+            assertThat(ext.bytesByPiece).hasSize(2 * perFile);
+            for (int piece = 0; piece < 2 * perFile; piece++) {
+                int port = piece < perFile ? a.listenPort() : b.listenPort();
+                assertThat(ext.bytesByPiece.get(piece)).as("piece %d", piece).isEqualTo(java.util.Map.of(port, (long) pieceLength));
+            }
+            assertThat(ext.portByKey.values()).contains(a.listenPort(), b.listenPort());
+        }
+        TestTorrents.assertSameTree(full, leechDir);
+    }
 }

@@ -2,6 +2,7 @@ package io.btspeed.engine.ext;
 
 import io.btspeed.protocol.bencode.BValue;
 import io.btspeed.protocol.ext.ExtendedHandshake;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +25,9 @@ public interface TorrentExtension {
         return false;
     }
 
+    /** A connection joined the torrent (its extended handshake, if any, comes later). */
+    default void onPeerConnected(PeerHandle peer) {}
+
     /** The peer's extended handshake arrived (whether or not it names this extension). */
     default void onHandshake(PeerHandle peer, ExtendedHandshake handshake) {}
 
@@ -32,6 +36,15 @@ public interface TorrentExtension {
 
     /** A piece passed its hash check; {@code from} are the peers whose blocks it was made of. */
     default void onPieceVerified(int piece, int size, Set<PeerHandle> from) {}
+
+    /**
+     * A piece passed its hash check, with the bytes of it each peer sent (they add up to {@code size}; what a
+     * peer sent of a piece that failed, or sent twice, is not in it). The default hands the peers to
+     * {@link #onPieceVerified(int, int, Set)}; override this one to pay or credit by bytes.
+     */
+    default void onPieceVerified(int piece, int size, Map<PeerHandle, Long> bytesByPeer) {
+        onPieceVerified(piece, size, bytesByPeer.keySet());
+    }
 
     /** A piece failed its hash check (nobody should be paid for it). */
     default void onPieceFailed(int piece, Set<PeerHandle> from) {}

@@ -440,6 +440,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.sentFirstMessage = true;
             }
             if (conn.remoteSupportsExtensions()) conn.send(new Extended(0, ourExtendedHandshake()));
+            for (var e : extensions) {
+                try {
+                    e.onPeerConnected(p);
+                } catch (RuntimeException ex) {
+                    log.warn("{}: extension {} failed on a new peer: {}", infoHash, e.name(), ex.toString());
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -935,12 +942,13 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private void notifyPiece(PieceAssembly a, boolean ok) {
         if (extensions.isEmpty()) return;
-        Set<io.btspeed.engine.ext.PeerHandle> from = new HashSet<>();
-        for (int i = 0; i < a.sourceCount(); i++) from.add(a.source(i));
+        Map<io.btspeed.engine.ext.PeerHandle, Long> bytes = new LinkedHashMap<>();
+        for (int i = 0; i < a.sourceCount(); i++) bytes.put(a.source(i), a.bytesFrom(i));
+        Map<io.btspeed.engine.ext.PeerHandle, Long> byPeer = java.util.Collections.unmodifiableMap(bytes);
         for (var e : extensions) {
             try {
-                if (ok) e.onPieceVerified(a.piece, a.size, from);
-                else e.onPieceFailed(a.piece, from);
+                if (ok) e.onPieceVerified(a.piece, a.size, byPeer);
+                else e.onPieceFailed(a.piece, byPeer.keySet());
             } catch (RuntimeException ex) {
                 log.warn("{}: extension {} failed on piece {}: {}", infoHash, e.name(), a.piece, ex.toString());
             }
