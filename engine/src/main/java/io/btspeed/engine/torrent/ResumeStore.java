@@ -84,7 +84,7 @@ public final class ResumeStore {
     void saveDirty(Metainfo m, BitSet have) throws IOException {
         write(m, BDict.builder()
                 .put("clean", new BInt(0))
-                .put("pieces", new BBytes(Torrent.toWire(have, m.pieceCount())))
+                .put("pieces", new BBytes(PeerWire.toWire(have, m.pieceCount())))
                 .build());
     }
 
@@ -94,7 +94,7 @@ public final class ResumeStore {
         write(m, BDict.builder()
                 .put("clean", new BInt(1))
                 .put("files", new BList(stamps))
-                .put("pieces", new BBytes(Torrent.toWire(have, m.pieceCount())))
+                .put("pieces", new BBytes(PeerWire.toWire(have, m.pieceCount())))
                 .build());
     }
 

@@ -1,0 +1,111 @@
+package io.btspeed.engine.torrent;
+
+import io.btspeed.engine.ext.PeerHandle;
+import io.btspeed.engine.ext.TorrentExtension;
+import io.btspeed.protocol.bencode.BDict;
+import io.btspeed.protocol.ext.ExtendedHandshake;
+import io.btspeed.protocol.metainfo.InfoHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A torrent's BEP 10 extensions beyond ut_metadata and ut_pex (the market is one): their message ids in our
+ * handshake, and the events they are told about. An extension failing on an event is logged and ignored, except
+ * where the event is the peer's own doing (its handshake or message): a peer breaking an extension's rules is a
+ * protocol violation like any other and ends the connection. Called under the torrent lock.
+ */
+final class Extensions {
+    private static final Logger log = LoggerFactory.getLogger(Extensions.class);
+    /** Our message id of the first extension; the i-th has FIRST_ID + i. */
+    static final int FIRST_ID = 3;
+
+    private final List<TorrentExtension> list;
+    private final InfoHash infoHash;
+
+    Extensions(List<TorrentExtension> list, InfoHash infoHash) {
+        this.list = list;
+        this.infoHash = infoHash;
+    }
+
+    /** Names our ids in the handshake's "m" and adds each extension's own handshake entry. */
+    void describe(Map<String, Integer> m, BDict.Builder extra) {
+        for (int i = 0; i < list.size(); i++) {
+            var e = list.get(i);
+            m.put(e.name(), FIRST_ID + i);
+            var entry = e.handshakeEntry();
+            if (entry != null) extra.put(e.name(), entry);
+        }
+    }
+
+    /** Routes a message sent to one of our extension ids; false if the id is none of ours. */
+    boolean deliver(Peer p, int id, byte[] payload) {
+        if (id < FIRST_ID || id - FIRST_ID >= list.size()) return false;
+        list.get(id - FIRST_ID).onMessage(p, payload);
+        return true;
+    }
+
+    void handshake(Peer p, ExtendedHandshake hs) {
+        for (var e : list) e.onHandshake(p, hs);
+    }
+
+    /** The peer speaks an extension that marks market peers (for the slot policy). */
+    boolean speaksMarket(Peer q) {
+        for (var e : list) if (e.marksMarketPeers() && q.supports(e.name())) return true;
+        return false;
+    }
+
+    void peerConnected(Peer p) {
+        for (var e : list) {
+            try {
+                e.onPeerConnected(p);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on a new peer: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+    }
+
+    void blockQueued(Peer p, int piece, int length) {
+        for (var e : list) e.onBlockQueued(p, piece, length);
+    }
+
+    void peerClosed(Peer p) {
+        for (var e : list) {
+            try {
+                e.onPeerClosed(p);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on a closed peer: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+    }
+
+    void tick(long now) {
+        for (var e : list) {
+            try {
+                e.onTick(now);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on tick: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+    }
+
+    /** A piece was verified or failed: who sent how many of its bytes. */
+    void pieceDone(PieceAssembly a, boolean ok) {
+        if (list.isEmpty()) return;
+        Map<PeerHandle, Long> bytes = new LinkedHashMap<>();
+        for (int i = 0; i < a.sourceCount(); i++) bytes.put(a.source(i), a.bytesFrom(i));
+        Map<PeerHandle, Long> byPeer = Collections.unmodifiableMap(bytes);
+        for (var e : list) {
+            try {
+                if (ok) e.onPieceVerified(a.piece, a.size, byPeer);
+                else e.onPieceFailed(a.piece, byPeer.keySet());
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on piece {}: {}", infoHash, e.name(), a.piece, ex.toString());
+            }
+        }
+    }
+}
