@@ -167,10 +167,13 @@ public final class KrpcCodec {
                 || !(l.items().get(0) instanceof BInt code) || !(l.items().get(1) instanceof BBytes msg)) {
             throw protocol("error 'e' must be a list [code, message]", t, false);
         }
-        if (msg.length() > MAX_ERROR_TEXT) throw protocol("error message of " + msg.length() + " bytes", t, false);
+        String text = msg.asString();
+        // measured after UTF-8 repair, so what we accept re-encodes within the same bound
+        int textBytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (textBytes > MAX_ERROR_TEXT) throw protocol("error message of " + textBytes + " bytes", t, false);
         long c = code.value();
         if (c < 0 || c > 999) throw protocol("error code " + c + " out of range", t, false);
-        return new KrpcMessage.Error(t, (int) c, msg.asString());
+        return new KrpcMessage.Error(t, (int) c, text);
     }
 
     private static NodeId nodeId(BDict d, String key, TransactionId t, boolean query) {

@@ -3,14 +3,16 @@ package io.btspeed.dht.routing;
 import io.btspeed.dht.NodeInfo;
 
 /**
- * What the routing table knows about one node. Times are the caller's clock in milliseconds;
- * 0 means "never".
+ * What the routing table knows about one node. Times are the caller's clock in milliseconds
+ * (any origin, so "never" is {@link #NEVER}, not 0).
  */
 public final class NodeEntry {
+    static final long NEVER = Long.MIN_VALUE;
+
     private final NodeInfo node;
-    private long lastResponse;
-    private long lastQueryFrom;
-    private long lastPinged;
+    private long lastResponse = NEVER;
+    private long lastQueryFrom = NEVER;
+    private long lastPinged = NEVER;
     private int failures;
 
     NodeEntry(NodeInfo node) {
@@ -36,8 +38,8 @@ public final class NodeEntry {
      */
     public Liveness liveness(long now) {
         if (failures >= RoutingTable.MAX_FAILURES) return Liveness.BAD;
-        if (lastResponse != 0 && now - lastResponse < RoutingTable.GOOD_FOR_MS) return Liveness.GOOD;
-        if (lastResponse != 0 && lastQueryFrom != 0 && now - lastQueryFrom < RoutingTable.GOOD_FOR_MS) return Liveness.GOOD;
+        if (lastResponse != NEVER && now - lastResponse < RoutingTable.GOOD_FOR_MS) return Liveness.GOOD;
+        if (lastResponse != NEVER && lastQueryFrom != NEVER && now - lastQueryFrom < RoutingTable.GOOD_FOR_MS) return Liveness.GOOD;
         return Liveness.QUESTIONABLE;
     }
 
@@ -60,11 +62,6 @@ public final class NodeEntry {
 
     void pinged(long now) {
         lastPinged = now;
-    }
-
-    /** Most recent sign of life, for ordering within a bucket. */
-    long lastSeen() {
-        return Math.max(lastResponse, lastQueryFrom);
     }
 
     @Override

@@ -89,7 +89,11 @@ public final class RoutingTable {
             if (!b.replacements.isEmpty() && b.entries.contains(e)) {
                 remove(b, e);
                 NodeEntry r = b.replacements.removeLast();
-                b.entries.add(r);
+                if (!byAddress.containsKey(r.node().address()) && !byId.containsKey(r.node().id())) {
+                    b.entries.add(r);
+                    byId.put(r.node().id(), r);
+                    byAddress.put(r.node().address(), r.node().id());
+                }
             }
         }
     }
@@ -209,7 +213,8 @@ public final class RoutingTable {
         for (Bucket b : buckets) {
             for (NodeEntry e : b.entries) {
                 if (out.size() >= max) return out;
-                if (e.liveness(now) == Liveness.QUESTIONABLE && now - e.lastPinged() >= PING_INTERVAL_MS) {
+                if (e.liveness(now) == Liveness.QUESTIONABLE
+                        && (e.lastPinged() == NodeEntry.NEVER || now - e.lastPinged() >= PING_INTERVAL_MS)) {
                     e.pinged(now);
                     out.add(e.node());
                 }
