@@ -197,7 +197,7 @@ public final class DhtNode implements AutoCloseable {
                     public void response(KrpcMessage.Response r, NodeInfo from) {
                         // the answer's nodes are unverified: they enter the table only once they answer us too
                         RoutingTable table = tables.get(f);
-                        for (NodeInfo n : f == Family.V4 ? r.nodes() : r.nodes6()) {
+                        for (NodeInfo n : withoutSelf(f == Family.V4 ? r.nodes() : r.nodes6())) {
                             if (table.size() < 4 * K) ping(n);
                         }
                         done.complete(null);
@@ -337,7 +337,7 @@ public final class DhtNode implements AutoCloseable {
             for (NodeInfo n : next) {
                 Reply reply = new Reply() {
                     public void response(KrpcMessage.Response r, NodeInfo from) {
-                        lookup.onResponse(n, f == Family.V4 ? r.nodes() : r.nodes6(), r.values(), r.token());
+                        lookup.onResponse(n, withoutSelf(f == Family.V4 ? r.nodes() : r.nodes6()), r.values(), r.token());
                         pump(f, lookup, getPeers, done);
                     }
 
@@ -360,6 +360,13 @@ public final class DhtNode implements AutoCloseable {
             // complete outside the lock's call chain: callers may block or start new lookups in callbacks
             Thread.ofVirtual().start(() -> done.complete(lookup));
         }
+    }
+
+    /** Others list us too; querying ourselves would only wait for a timeout. */
+    private List<NodeInfo> withoutSelf(List<NodeInfo> nodes) {
+        List<NodeInfo> out = new ArrayList<>(nodes.size());
+        for (NodeInfo n : nodes) if (!n.id().equals(id)) out.add(n);
+        return out;
     }
 
     private void ping(NodeInfo n) {
