@@ -212,7 +212,19 @@ public final class DhtNode implements AutoCloseable {
         }
         return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
                 .thenCompose(v -> findNode(id))
-                .thenApply(r -> routingTableSize());
+                .thenCompose(v -> fillBuckets())
+                .thenApply(v -> routingTableSize());
+    }
+
+    /** One lookup per far bucket, so the table knows nodes across the whole id space, not only near us. */
+    private CompletableFuture<Void> fillBuckets() {
+        List<CompletableFuture<Lookup>> runs = new ArrayList<>();
+        synchronized (this) {
+            for (Family f : families()) {
+                for (NodeId target : tables.get(f).fillTargets(random)) runs.add(runLookup(f, target, null));
+            }
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
     }
 
     /** Iterative find_node for {@code target} over every family. */

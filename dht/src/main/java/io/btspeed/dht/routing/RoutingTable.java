@@ -240,6 +240,16 @@ public final class RoutingTable {
         return out;
     }
 
+    /**
+     * A random target in every bucket's range but the last (ours): after joining, a lookup of each
+     * fills the far buckets, which a lookup of our own id never touches.
+     */
+    public List<NodeId> fillTargets(RandomGenerator rnd) {
+        List<NodeId> out = new ArrayList<>();
+        for (int i = 0; i < buckets.size() - 1; i++) out.add(self.randomWithPrefix(i, rnd));
+        return out;
+    }
+
     /** Entries plus replacement candidates held (for memory accounting). */
     public int replacementCount() {
         int n = 0;
