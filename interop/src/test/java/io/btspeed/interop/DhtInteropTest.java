@@ -146,4 +146,33 @@ class DhtInteropTest {
                     .isEqualTo(Content.digests(src));
         }
     }
+
+    @Test
+    void btspeedLeecherFindsABtspeedSeederThroughTheDhtOnly() throws Exception {
+        try (Peers peers = new Peers(tmp)) {
+            Path src = Content.randomTree(tmp.resolve("seed/tree"), 6);
+            Path torrent = tmp.resolve("tree.torrent");
+            peers.btspeedRun("create", "create", src.toString(), "-o", torrent.toString());
+            Metainfo meta = Metainfo.parse(Files.readAllBytes(torrent));
+            DhtNode entry = network();
+            String boot = "127.0.0.1:" + entry.port();
+            Proc seed = peers.btspeed("btspeed-seed", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(),
+                    "--port", "0", "--bind", "127.0.0.1", "--no-trackers", "--dht-bootstrap", boot);
+            seed.awaitLine("seeding", Duration.ofSeconds(60));
+            // the seeder's own announce must be in the network before the leecher asks
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            List<InetSocketAddress> found = List.of();
+            while (found.isEmpty() && System.nanoTime() < deadline) {
+                found = nodes.get(4).getPeers(meta.infoHash()).get(10, TimeUnit.SECONDS);
+                if (found.isEmpty()) Thread.sleep(500);
+            }
+            assertThat(found).as("the seeder's announce\n%s", seed.tail()).isNotEmpty();
+            Proc bt = peers.btspeed("btspeed-magnet", "download", "magnet:?xt=urn:btih:" + meta.infoHash().hex(),
+                    "--dir", tmp.resolve("out").toString(), "--port", "0", "--bind", "127.0.0.1", "--no-trackers",
+                    "--dht-bootstrap", boot);
+            assertThat(bt.awaitExit(Duration.ofSeconds(120))).as(bt.tail()).isZero();
+            assertThat(Content.digests(tmp.resolve("out/tree"))).as("downloaded files\n%s", peers.dumpLogs())
+                    .isEqualTo(Content.digests(src));
+        }
+    }
 }
