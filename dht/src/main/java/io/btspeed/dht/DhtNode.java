@@ -460,8 +460,8 @@ public final class DhtNode implements AutoCloseable {
         }
     }
 
-    /** One datagram from outside (package-private so tests can inject packets without a socket). */
-    void onPacket(DatagramChannel ch, byte[] data, int len, InetSocketAddress from) {
+    /** One datagram from outside: rate limit, decode, dispatch. */
+    private void onPacket(DatagramChannel ch, byte[] data, int len, InetSocketAddress from) {
         if (from.getPort() == 0 || !limiter.allow(from.getAddress(), System.nanoTime())) return;
         KrpcMessage m;
         try {
@@ -634,7 +634,7 @@ public final class DhtNode implements AutoCloseable {
         }
     }
 
-    /** Number of nodes that announced a torrent to us (tests). */
+    /** Every live peer announced to this node for the torrent (tests). */
     synchronized List<InetSocketAddress> storedPeers(InfoHash infoHash) {
         return peerStore.peers(infoHash, Integer.MAX_VALUE, nowMillis(), random);
     }

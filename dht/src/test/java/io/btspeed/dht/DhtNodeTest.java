@@ -203,4 +203,20 @@ class DhtNodeTest {
         // announced over both families: the peer is known at both addresses
         assertThat(found).contains(new InetSocketAddress(v6, 6000), new InetSocketAddress(InetAddress.getLoopbackAddress(), 6000));
     }
+
+    @Test
+    void wildcardSocketServesIpv4Peers() throws Exception {
+        // no bind address: one wildcard (dual-stack where IPv6 exists) socket; only loopback peers talk to it here
+        DhtNode wild = start(DhtConfig.defaults().withPort(0).withRateLimit(10_000, 10_000));
+        assertThat(wild.localAddresses().getFirst().getAddress().isAnyLocalAddress()).isTrue();
+        DhtNode a = loopbackNode();
+        DhtNode b = loopbackNode();
+        InetSocketAddress wildAt = new InetSocketAddress(InetAddress.getLoopbackAddress(), wild.port());
+        a.bootstrap(List.of(wildAt)).get(10, TimeUnit.SECONDS);
+        b.bootstrap(List.of(wildAt)).get(10, TimeUnit.SECONDS);
+        assertThat(wild.stats().routingNodes4()).isEqualTo(2);
+        InfoHash ih = randomInfoHash();
+        assertThat(a.announce(ih, 6500).get(10, TimeUnit.SECONDS)).isPositive();
+        assertThat(wild.getPeers(ih).get(10, TimeUnit.SECONDS)).contains(new InetSocketAddress(InetAddress.getLoopbackAddress(), 6500));
+    }
 }
