@@ -70,12 +70,15 @@ public final class DhtNode implements AutoCloseable {
     private final PeerStore peerStore = PeerStore.defaults();
     private final SourceRateLimiter limiter;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
+    /** Queries in flight per destination: an answer from there is expected and skips the rate limit. */
+    private final Map<InetSocketAddress, Integer> awaiting = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final long epochNanos = System.nanoTime();
     private int nextTid;
     private volatile boolean closed;
     private long queriesAnswered;
     private long malformed;
+    private long rateLimited;
     private long lastSlowMaintenance;
 
     private DhtNode(DhtConfig config, NodeId id, List<DatagramChannel> channels) throws IOException {
@@ -303,7 +306,7 @@ public final class DhtNode implements AutoCloseable {
         RoutingTable v4 = tables.get(Family.V4);
         RoutingTable v6 = tables.get(Family.V6);
         return new DhtStats(v4 == null ? 0 : v4.size(), v6 == null ? 0 : v6.size(), peerStore.torrentCount(),
-                peerStore.peerCount(), queriesAnswered, malformed, limiter.dropped(), pending.size());
+                peerStore.peerCount(), queriesAnswered, malformed, rateLimited, pending.size());
     }
 
     // ---------------------------------------------------------------- lookups
@@ -407,11 +410,18 @@ public final class DhtNode implements AutoCloseable {
         } while (pending.containsKey(t));
         long deadline = System.nanoTime() + config.queryTimeout().toNanos();
         pending.put(t, new Pending(to, expectedId, deadline, reply));
+        awaiting.merge(to, 1, Integer::sum);
         if (!transmit(ch, KrpcCodec.encode(maker.make(t)), to)) {
-            pending.remove(t);
+            removePending(t);
             return false;
         }
         return true;
+    }
+
+    private Pending removePending(TransactionId t) {
+        Pending p = pending.remove(t);
+        if (p != null) awaiting.computeIfPresent(p.to(), (k, n) -> n > 1 ? n - 1 : null);
+        return p;
     }
 
     private boolean transmit(DatagramChannel ch, byte[] packet, InetSocketAddress to) {
@@ -462,7 +472,19 @@ public final class DhtNode implements AutoCloseable {
 
     /** One datagram from outside: rate limit, decode, dispatch. */
     private void onPacket(DatagramChannel ch, byte[] data, int len, InetSocketAddress from) {
-        if (from.getPort() == 0 || !limiter.allow(from.getAddress(), System.nanoTime())) return;
+        if (from.getPort() == 0) return;
+        boolean expected;
+        synchronized (this) {
+            expected = awaiting.containsKey(from);
+        }
+        // the limiter always counts; it only drops what we did not ask for, so many nodes behind one
+        // address (a NAT, a loopback test network) can still answer our lookups at full speed
+        if (!limiter.allow(from.getAddress(), System.nanoTime()) && !expected) {
+            synchronized (this) {
+                rateLimited++;
+            }
+            return;
+        }
         KrpcMessage m;
         try {
             m = KrpcCodec.decode(data, 0, len);
@@ -525,7 +547,7 @@ public final class DhtNode implements AutoCloseable {
         Pending p = pending.get(r.transactionId());
         // an answer must come from where the query went; anything else is a guess or a spoof
         if (p == null || !p.to().equals(from)) return;
-        pending.remove(r.transactionId());
+        removePending(r.transactionId());
         NodeInfo node = new NodeInfo(r.sender(), from);
         RoutingTable table = tables.get(family(from));
         if (!r.sender().equals(id) && table != null) table.onResponse(node, nowMillis());
@@ -539,7 +561,7 @@ public final class DhtNode implements AutoCloseable {
     private void onError(KrpcMessage.Error e, InetSocketAddress from) {
         Pending p = pending.get(e.transactionId());
         if (p == null || !p.to().equals(from)) return;
-        pending.remove(e.transactionId());
+        removePending(e.transactionId());
         log.debug("DHT error {} from {}: {}", e.code(), from, e.message());
         p.reply().failure();
     }
@@ -569,7 +591,7 @@ public final class DhtNode implements AutoCloseable {
         }
         long now = nowMillis();
         for (var e : expired) {
-            pending.remove(e.getKey());
+            removePending(e.getKey());
             Pending p = e.getValue();
             RoutingTable table = tables.get(family(p.to()));
             if (p.expectedId() != null && table != null) table.onTimeout(p.expectedId(), now);
@@ -598,6 +620,7 @@ public final class DhtNode implements AutoCloseable {
             closed = true;
             failed = new ArrayList<>(pending.values());
             pending.clear();
+            awaiting.clear();
         }
         for (DatagramChannel ch : channels) {
             try {

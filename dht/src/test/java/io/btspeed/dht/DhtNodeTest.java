@@ -219,4 +219,28 @@ class DhtNodeTest {
         assertThat(a.announce(ih, 6500).get(10, TimeUnit.SECONDS)).isPositive();
         assertThat(wild.getPeers(ih).get(10, TimeUnit.SECONDS)).contains(new InetSocketAddress(InetAddress.getLoopbackAddress(), 6500));
     }
+
+    @Test
+    void answersWeAskedForPassTheRateLimitEvenFromABusyAddress() throws Exception {
+        // 40 nodes on 127.0.0.1 answer one node that keeps the default limit (20/s, burst 60 per IP)
+        DhtNode entry = loopbackNode();
+        List<DhtNode> crowd = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            DhtNode n = loopbackNode();
+            n.bootstrap(List.of(at(entry))).get(10, TimeUnit.SECONDS);
+            crowd.add(n);
+        }
+        DhtNode strict = start(DhtConfig.loopback());
+        strict.bootstrap(List.of(at(entry))).get(10, TimeUnit.SECONDS);
+        List<NodeId> all = new ArrayList<>(crowd.stream().map(DhtNode::id).toList());
+        all.add(entry.id());
+        for (int i = 0; i < 10; i++) {
+            NodeId target = NodeId.random(rnd);
+            LookupResult r = strict.findNode(target).get(10, TimeUnit.SECONDS);
+            all.sort((x, y) -> target.compareDistance(x, y));
+            assertThat(r.closest().stream().map(NodeInfo::id).toList()).isEqualTo(all.subList(0, 8));
+        }
+        // well over the burst arrived from 127.0.0.1, and none of the answers was dropped
+        assertThat(strict.stats().rateLimited()).isZero();
+    }
 }
