@@ -115,14 +115,14 @@ run_bt() {
   local round=$1 out="$work/out-bt-$1" sip=127.0.10.4 lip=127.0.10.5 seeder sport
   mkdir -p "$out"
   # the seeder keeps its resume state out of the source tree, so every round checks the data once
-  "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers \
+  "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers --no-dht \
     --state-dir "$work/bt-seed-state-$round" >"$work/bt-seed-$round.log" 2>&1 &
   seeder=$!; pids+=("$seeder")
   await_line "$work/bt-seed-$round.log" '^seeding; ' "$seeder" 600 || return 1
   sport=$(sed -nE 's/^listening on [^ ]*:([0-9]+)$/\1/p' "$work/bt-seed-$round.log" | head -1)
   [[ -n "$sport" ]] || { echo "btspeed seeder printed no 'listening on' line" >&2; return 1; }
   /usr/bin/time -f '%e %U %S %M' -o "$work/bt-time-$round" \
-    timeout "$timeout_s" "$btspeed" download "$work/payload.torrent" --dir "$out" --bind $lip --port 0 --no-trackers \
+    timeout "$timeout_s" "$btspeed" download "$work/payload.torrent" --dir "$out" --bind $lip --port 0 --no-trackers --no-dht \
     --peer "$sip:$sport" >"$work/bt-leech-$round.log" 2>&1 \
     || { echo "btspeed leecher failed; log:" >&2; tail -30 "$work/bt-leech-$round.log" >&2; return 1; }
   kill "$seeder" 2>/dev/null || true; wait "$seeder" 2>/dev/null || true

@@ -33,6 +33,18 @@ public final class NetworkOptions {
             description = "find peers on the local network by multicast (BEP 14); --no-lsd turns it off (default: on)")
     boolean lsd = true;
 
+    @Option(names = "--dht", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "find peers through the mainline DHT (BEP 5); --no-dht turns it off (default: on)")
+    boolean dht = true;
+
+    @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT", converter = DhtBootstrapConverter.class,
+            description = "join the DHT through this node (repeatable; default: well-known public routers,"
+                    + " none when --bind is a loopback address)")
+    List<InetSocketAddress> dhtBootstrap = new ArrayList<>();
+
+    @Option(names = "--dht-port", paramLabel = "N", description = "UDP port of the DHT (default: the same number as --port; 0 = any)")
+    Integer dhtPort;
+
     @Option(names = "--max-peers", paramLabel = "N", description = "most peers per torrent (default: ${DEFAULT-VALUE})")
     int maxPeers = 80;
 }

@@ -84,7 +84,8 @@ final class TorrentRun {
             if (market != null) params = market.attach(params);
             TorrentHandle handle = session.add(params);
             if (market != null) market.started(handle);
-            try (LocalDiscovery lsd = net.lsd ? LocalDiscovery.start(handle, session.listenPort(), progress) : null) {
+            try (LocalDiscovery lsd = net.lsd ? LocalDiscovery.start(handle, session.listenPort(), progress) : null;
+                 DhtDiscovery dht = DhtDiscovery.start(handle, net, config.bindAddress(), session.listenPort(), config.stateDir(), progress)) {
                 return loop(handle, keepSeeding, mustBeComplete);
             }
         } finally {

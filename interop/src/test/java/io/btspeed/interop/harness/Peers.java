@@ -93,6 +93,11 @@ public final class Peers implements AutoCloseable {
         if (!given.isEmpty() && (given.getFirst().equals("download") || given.getFirst().equals("seed")) && !given.contains("--lsd")) {
             cmd.add("--no-lsd");
         }
+        // likewise the DHT would join the public network: only tests that name a bootstrap node use it
+        if (!given.isEmpty() && (given.getFirst().equals("download") || given.getFirst().equals("seed"))
+                && !given.contains("--dht") && !given.contains("--dht-bootstrap")) {
+            cmd.add("--no-dht");
+        }
         return start(name, cmd, Map.of("BTSPEED_PLAIN", "1", "BTSPEED_LOG", "info"));
     }
 
