@@ -11,7 +11,9 @@ import io.btspeed.market.wire.ErrorCode;
 import io.btspeed.market.wire.SpeedMessage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The uploader's side of the market towards one paying downloader (spec §5 and §8): it checks an
@@ -21,8 +23,9 @@ import java.util.List;
  * peer is complete, and before expiry. Events in, {@link MarketAction}s out; time is passed in.
  *
  * <p>The exposure limit is {@code exposurePieces} pieces at the price the peer is being billed, so
- * it follows the clearing price. Feed {@link #overExposed()} to
- * {@code MarketSlotPolicy.setOverExposed} after every event: an over-exposed winner gets no paid slot.
+ * it follows the clearing price. Ask {@link #mayServe} before sending on a paid slot and feed
+ * {@link #shouldChoke()} to {@code MarketSlotPolicy.setOverExposed} after every event: a winner that
+ * cannot take another piece within the limit gets no paid slot until it pays.
  */
 public final class PayeeFlow {
     /** Where the flow is (spec §8, uploader). */
@@ -54,6 +57,7 @@ public final class PayeeFlow {
     private long channelExpiresAt;
     private boolean closed;
     private long price;
+    private final Map<Integer, Billed> billed = new HashMap<>();
 
     /**
      * @param self  our ledger address (channels must pay it)
@@ -130,15 +134,24 @@ public final class PayeeFlow {
     }
 
     /**
-     * We sent this peer {@code bytes} of piece data while it held a paid slot at {@code pricePerMiB}
-     * (the round's clearing price).
+     * We sent this peer {@code bytes} of piece {@code piece} (whose full size is {@code pieceSize})
+     * while it held a paid slot at {@code pricePerMiB}, the round's clearing price. Call it per block
+     * or per piece. A piece is owed once, as the buyer pays it once when it verifies: the bill of a
+     * piece is {@code floor(price × bytes sent of it ÷ 2^20)} — the same rounding the buyer uses — and
+     * when more than a piece's size of it is sent again (the buyer's copy failed its hash check and
+     * it fetches the piece again) the earlier sending is dropped from the bill.
      */
-    public void onServed(long bytes, long pricePerMiB) {
+    public void onServed(int piece, long pieceSize, long bytes, long pricePerMiB) {
+        if (bytes < 0 || pieceSize < 1 || bytes > pieceSize) throw new IllegalArgumentException("bad served size");
         price = pricePerMiB;
-        // billed from the first paid byte, funded or not: the payer owes it too and pays it into its
-        // first channel, and an unfunded winner must hit the exposure limit like any other
-        account.served(bytes, pricePerMiB);
+        Billed old = billed.get(piece);
+        long sent = old == null || old.bytes() + bytes > pieceSize ? bytes : old.bytes() + bytes;
+        long cost = Pricing.cost(pricePerMiB, sent);
+        account.rebill(old == null ? 0 : old.cost(), cost);
+        billed.put(piece, new Billed(sent, cost));
     }
+
+    private record Billed(long bytes, long cost) {}
 
     /** Closes the current channel before it expires. */
     public List<MarketAction> onTick(long nowMillis) {
@@ -183,13 +196,28 @@ public final class PayeeFlow {
         return account.debt();
     }
 
+    /** The debt already passed the limit (only possible if the driver served without asking {@link #mayServe}). */
     public boolean overExposed() {
         return debt() > exposureLimit();
     }
 
-    /** Whether the peer must lose its paid slot now (its free-slot treatment is unaffected). */
+    /**
+     * Whether sending {@code bytes} more to this peer as a paid winner at {@code pricePerMiB} keeps
+     * its debt within the limit. The driver asks before each piece (or block) it sends on a paid slot;
+     * asked every time, the debt — and so what a peer that stops paying can take — never exceeds the limit.
+     */
+    public boolean mayServe(long bytes, long pricePerMiB) {
+        long limit = Pricing.cost(pricePerMiB, Math.multiplyExact(config.exposurePieces(), config.pieceBytes()));
+        return Math.addExact(debt(), Pricing.cost(pricePerMiB, bytes)) <= limit;
+    }
+
+    /**
+     * Whether the peer must lose its paid slot now: another whole piece at the current price would
+     * take its debt past the limit. Feed it to {@code MarketSlotPolicy.setOverExposed}; the peer keeps
+     * whatever free-slot treatment the ordinary choker gives it.
+     */
     public boolean shouldChoke() {
-        return overExposed();
+        return !mayServe(config.pieceBytes(), price);
     }
 
     public long owed() {
@@ -213,6 +241,6 @@ public final class PayeeFlow {
         if (checking != null) return Phase.CHECKING;
         if (account.channel() == null) return Phase.UNFUNDED;
         if (closed) return Phase.CLOSED;
-        return overExposed() ? Phase.OVER_EXPOSED : Phase.FUNDED;
+        return shouldChoke() ? Phase.OVER_EXPOSED : Phase.FUNDED;
     }
 }

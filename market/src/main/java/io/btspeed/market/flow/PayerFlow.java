@@ -20,8 +20,8 @@ import java.util.function.Function;
  * channel when one runs out or nears its expiry. Events in, {@link MarketAction}s out; time is
  * passed in; signing is injected, so the flow is pure.
  *
- * <p>What the flow needs from the wallet at each decision ({@code spendable}) is what may still be
- * spent: min(balance, budget − spent), or 0 with spending off — see {@link Spending}.
+ * <p>{@code spendable} at each decision is what a new channel may lock —
+ * {@link io.btspeed.market.policy.Spending#forNewEscrow} over all of the download's flows.
  */
 public final class PayerFlow {
     /** Where the flow is (spec §8, buyer). */
@@ -225,6 +225,11 @@ public final class PayerFlow {
     /** Owed for verified pieces but not yet in a state (waiting for a channel). */
     public long unpaid() {
         return account.unpaid();
+    }
+
+    /** Escrow still unspent in the current channel: with {@link #spent()}, what this flow has committed of the budget. */
+    public long remainingEscrow() {
+        return account.remainingEscrow();
     }
 
     public long standingBid() {
