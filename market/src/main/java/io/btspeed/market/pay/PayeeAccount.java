@@ -44,6 +44,12 @@ public final class PayeeAccount {
         owed = Math.addExact(owed, Pricing.cost(pricePerMiB, bytes));
     }
 
+    /** Replaces an amount billed earlier by a new one (a piece billed again is owed once). */
+    public void rebill(long previousCost, long newCost) {
+        if (previousCost < 0 || newCost < 0 || previousCost > owed) throw new IllegalArgumentException("bad rebill");
+        owed = Math.addExact(owed - previousCost, newCost);
+    }
+
     /** @return null if accepted (it becomes the best state), else why it was refused; state unchanged then */
     public Rejection receive(ChannelState.Signed s) {
         if (channel == null) return Rejection.NO_CHANNEL;

@@ -8,14 +8,17 @@ import java.util.function.Function;
  * The downloader's side of one channel to one uploader: after each piece from that uploader passes
  * its hash check it signs the next state (sequence + 1, cumulative + the piece's cost). A piece that
  * failed its hash is never paid for — the runtime simply never calls {@link #pieceVerified}. When the
- * escrow cannot cover the next piece, the account says so and a new channel is needed.
+ * escrow cannot cover what is owed, the channel is filled and the rest waits for a new channel.
  */
 public final class PayerAccount {
     /** What to do after a verified piece. */
     public sealed interface Next permits Pay, NeedChannel {}
 
-    /** Send this state to the uploader. */
-    /** @param amount what this state pays on top of the previous one */
+    /**
+     * Send this state to the uploader.
+     *
+     * @param amount what this state pays on top of the previous one
+     */
     public record Pay(ChannelState.Signed state, long amount) implements Next {}
 
     /** The escrow is used up: open a new channel for at least {@code shortfall} more. */
@@ -32,6 +35,16 @@ public final class PayerAccount {
     /** @param signer signs a state with the wallet key (pure for tests, the real key at runtime) */
     public PayerAccount(Function<ChannelState, ChannelState.Signed> signer) {
         this.signer = signer;
+    }
+
+    /** Stop paying into the current channel (it is about to expire or the payee closed it); the next payment asks for a new one. */
+    public void retireChannel() {
+        channel = null;
+    }
+
+    /** Escrow left in the current channel (0 without one). */
+    public long remainingEscrow() {
+        return channel == null ? 0 : escrow - cumulative;
     }
 
     public void channelOpened(ChannelId id, long escrowAmount) {
@@ -54,13 +67,19 @@ public final class PayerAccount {
         return settle();
     }
 
-    /** Pays what is owed from the current channel if it can; otherwise asks for a new one. */
+    /**
+     * Pays what is owed from the current channel, as far as its escrow reaches: a channel is filled
+     * to the brim before a new one is asked for, so no escrow is stranded. Returns {@link Pay} when a
+     * state was signed ({@link #unpaid()} then holds what did not fit), {@link NeedChannel} when
+     * nothing could be paid.
+     */
     public Next settle() {
-        if (channel == null || cumulative + unpaid > escrow) return new NeedChannel(unpaid);
-        long amount = unpaid;
+        long room = remainingEscrow();
+        if (unpaid == 0 || room == 0) return new NeedChannel(unpaid);
+        long amount = Math.min(unpaid, room);
         cumulative += amount;
         spent += amount;
-        unpaid = 0;
+        unpaid -= amount;
         sequence++;
         return new Pay(signer.apply(new ChannelState(channel.bytes(), sequence, cumulative)), amount);
     }

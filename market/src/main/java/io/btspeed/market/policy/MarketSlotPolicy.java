@@ -26,12 +26,16 @@ import java.util.Set;
  * {@link #lastAuction()} is what the runtime announces and bills. Pure: no clock, no I/O.
  */
 public final class MarketSlotPolicy implements SlotPolicy {
+    /** Bid messages one peer may send per round (spec §6). */
+    public static final int MAX_BIDS_PER_ROUND = 4;
+
     private final int paidSlots;
     private final ClearingRule rule;
     private final long reservePrice;
     private final SlotPolicy free;
     private final Map<Integer, Bid> bids = new HashMap<>();
     private final Set<Integer> overExposed = new HashSet<>();
+    private final Map<Integer, Integer> bidsThisRound = new HashMap<>();
     private long bidOrder;
     private AuctionResult last;
     private long lastRound = -1;
@@ -60,6 +64,19 @@ public final class MarketSlotPolicy implements SlotPolicy {
         bids.put(peer, new Bid(peer, price, bidOrder++));
     }
 
+    /**
+     * A bid as it arrived from the wire: counted against {@link #MAX_BIDS_PER_ROUND} (spec §6), so a
+     * peer cannot flood the auction; bids over the limit are ignored until the next round.
+     *
+     * @return false if the bid was ignored (answer with error 9)
+     */
+    public boolean offer(int peer, long price) {
+        int n = bidsThisRound.merge(peer, 1, Integer::sum);
+        if (n > MAX_BIDS_PER_ROUND) return false;
+        bid(peer, price);
+        return true;
+    }
+
     public void withdraw(int peer) {
         bids.remove(peer);
     }
@@ -73,6 +90,7 @@ public final class MarketSlotPolicy implements SlotPolicy {
     /** Forget a peer that left. */
     public void remove(int peer) {
         bids.remove(peer);
+        bidsThisRound.remove(peer);
         overExposed.remove(peer);
     }
 
@@ -103,6 +121,7 @@ public final class MarketSlotPolicy implements SlotPolicy {
             if (b != null && p.interested() && p.supportsMarket() && !overExposed.contains(p.key())) eligible.add(b);
         }
         bids.keySet().retainAll(present);
+        bidsThisRound.clear();
         overExposed.retainAll(present);
         AuctionResult won = Auction.clear(eligible, sellable, rule, reservePrice);
         last = won;

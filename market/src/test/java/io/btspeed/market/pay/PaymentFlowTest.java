@@ -87,19 +87,26 @@ class PaymentFlowTest {
     }
 
     @Test
-    void anExhaustedChannelAsksForANewOneAndPaymentsContinueThere() {
+    void anExhaustedChannelIsFilledThenPaymentsContinueInANewOne() {
         PayerAccount down = new PayerAccount(s -> s.sign(payer));
         down.channelOpened(ch, 600_000);
         assertThat(down.pieceVerified(PIECE, 1_000_000)).isInstanceOf(PayerAccount.Pay.class); // 250,000
         assertThat(down.pieceVerified(PIECE, 1_000_000)).isInstanceOf(PayerAccount.Pay.class); // 500,000
-        PayerAccount.Next n = down.pieceVerified(PIECE, 1_000_000);
-        assertThat(n).isEqualTo(new PayerAccount.NeedChannel(250_000));
+        // the third piece fills the channel to 600,000; 150,000 waits for a new channel
+        PayerAccount.Pay fill = (PayerAccount.Pay) down.pieceVerified(PIECE, 1_000_000);
+        assertThat(fill.amount()).isEqualTo(100_000);
+        assertThat(fill.state().state().cumulativeAmount()).isEqualTo(600_000);
+        assertThat(down.unpaid()).isEqualTo(150_000);
+        assertThat(down.remainingEscrow()).isZero();
+        assertThat(down.settle()).isEqualTo(new PayerAccount.NeedChannel(150_000));
+        assertThat(down.pieceVerified(PIECE, 1_000_000)).isEqualTo(new PayerAccount.NeedChannel(400_000));
         ChannelId second = new ChannelId(new byte[32]);
         down.channelOpened(second, 1_000_000);
         PayerAccount.Pay p = (PayerAccount.Pay) down.settle();
         assertThat(p.state().state().sequence()).isEqualTo(1);
-        assertThat(p.state().state().cumulativeAmount()).isEqualTo(250_000);
-        assertThat(down.spent()).isEqualTo(750_000);
+        assertThat(p.state().state().cumulativeAmount()).isEqualTo(400_000);
+        assertThat(down.spent()).isEqualTo(1_000_000);
+        assertThat(down.unpaid()).isZero();
         assertThat(PayerAccount.escrowFor(100 * PIECE, 1_000_000, 10_000_000, 4, PIECE)).isEqualTo(10_000_000);
         assertThat(PayerAccount.escrowFor(2 * PIECE, 1_000_000, 10_000_000, 4, PIECE)).isEqualTo(1_000_000);
     }

@@ -71,4 +71,34 @@ class MarketSlotPolicyTest {
         assertThat(p.decide(peers, new ChokeContext(0, false, 2, 1)).paid()).containsExactly(1);
         assertThat(p.lastRound()).isEqualTo(1);
     }
+
+    @Test
+    void aPeerCannotFloodTheAuctionWithBids() {
+        MarketSlotPolicy p = policy(1, ClearingRule.LOWEST_WINNING);
+        for (int i = 1; i <= MarketSlotPolicy.MAX_BIDS_PER_ROUND; i++) assertThat(p.offer(1, 100 * i)).isTrue();
+        assertThat(p.offer(1, 9_999)).as("fifth bid in the round").isFalse();
+        assertThat(p.offer(2, 50)).as("another peer has its own count").isTrue();
+        p.decide(List.of(peer(1, true, 0), peer(2, true, 0)), new ChokeContext(0, false, 2, 0));
+        assertThat(p.lastAuction().clearingPrice()).as("the ignored bid did not count").isEqualTo(400);
+        assertThat(p.offer(1, 9_999)).as("a new round, a new count").isTrue();
+    }
+
+    @Test
+    void theRoundMatchesTheSeedExampleThroughThePolicy() {
+        // 5 paid slots + 1 free; bids 10000, 1000, 100, 10, 1, 0.5 in tenths; a plain peer takes the free slot
+        for (ClearingRule rule : ClearingRule.values()) {
+            MarketSlotPolicy p = policy(5, rule);
+            long[] tenths = {100_000, 10_000, 1_000, 100, 10, 5};
+            List<PeerStats> peers = new ArrayList<>();
+            for (int k = 1; k <= 6; k++) {
+                peers.add(peer(k, true, 0));
+                p.bid(k, tenths[k - 1]);
+            }
+            peers.add(peer(7, false, 1_000));
+            UnchokeDecision d = p.decide(peers, new ChokeContext(0, false, 6, 0));
+            assertThat(d.paid()).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+            assertThat(d.unchoked()).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 7);
+            assertThat(p.lastAuction().clearingPrice()).isEqualTo(rule == ClearingRule.LOWEST_WINNING ? 10 : 5);
+        }
+    }
 }

@@ -1,0 +1,246 @@
+package io.btspeed.market.flow;
+
+import io.btspeed.ledger.ChannelId;
+import io.btspeed.ledger.ChannelInfo;
+import io.btspeed.ledger.crypto.Address;
+import io.btspeed.ledger.crypto.Signature;
+import io.btspeed.ledger.op.ChannelState;
+import io.btspeed.market.pay.PayeeAccount;
+import io.btspeed.market.pay.Pricing;
+import io.btspeed.market.wire.ErrorCode;
+import io.btspeed.market.wire.SpeedMessage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The uploader's side of the market towards one paying downloader (spec §5 and §8): it checks an
+ * announced channel on the ledger (through the driver), verifies every payment state against the
+ * payer key the ledger recorded, acknowledges or refuses it, keeps the debt (served − paid) against
+ * the exposure limit, and closes the channel with the best state when the peer leaves, when the
+ * peer is complete, and before expiry. Events in, {@link MarketAction}s out; time is passed in.
+ *
+ * <p>The exposure limit is {@code exposurePieces} pieces at the price the peer is being billed, so
+ * it follows the clearing price. Ask {@link #mayServe} before sending on a paid slot and feed
+ * {@link #shouldChoke()} to {@code MarketSlotPolicy.setOverExposed} after every event: a winner that
+ * cannot take another piece within the limit gets no paid slot until it pays.
+ */
+public final class PayeeFlow {
+    /** Where the flow is (spec §8, uploader). */
+    public enum Phase { UNFUNDED, CHECKING, FUNDED, OVER_EXPOSED, CLOSED }
+
+    /**
+     * @param exposurePieces   unpaid pieces tolerated (default 2)
+     * @param pieceBytes       the torrent's piece length
+     * @param closeMarginMillis close this long before the channel's expiry (a close after expiry pays nothing)
+     */
+    public record Config(int exposurePieces, long pieceBytes, long closeMarginMillis) {
+        public Config {
+            if (exposurePieces < 0 || pieceBytes < 1 || closeMarginMillis < 0) throw new IllegalArgumentException("bad payee config");
+        }
+
+        public static Config defaults(long pieceBytes) {
+            return new Config(2, pieceBytes, 60 * 60 * 1000L);
+        }
+    }
+
+    private final Address self;
+    private final Address payer;
+    private final Config config;
+    /** Exposure is judged here against the current price, so the account's own limit is unused. */
+    private final PayeeAccount account = new PayeeAccount(Long.MAX_VALUE);
+    private ChannelId checking;
+    private long announcedEscrow;
+    private SpeedMessage.Payment early;
+    private long channelExpiresAt;
+    private boolean closed;
+    private long price;
+    private final Map<Integer, Billed> billed = new HashMap<>();
+
+    /**
+     * @param self  our ledger address (channels must pay it)
+     * @param payer the downloader's address from its handshake (channels must come from it)
+     */
+    public PayeeFlow(Address self, Address payer, Config config) {
+        this.self = self;
+        this.payer = payer;
+        this.config = config;
+    }
+
+    /** The downloader announced a channel: have it looked up before any state in it is trusted. */
+    public List<MarketAction> onChannelAnnounced(SpeedMessage.ChannelOpened o) {
+        ChannelId id = new ChannelId(o.channelId());
+        if (id.equals(checking) || (id.equals(account.channel()) && !closed)) return List.of(); // already known
+        checking = id;
+        announcedEscrow = o.escrow();
+        early = null;
+        return List.of(new MarketAction.LookUpChannel(id));
+    }
+
+    /**
+     * The ledger's record of the channel being checked. It must be open, from the handshake's payer
+     * to us, hold the announced escrow and live longer than the closing margin. A previous channel is
+     * closed first, with its best state. A state that raced ahead of the check is taken now.
+     */
+    public List<MarketAction> onChannelChecked(ChannelInfo info, long nowMillis) {
+        if (checking == null || !checking.equals(info.id())) return List.of(); // an answer to a superseded lookup
+        checking = null;
+        SpeedMessage.Payment pending = early;
+        early = null;
+        String why = null;
+        if (info.status() != ChannelInfo.Status.OPEN) why = "channel is " + info.status().name().toLowerCase();
+        else if (!info.payer().equals(payer)) why = "channel is not from your address";
+        else if (!info.payee().equals(self)) why = "channel does not pay this peer";
+        else if (info.escrow() != announcedEscrow) why = "escrow differs from the ledger's";
+        else if (nowMillis >= info.expiresAtMillis() - config.closeMarginMillis()) why = "channel expires too soon";
+        if (why != null) return List.of(new MarketAction.Send(ErrorCode.NO_CHANNEL.message(why)));
+        List<MarketAction> out = new ArrayList<>(closeCurrent());
+        account.channelOpened(info.id(), info.payerKey(), info.escrow());
+        channelExpiresAt = info.expiresAtMillis();
+        closed = false;
+        if (pending != null) out.addAll(onPayment(pending));
+        return out;
+    }
+
+    /** The lookup failed (ledger unreachable or the channel unknown). */
+    public List<MarketAction> onChannelLookupFailed(ChannelId id) {
+        if (!id.equals(checking)) return List.of();
+        checking = null;
+        early = null;
+        return List.of(new MarketAction.Send(ErrorCode.LEDGER.message("channel lookup failed")));
+    }
+
+    /** A payment state: accepted (acknowledged with the remaining debt) or refused with a reason; a refusal changes nothing. */
+    public List<MarketAction> onPayment(SpeedMessage.Payment p) {
+        if (checking != null && Arrays.equals(checking.bytes(), p.channelId())) {
+            // the buyer may pay before our ledger lookup returns: keep the best, judge it after the check
+            if (early == null || p.sequence() > early.sequence()) early = p;
+            return List.of();
+        }
+        if (closed && account.channel() != null && Arrays.equals(account.channel().bytes(), p.channelId())) {
+            return List.of(new MarketAction.Send(ErrorCode.CHANNEL_CLOSED.message("channel closed; open a new one")));
+        }
+        ChannelState.Signed s;
+        try {
+            s = new ChannelState.Signed(new ChannelState(p.channelId(), p.sequence(), p.cumulative()), Signature.decode(p.signature()));
+        } catch (RuntimeException e) {
+            return List.of(new MarketAction.Send(ErrorCode.BAD_SIGNATURE.message("signature does not decode")));
+        }
+        PayeeAccount.Rejection why = account.receive(s);
+        if (why != null) return List.of(new MarketAction.Send(code(why).message(why.name().toLowerCase().replace('_', ' '))));
+        return List.of(new MarketAction.Send(new SpeedMessage.Ack(p.channelId(), p.sequence(), debt())));
+    }
+
+    /**
+     * We sent this peer {@code bytes} of piece {@code piece} (whose full size is {@code pieceSize})
+     * while it held a paid slot at {@code pricePerMiB}, the round's clearing price. Call it per block
+     * or per piece. A piece is owed once, as the buyer pays it once when it verifies: the bill of a
+     * piece is {@code floor(price × bytes sent of it ÷ 2^20)} — the same rounding the buyer uses — and
+     * when more than a piece's size of it is sent again (the buyer's copy failed its hash check and
+     * it fetches the piece again) the earlier sending is dropped from the bill.
+     */
+    public void onServed(int piece, long pieceSize, long bytes, long pricePerMiB) {
+        if (bytes < 0 || pieceSize < 1 || bytes > pieceSize) throw new IllegalArgumentException("bad served size");
+        price = pricePerMiB;
+        Billed old = billed.get(piece);
+        long sent = old == null || old.bytes() + bytes > pieceSize ? bytes : old.bytes() + bytes;
+        long cost = Pricing.cost(pricePerMiB, sent);
+        account.rebill(old == null ? 0 : old.cost(), cost);
+        billed.put(piece, new Billed(sent, cost));
+    }
+
+    private record Billed(long bytes, long cost) {}
+
+    /** Closes the current channel before it expires. */
+    public List<MarketAction> onTick(long nowMillis) {
+        if (account.channel() != null && !closed && nowMillis >= channelExpiresAt - config.closeMarginMillis()) return closeCurrent();
+        return List.of();
+    }
+
+    /** The peer disconnected: settle now. */
+    public List<MarketAction> onPeerLeft() {
+        return closeCurrent();
+    }
+
+    /** The peer has every piece (or our torrent is complete and it wants nothing more): settle now. */
+    public List<MarketAction> onPeerComplete() {
+        return closeCurrent();
+    }
+
+    private List<MarketAction> closeCurrent() {
+        if (account.channel() == null || closed) return List.of();
+        closed = true;
+        return List.of(new MarketAction.CloseChannel(account.channel(), account.best()));
+    }
+
+    private static ErrorCode code(PayeeAccount.Rejection r) {
+        return switch (r) {
+            case NO_CHANNEL -> ErrorCode.NO_CHANNEL;
+            case WRONG_CHANNEL -> ErrorCode.WRONG_CHANNEL;
+            case BAD_SIGNATURE -> ErrorCode.BAD_SIGNATURE;
+            case STALE_SEQUENCE -> ErrorCode.STALE_SEQUENCE;
+            case AMOUNT_DECREASED -> ErrorCode.AMOUNT_DECREASED;
+            case OVER_ESCROW -> ErrorCode.OVER_ESCROW;
+        };
+    }
+
+    /** The most unpaid debt tolerated: {@code exposurePieces} pieces at the current price. */
+    public long exposureLimit() {
+        return Pricing.cost(price, Math.multiplyExact(config.exposurePieces(), config.pieceBytes()));
+    }
+
+    /** Served but not paid, base units. */
+    public long debt() {
+        return account.debt();
+    }
+
+    /** The debt already passed the limit (only possible if the driver served without asking {@link #mayServe}). */
+    public boolean overExposed() {
+        return debt() > exposureLimit();
+    }
+
+    /**
+     * Whether sending {@code bytes} more to this peer as a paid winner at {@code pricePerMiB} keeps
+     * its debt within the limit. The driver asks before each piece (or block) it sends on a paid slot;
+     * asked every time, the debt — and so what a peer that stops paying can take — never exceeds the limit.
+     */
+    public boolean mayServe(long bytes, long pricePerMiB) {
+        long limit = Pricing.cost(pricePerMiB, Math.multiplyExact(config.exposurePieces(), config.pieceBytes()));
+        return Math.addExact(debt(), Pricing.cost(pricePerMiB, bytes)) <= limit;
+    }
+
+    /**
+     * Whether the peer must lose its paid slot now: another whole piece at the current price would
+     * take its debt past the limit. Feed it to {@code MarketSlotPolicy.setOverExposed}; the peer keeps
+     * whatever free-slot treatment the ordinary choker gives it.
+     */
+    public boolean shouldChoke() {
+        return !mayServe(config.pieceBytes(), price);
+    }
+
+    public long owed() {
+        return account.owed();
+    }
+
+    /** Paid in accepted states, over all of this peer's channels. */
+    public long paid() {
+        return account.paid();
+    }
+
+    public ChannelState.Signed best() {
+        return account.best();
+    }
+
+    public ChannelId channel() {
+        return account.channel();
+    }
+
+    public Phase phase() {
+        if (checking != null) return Phase.CHECKING;
+        if (account.channel() == null) return Phase.UNFUNDED;
+        if (closed) return Phase.CLOSED;
+        return shouldChoke() ? Phase.OVER_EXPOSED : Phase.FUNDED;
+    }
+}

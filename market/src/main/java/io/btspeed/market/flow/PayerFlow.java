@@ -1,0 +1,271 @@
+package io.btspeed.market.flow;
+
+import io.btspeed.ledger.ChannelId;
+import io.btspeed.ledger.crypto.Address;
+import io.btspeed.ledger.op.ChannelOpen;
+import io.btspeed.ledger.op.ChannelState;
+import io.btspeed.market.pay.PayerAccount;
+import io.btspeed.market.pay.Pricing;
+import io.btspeed.market.policy.Autobid;
+import io.btspeed.market.wire.ErrorCode;
+import io.btspeed.market.wire.SpeedMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The downloader's side of the market towards one uploader (spec §4 and §8): it sends bids, reads
+ * the round results, asks for a channel on its first win, pays with a new signed state after every
+ * verified piece it received from that uploader while holding a paid slot, and asks for a new
+ * channel when one runs out or nears its expiry. Events in, {@link MarketAction}s out; time is
+ * passed in; signing is injected, so the flow is pure.
+ *
+ * <p>{@code spendable} at each decision is what a new channel may lock —
+ * {@link io.btspeed.market.policy.Spending#forNewEscrow} over all of the download's flows.
+ */
+public final class PayerFlow {
+    /** Where the flow is (spec §8, buyer). */
+    public enum Phase { IDLE, BIDDING, WON_UNFUNDED, PAYING }
+
+    /**
+     * @param channelLifetimeMillis how long a new channel lives on the ledger (24 h by default)
+     * @param expiryMarginMillis    stop paying into a channel this long before its expiry; larger than the
+     *                              payee's closing margin, so a payer moves to a new channel before the
+     *                              payee closes the old one
+     * @param minEscrowPieces       a new channel holds at least this many pieces at the current price
+     * @param pieceBytes            the torrent's piece length
+     */
+    public record Config(long channelLifetimeMillis, long expiryMarginMillis, int minEscrowPieces, long pieceBytes) {
+        public Config {
+            if (channelLifetimeMillis <= expiryMarginMillis || expiryMarginMillis < 0 || minEscrowPieces < 1 || pieceBytes < 1) {
+                throw new IllegalArgumentException("bad payer config");
+            }
+        }
+
+        public static Config defaults(long pieceBytes) {
+            return new Config(ChannelOpen.DEFAULT_LIFETIME_MILLIS, 2 * 60 * 60 * 1000L, 4, pieceBytes);
+        }
+    }
+
+    /** A channel this flow funded, kept so its unused escrow can be reclaimed after expiry. */
+    public record Funded(ChannelId channel, long escrow, long expiresAtMillis) {}
+
+    private final Address payee;
+    private final Config config;
+    private final PayerAccount account;
+    private final List<Funded> funded = new ArrayList<>();
+    private final List<Funded> refundAsked = new ArrayList<>();
+    private long standingBid;
+    private long previousBid;
+    private long lastRound = -1;
+    private boolean won;
+    private long price;
+    private boolean opening;
+    private long channelExpiresAt;
+    private SpeedMessage.Error lastError;
+    private long ackedSequence;
+
+    /**
+     * @param payee  the uploader's ledger address (from its handshake)
+     * @param signer signs a channel state with the wallet key ({@code s -> s.sign(keyPair)})
+     */
+    public PayerFlow(Address payee, Function<ChannelState, ChannelState.Signed> signer, Config config) {
+        this.payee = payee;
+        this.config = config;
+        this.account = new PayerAccount(signer);
+    }
+
+    /**
+     * A new target bid (normally from {@link Autobid}; 0 withdraws). Sent only when it moves by more
+     * than 10 % from the standing bid, or from or to 0.
+     */
+    public List<MarketAction> rebid(long target) {
+        if (target < 0) throw new IllegalArgumentException("negative bid");
+        if (!Autobid.shouldRebid(standingBid, target)) return List.of();
+        previousBid = standingBid;
+        standingBid = target;
+        return List.of(new MarketAction.Send(new SpeedMessage.BidMsg(target)));
+    }
+
+    /**
+     * The uploader's result for a round. Results for a round not newer than the last one are ignored;
+     * a price above both our standing and our previous bid (the one a crossing message could have
+     * been cleared at) is refused — a winner never pays more than it bid.
+     */
+    public List<MarketAction> onResult(SpeedMessage.Result r, long spendable, long remainingBytes, long nowMillis) {
+        if (r.round() <= lastRound) return List.of();
+        lastRound = r.round();
+        if (r.won() && r.price() > Math.max(standingBid, previousBid)) {
+            won = false;
+            price = 0;
+            return List.of(new MarketAction.Send(ErrorCode.PRICE_ABOVE_BID.message("price " + r.price() + " above our bid " + standingBid)));
+        }
+        won = r.won();
+        price = r.won() ? r.price() : 0;
+        List<MarketAction> out = new ArrayList<>();
+        if (won && price > 0) {
+            retireIfExpiring(nowMillis);
+            if (account.channel() == null) requestChannel(out, 0, spendable, remainingBytes, nowMillis);
+        }
+        return out;
+    }
+
+    /** The channel asked for with {@link MarketAction.OpenChannel} is open on the ledger. */
+    public List<MarketAction> onChannelOpened(ChannelId id, long escrow, long expiresAtMillis) {
+        opening = false;
+        account.channelOpened(id, escrow);
+        channelExpiresAt = expiresAtMillis;
+        funded.add(new Funded(id, escrow, expiresAtMillis));
+        List<MarketAction> out = new ArrayList<>();
+        // the announcement goes first: the payee cannot check a state for a channel it has not heard of
+        out.add(new MarketAction.Send(new SpeedMessage.ChannelOpened(id.bytes(), escrow, expiresAtMillis)));
+        // what was owed while the channel was being opened; anything beyond this escrow waits for the next piece
+        if (account.unpaid() > 0 && account.settle() instanceof PayerAccount.Pay p) out.add(send(p));
+        return out;
+    }
+
+    /** Opening failed (ledger refused or unreachable): the next win or verified piece tries again. */
+    public List<MarketAction> onChannelOpenFailed() {
+        opening = false;
+        return List.of();
+    }
+
+    /**
+     * A piece this uploader sent us passed its hash check. Paid only while we hold a paid slot at a
+     * non-zero price: {@code floor(price × bytes ÷ 2^20)}. A piece several peers contributed to is
+     * paid to each for the bytes that peer sent.
+     */
+    public List<MarketAction> onPieceVerified(long bytes, long spendable, long remainingBytes, long nowMillis) {
+        if (!won || price == 0 || Pricing.cost(price, bytes) == 0) return List.of();
+        retireIfExpiring(nowMillis);
+        List<MarketAction> out = new ArrayList<>();
+        pay(out, account.pieceVerified(bytes, price), spendable, remainingBytes, nowMillis);
+        return out;
+    }
+
+    /** A piece from this uploader failed its hash check: never paid for. Present so drivers state it. */
+    public List<MarketAction> onPieceFailed(long bytes) {
+        return List.of();
+    }
+
+    public List<MarketAction> onAck(SpeedMessage.Ack a) {
+        ChannelId ch = account.channel();
+        if (ch != null && java.util.Arrays.equals(a.channelId(), ch.bytes())) ackedSequence = Math.max(ackedSequence, a.sequence());
+        return List.of();
+    }
+
+    /** The uploader refused something. A closed channel is left for a new one; other codes are kept for diagnosis. */
+    public List<MarketAction> onError(SpeedMessage.Error e) {
+        lastError = e;
+        if (e.code() == ErrorCode.CHANNEL_CLOSED.code()) account.retireChannel();
+        return List.of();
+    }
+
+    /** Reclaims the escrow of channels that expired (the payee closes the ones it was paid in before that). */
+    public List<MarketAction> onTick(long nowMillis) {
+        retireIfExpiring(nowMillis);
+        List<MarketAction> out = new ArrayList<>();
+        for (Funded f : funded) {
+            if (nowMillis >= f.expiresAtMillis() && !refundAsked.contains(f)) {
+                refundAsked.add(f);
+                out.add(new MarketAction.RefundExpired(f.channel()));
+            }
+        }
+        return out;
+    }
+
+    private void retireIfExpiring(long nowMillis) {
+        if (account.channel() != null && nowMillis >= channelExpiresAt - config.expiryMarginMillis()) account.retireChannel();
+    }
+
+    private void pay(List<MarketAction> out, PayerAccount.Next next, long spendable, long remainingBytes, long nowMillis) {
+        switch (next) {
+            case PayerAccount.Pay p -> {
+                out.add(send(p));
+                // the channel is full: what did not fit goes into a new one
+                if (account.unpaid() > 0) requestChannel(out, account.unpaid(), spendable, remainingBytes, nowMillis);
+            }
+            case PayerAccount.NeedChannel n -> requestChannel(out, n.shortfall(), spendable, remainingBytes, nowMillis);
+        }
+    }
+
+    private static MarketAction send(PayerAccount.Pay p) {
+        ChannelState st = p.state().state();
+        return new MarketAction.Send(new SpeedMessage.Payment(st.channelId(), st.sequence(), st.cumulativeAmount(),
+                p.state().signature().encode()));
+    }
+
+    /**
+     * Escrow = the expected need for the rest of the download at this price (at least
+     * {@code minEscrowPieces} pieces), never less than what is owed already, never more than may be
+     * spent. If not even the debt can be covered, the bid is withdrawn: we cannot pay for more.
+     */
+    private void requestChannel(List<MarketAction> out, long shortfall, long spendable, long remainingBytes, long nowMillis) {
+        if (opening) return;
+        long escrow = Math.max(shortfall, PayerAccount.escrowFor(remainingBytes, price, spendable, config.minEscrowPieces(),
+                config.pieceBytes()));
+        if (escrow <= 0 || escrow > spendable) {
+            out.addAll(rebid(0));
+            return;
+        }
+        opening = true;
+        out.add(new MarketAction.OpenChannel(payee, escrow, Math.addExact(nowMillis, config.channelLifetimeMillis())));
+    }
+
+    public Phase phase() {
+        if (won && price > 0) return account.channel() == null ? Phase.WON_UNFUNDED : Phase.PAYING;
+        return standingBid > 0 ? Phase.BIDDING : Phase.IDLE;
+    }
+
+    /** Base units promised in states sent so far (each state's increase, summed). */
+    public long spent() {
+        return account.spent();
+    }
+
+    /** Owed for verified pieces but not yet in a state (waiting for a channel). */
+    public long unpaid() {
+        return account.unpaid();
+    }
+
+    /** Escrow still unspent in the current channel: with {@link #spent()}, what this flow has committed of the budget. */
+    public long remainingEscrow() {
+        return account.remainingEscrow();
+    }
+
+    public long standingBid() {
+        return standingBid;
+    }
+
+    public boolean won() {
+        return won;
+    }
+
+    public long price() {
+        return price;
+    }
+
+    public ChannelId channel() {
+        return account.channel();
+    }
+
+    public boolean opening() {
+        return opening;
+    }
+
+    public long ackedSequence() {
+        return ackedSequence;
+    }
+
+    public SpeedMessage.Error lastError() {
+        return lastError;
+    }
+
+    /** Every channel this flow funded; a driver that drops the flow keeps these to reclaim escrow after expiry. */
+    public List<Funded> funded() {
+        return List.copyOf(funded);
+    }
+
+    public Address payee() {
+        return payee;
+    }
+}
