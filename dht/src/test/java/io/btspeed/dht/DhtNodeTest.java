@@ -151,8 +151,14 @@ class DhtNodeTest {
             long t0 = System.nanoTime();
             for (int i = 0; i < sent; i++) flood.send(new KrpcMessage.Ping(TransactionId.ofShort(i), NodeId.random(rnd), false), at(node));
             double secs = (System.nanoTime() - t0) / 1e9;
-            polite.send(new KrpcMessage.Ping(TransactionId.ofShort(1), NodeId.random(rnd), false), at(node));
-            assertThat(polite.receive(3000)).isInstanceOf(KrpcMessage.Response.class);
+            // the flood can fill the node's socket buffer so the kernel drops the polite query too; a
+            // real client retries, so does this one (the limiter must not be what refuses it)
+            KrpcMessage politeAnswer = null;
+            for (int attempt = 0; attempt < 5 && politeAnswer == null; attempt++) {
+                polite.send(new KrpcMessage.Ping(TransactionId.ofShort(1 + attempt), NodeId.random(rnd), false), at(node));
+                politeAnswer = polite.receive(1500);
+            }
+            assertThat(politeAnswer).isInstanceOf(KrpcMessage.Response.class);
             while (flood.receive(500) != null) answered++;
             // burst + rate × the time the flood took (+1 s of slack for the scheduler); far below what was sent
             assertThat(answered).isLessThanOrEqualTo((int) (60 + 20 * (secs + 1)));

@@ -78,7 +78,9 @@ class MarketExtensionTest {
                         .withPeers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.listenPort()))));
                 handle[0].completion().get(90, TimeUnit.SECONDS);
                 assertThat(Files.readAllBytes(leechDir.resolve("paid.bin"))).isEqualTo(data);
-                Thread.sleep(1500); // the last payment states reach the seller
+                // the last payment states are in flight when the download completes: wait for them
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (sell.earned() != buy.spent() && System.nanoTime() < deadline) Thread.sleep(50);
                 buy.close();
                 assertThat(buy.spent()).as("the bidder paid for pieces").isPositive();
                 assertThat(sell.earned()).isEqualTo(buy.spent());

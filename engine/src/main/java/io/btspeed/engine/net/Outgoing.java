@@ -9,4 +9,7 @@ public sealed interface Outgoing {
 
     /** A piece payload the writer streams from storage (header, then zero-copy transfer). */
     record Block(int piece, int begin, int length) implements Outgoing {}
+
+    /** End of the queue: what was queued before it is written, then the connection closes. */
+    record Close() implements Outgoing {}
 }

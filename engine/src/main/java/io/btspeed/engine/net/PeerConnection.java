@@ -154,6 +154,29 @@ public final class PeerConnection {
         closeWith(null);
     }
 
+    /** How long a graceful close waits for the queued messages to leave before it closes anyway. */
+    private static final long GRACEFUL_CLOSE_MILLIS = 5_000;
+
+    /**
+     * Closes once the messages already queued are written (uploads still queued are dropped), so
+     * that what was said last (an extension's payment, a final have) reaches the peer: used when a
+     * connection ends because it is no longer useful, not because the peer misbehaved. A peer that
+     * does not read within {@link #GRACEFUL_CLOSE_MILLIS} is closed anyway.
+     */
+    public void closeGracefully() {
+        if (closed.get()) return;
+        unqueueAllBlocks();
+        queue.add(new Outgoing.Close());
+        Thread.ofVirtual().name("bt-close-" + remote).start(() -> {
+            try {
+                Thread.sleep(GRACEFUL_CLOSE_MILLIS);
+            } catch (InterruptedException ignored) {
+                // closing now is as good
+            }
+            closeWith(null);
+        });
+    }
+
     private void closeWith(Throwable cause) {
         if (!closed.compareAndSet(false, true)) return;
         try {
@@ -309,6 +332,11 @@ public final class PeerConnection {
                                 blocks.readBlock(piece, begin, length, out);
                             }
                             handler.onBlockSent(this, piece, begin, length);
+                        }
+                        case Outgoing.Close() -> {
+                            flush(out);
+                            closeWith(null);
+                            return;
                         }
                     }
                 }

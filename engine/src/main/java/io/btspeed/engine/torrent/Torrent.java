@@ -411,7 +411,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 if (piece > 1 << 24) throw new WireViolation("have for piece " + piece);
                 if (ready) rq.onHave(p, piece);
                 else if (!p.hasAll) p.earlyHaves.set(piece);
-                if (ready && have.cardinality() == mi.pieceCount() && p.isSeed(mi.pieceCount())) p.conn.close();
+                if (ready && have.cardinality() == mi.pieceCount() && p.isSeed(mi.pieceCount())) p.conn.closeGracefully();
             }
             case BitfieldMsg(byte[] bits) -> {
                 if (ready) {
@@ -574,6 +574,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private void pieceDone(PieceAssembly a, boolean ok) {
         Metainfo mi = meta;
         List<Peer> toClose = new ArrayList<>();
+        List<Peer> seedsToLeave = new ArrayList<>();
         lock.lock();
         try {
             if (closed) return;
@@ -593,7 +594,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 }
                 checkComplete();
                 if (have.cardinality() == mi.pieceCount()) {
-                    for (Peer q : peers) if (q.isSeed(mi.pieceCount())) toClose.add(q);
+                    // two seeds have nothing to trade; what we queued last (a payment, a have) still leaves
+                    for (Peer q : peers) if (q.isSeed(mi.pieceCount())) seedsToLeave.add(q);
                 }
             } else {
                 log.debug("{}: {} failed its hash check", infoHash, a);
@@ -604,6 +606,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             lock.unlock();
         }
         for (Peer q : toClose) q.conn.close();
+        for (Peer q : seedsToLeave) q.conn.closeGracefully();
     }
 
     /** Bans a peer that contributed to 3 bad pieces, or to 2 that it sent alone. */
