@@ -36,7 +36,13 @@ public final class ScenarioLoader {
 
     private ScenarioLoader() {}
 
-    public static Scenario load(Path file) {
+    public static Scenario load(Path file) { return load(file, Map.of()); }
+
+    /**
+     * @param overrides field path → value, applied before defaults and validation: {@code market.rule},
+     *                  {@code uploadSlots}, {@code groups.NAME.count} (a group by its name); values are YAML scalars
+     */
+    public static Scenario load(Path file, Map<String, String> overrides) {
         String text;
         try {
             text = Files.readString(file);
@@ -45,10 +51,12 @@ public final class ScenarioLoader {
         }
         String n = file.getFileName().toString().toLowerCase();
         boolean yaml = n.endsWith(".yaml") || n.endsWith(".yml");
-        return parse(text, yaml, file.toString());
+        return parse(text, yaml, file.toString(), overrides);
     }
 
-    public static Scenario parse(String text, boolean yaml, String source) {
+    public static Scenario parse(String text, boolean yaml, String source) { return parse(text, yaml, source, Map.of()); }
+
+    public static Scenario parse(String text, boolean yaml, String source, Map<String, String> overrides) {
         ObjectMapper mapper = JsonMapper.builder(yaml ? new YAMLFactory() : new com.fasterxml.jackson.core.JsonFactory())
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -60,6 +68,7 @@ public final class ScenarioLoader {
         try {
             JsonNode root = mapper.readTree(text);
             if (!(root instanceof ObjectNode top)) throw new ScenarioException(source + ": a scenario is a map of fields");
+            for (var o : new java.util.TreeMap<>(overrides).entrySet()) override(top, o.getKey(), o.getValue(), source);
             TOP_DEFAULTS.forEach((k, v) -> { if (!top.has(k)) top.set(k, mapper.valueToTree(v)); });
             if (!top.has("market")) top.set("market", mapper.valueToTree(Map.of("paidSlots", 0, "rule", "lowest-winning", "reservePrice", 0)));
             else fill(top.get("market"), Map.of("paidSlots", 0, "rule", "lowest-winning", "reservePrice", 0), mapper);
@@ -83,6 +92,29 @@ public final class ScenarioLoader {
         }
         validate(s, source);
         return s;
+    }
+
+    private static void override(ObjectNode top, String path, String value, String source) {
+        String[] seg = path.split("\\.");
+        ObjectNode node = top;
+        for (int i = 0; i < seg.length - 1; i++) {
+            JsonNode next = node.get(seg[i]);
+            if (seg[i].equals("groups") && next instanceof ArrayNode groups && i + 1 < seg.length - 1) {
+                String name = seg[++i];
+                next = null;
+                for (JsonNode g : groups) if (g.path("name").asText().equals(name)) next = g;
+                if (next == null) throw new ScenarioException(source + ": --set " + path + ": no group named '" + name + "'");
+            } else if (next == null) {
+                next = node.putObject(seg[i]);
+            }
+            if (!(next instanceof ObjectNode on)) throw new ScenarioException(source + ": --set " + path + ": '" + seg[i] + "' is not a map");
+            node = on;
+        }
+        try {
+            node.set(seg[seg.length - 1], new ObjectMapper(new YAMLFactory()).readTree(value));
+        } catch (JsonProcessingException e) {
+            throw new ScenarioException(source + ": --set " + path + ": bad value '" + value + "'", e);
+        }
     }
 
     /** Fields a nested map leaves out (only when it is a map; anything else fails in the mapper with its path). */

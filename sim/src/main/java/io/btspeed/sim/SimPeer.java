@@ -37,6 +37,8 @@ final class SimPeer {
     int earnPos;
     long earnedSinceTick;
     double inOffer;
+    /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
+    final java.util.HashMap<Integer, Long> partial = new java.util.HashMap<>();
 
     SimPeer(int id, int group, Scenario.Group g, int pieces) {
         this.id = id;

@@ -334,8 +334,16 @@ public final class Swarm {
         }
     }
 
+    /**
+     * A choke voids the requests in flight. Whole 16 KiB blocks already received stay with the downloader (as in
+     * a real client, which keeps a partial piece's blocks); the block under way is lost.
+     */
     private void dropInFlight(Link l) {
-        if (l.piece >= 0 && l.down.picker != null) l.down.picker.cancelAll(l);
+        if (l.piece >= 0 && l.down.picker != null) {
+            long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
+            if (done > 0) l.down.partial.put(l.piece, done);
+            l.down.picker.cancelAll(l);
+        }
         l.piece = -1;
         l.remaining = 0;
     }
@@ -390,7 +398,8 @@ public final class Swarm {
         List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
         if (r.isEmpty()) return false;
         l.piece = r.get(0).piece();
-        l.remaining = pieceSize;
+        Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
+        l.remaining = done == null ? pieceSize : pieceSize - done;
         return true;
     }
 
@@ -453,6 +462,7 @@ public final class Swarm {
     private void complete(SimPeer d) {
         d.completedAt = now;
         d.picker = null;
+        d.partial.clear();
         for (Link i : d.in) {
             i.piece = -1;
             i.remaining = 0;
