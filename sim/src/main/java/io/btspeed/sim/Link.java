@@ -22,6 +22,8 @@ final class Link {
     /** Counted {@code up} as a seed in {@code down}'s picker (HaveAll) rather than by its bitfield. */
     boolean countedAsSeed;
     long connectedAt;
+    /** The last pick from this uploader found nothing; cleared when that may have changed. */
+    boolean nothingToPick;
     /** Bytes offered this round (before the downloader's capacity scales it). */
     double offer;
     /** Bytes carried in total, and the totals when the uploader / downloader last measured the rate. */

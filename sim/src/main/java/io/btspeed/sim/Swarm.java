@@ -220,7 +220,10 @@ public final class Swarm {
         SimPeer u = l.up, v = l.down;
         if (l.unchoked) u.unchoked.remove(l);
         l.unchoked = false;
-        if (v.picker != null) v.picker.peerLeft(l, u.have, l.countedAsSeed);
+        if (v.picker != null) {
+            v.picker.peerLeft(l, u.have, l.countedAsSeed);
+            retryPicks(v);
+        }
         l.piece = -1;
         if (u.market != null) u.market.remove(v.id);
         u.out.remove(l);
@@ -343,6 +346,7 @@ public final class Swarm {
             long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
             if (done > 0) l.down.partial.put(l.piece, done);
             l.down.picker.cancelAll(l);
+            retryPicks(l.down);
         }
         l.piece = -1;
         l.remaining = 0;
@@ -394,13 +398,23 @@ public final class Swarm {
 
     private boolean ensurePiece(Link l) {
         if (l.piece >= 0) return true;
-        if (!l.interested()) return false;
+        if (!l.interested() || l.nothingToPick) return false;
         List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
-        if (r.isEmpty()) return false;
+        if (r.isEmpty()) {
+            // everything this uploader could give is under way elsewhere: asking the picker again every round is
+            // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
+            l.nothingToPick = true;
+            return false;
+        }
         l.piece = r.get(0).piece();
         Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
         l.remaining = done == null ? pieceSize : pieceSize - done;
         return true;
+    }
+
+    /** The downloader's picker freed requests: every uploader may have something to give it again. */
+    private static void retryPicks(SimPeer d) {
+        for (int k = 0; k < d.in.size(); k++) d.in.get(k).nothingToPick = false;
     }
 
     private void deliver(Link l, long bytes) {
@@ -450,6 +464,7 @@ public final class Swarm {
             Link o = d.out.get(k);
             SimPeer x = o.down;
             if (x.picker != null) x.picker.peerHas(p);
+            o.nothingToPick = false;
             if (!x.have.get(p)) o.missing++;
         }
         for (int k = 0; k < d.in.size(); k++) {
