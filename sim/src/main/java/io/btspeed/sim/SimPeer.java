@@ -11,6 +11,8 @@ import java.util.List;
 /** One simulated peer: capacities, the real choker/picker/market objects it runs, and what happened to it. */
 final class SimPeer {
     final int id;
+    /** Handle in other peers' chokers and auctions (a random permutation of ids). */
+    int key;
     final int group;
     final Kind kind;
     final double upBps, downBps;

@@ -91,9 +91,23 @@ public final class Swarm {
                 arrivalTime[id] = Math.round(t * 1e9);
             }
         }
+        // the key a peer is known by to chokers and auctions: a random permutation, because tit-for-tat and the
+        // auction break exact ties by key and ids follow the scenario's group order
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+        }
+        for (int i = 0; i < n; i++) peers[i].key = perm[i];
+        // peers arriving at the same instant arrive in a random order: by id, the first group listed would always
+        // be first at the tracker and take the seed's connections
+        long[] tie = new long[n];
+        for (int i = 0; i < n; i++) tie[i] = rng.nextLong();
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> arrivalTime[a] != arrivalTime[b] ? Long.compare(arrivalTime[a], arrivalTime[b]) : Integer.compare(a, b));
+        Arrays.sort(order, (a, b) -> arrivalTime[a] != arrivalTime[b] ? Long.compare(arrivalTime[a], arrivalTime[b])
+                : tie[a] != tie[b] ? Long.compare(tie[a], tie[b]) : Integer.compare(a, b));
         this.arrivalOrder = new int[n];
         for (int i = 0; i < n; i++) arrivalOrder[i] = order[i];
     }
@@ -203,7 +217,7 @@ public final class Swarm {
             for (int i = u.have.nextSetBit(0); i >= 0; i = u.have.nextSetBit(i + 1)) if (!v.have.get(i)) m++;
             l.missing = m;
         }
-        if (v.standingBid > 0 && u.market != null) u.market.offer(v.id, v.standingBid);
+        if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
     }
 
     private void disconnect(SimPeer a, SimPeer b) {
@@ -225,7 +239,7 @@ public final class Swarm {
             retryPicks(v);
         }
         l.piece = -1;
-        if (u.market != null) u.market.remove(v.id);
+        if (u.market != null) u.market.remove(v.key);
         u.out.remove(l);
         v.in.remove(l);
     }
@@ -250,7 +264,7 @@ public final class Swarm {
     /** A peer that has everything: withdraw its bids, drop seed-to-seed links, and plan its departure. */
     private void onSeeding(SimPeer p) {
         if (p.standingBid > 0) {
-            for (Link l : p.in) if (l.up.market != null) l.up.market.withdraw(p.id);
+            for (Link l : p.in) if (l.up.market != null) l.up.market.withdraw(p.key);
             p.standingBid = 0;
         }
         for (int i = p.out.size() - 1; i >= 0; i--) {
@@ -295,7 +309,7 @@ public final class Swarm {
         if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
         if (!Autobid.shouldRebid(p.standingBid, target)) return;
         p.standingBid = target;
-        for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.id, target);
+        for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.key, target);
     }
 
     private boolean earningsTooLow(SimPeer p) {
@@ -316,7 +330,7 @@ public final class Swarm {
             double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
             l.snapUp = l.bytes;
             back.snapDown = back.bytes;
-            stats.add(new PeerStats(l.down.id, l.interested(), !l.unchoked, downRate, upRate, l.down.complete(), false,
+            stats.add(new PeerStats(l.down.key, l.interested(), !l.unchoked, downRate, upRate, l.down.complete(), false,
                     l.connectedAt, l.down.kind.market()));
         }
         Optional<UnchokeDecision> od = u.choker.tick(now, stats, u.complete(), sc.uploadSlots());
@@ -327,11 +341,11 @@ public final class Swarm {
         if (!paid.isEmpty()) auctions++;
         u.unchoked.clear();
         for (Link l : u.out) {
-            boolean un = d.isUnchoked(l.down.id);
+            boolean un = d.isUnchoked(l.down.key);
             if (!un && l.unchoked) dropInFlight(l);
             if (un && !l.unchoked) l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
             l.unchoked = un;
-            l.paid = un && paid.contains(l.down.id);
+            l.paid = un && paid.contains(l.down.key);
             l.price = l.paid ? price : 0;
             if (un) u.unchoked.add(l);
         }

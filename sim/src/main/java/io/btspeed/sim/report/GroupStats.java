@@ -13,27 +13,37 @@ import java.util.Map;
  * completed it.
  */
 public record GroupStats(String group, String kind, int peers, int completed, double mean, double p10, double p50,
-        double p90, double max, double meanSpent, double meanEarned, double meanPaidMiB, double meanUnpaid) {
+        double p90, double max, double meanSpent, double meanEarned, double meanPaidMiB, double meanUnpaid,
+        double meanSurplus) {
 
     /** Groups in scenario order. */
     public static List<GroupStats> of(SimResult r) {
         Map<String, List<PeerResult>> by = new LinkedHashMap<>();
         for (PeerResult p : r.peers()) by.computeIfAbsent(p.group(), k -> new ArrayList<>()).add(p);
         List<GroupStats> out = new ArrayList<>();
-        for (var e : by.entrySet()) out.add(of(e.getKey(), e.getValue()));
+        for (var e : by.entrySet()) out.add(of(e.getKey(), e.getValue(), r.scenario().torrentBytes()));
         return out;
     }
 
-    static GroupStats of(String group, List<PeerResult> ps) {
+    /**
+     * Surplus of a bidder: what its paid bytes were worth to it minus what it paid, valuing the whole torrent at
+     * its budget (the truthful autobid price at the start: spending rate 1.0 × budget ÷ size).
+     */
+    static double surplus(PeerResult p, long torrentBytes) {
+        return (double) p.budget() * p.paidBytes() / torrentBytes - p.spent();
+    }
+
+    static GroupStats of(String group, List<PeerResult> ps, long torrentBytes) {
         double[] times = ps.stream().filter(p -> !p.startedComplete() && !Double.isNaN(p.downloadSeconds()))
                 .mapToDouble(PeerResult::downloadSeconds).sorted().toArray();
         double spent = ps.stream().mapToLong(PeerResult::spent).average().orElse(0);
         double earned = ps.stream().mapToLong(PeerResult::earned).average().orElse(0);
         double paid = ps.stream().mapToLong(PeerResult::paidBytes).average().orElse(0) / (1 << 20);
         double unpaid = ps.stream().mapToLong(PeerResult::unpaid).average().orElse(0);
+        double surplus = ps.stream().mapToDouble(p -> surplus(p, torrentBytes)).average().orElse(0);
         return new GroupStats(group, ps.get(0).kind().name().toLowerCase(), ps.size(), times.length,
                 Arrays.stream(times).average().orElse(Double.NaN), pct(times, 0.10), pct(times, 0.5), pct(times, 0.9),
-                times.length == 0 ? Double.NaN : times[times.length - 1], spent, earned, paid, unpaid);
+                times.length == 0 ? Double.NaN : times[times.length - 1], spent, earned, paid, unpaid, surplus);
     }
 
     /** Nearest-rank percentile of sorted values. */
