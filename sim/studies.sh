@@ -6,7 +6,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/btspeed-studies}"
 bt="${BT:-$here/btspeed}"   # BT overrides the launcher (e.g. a java command line)
 cd "$here"
-$bt sim run sim/scenarios/flash-crowd.yaml --out "$out/1-flash-crowd"
+$bt sim run sim/scenarios/flash-crowd.yaml --vary market.paidSlots=2,0 --out "$out/1-flash-crowd"
 $bt sim run sim/scenarios/churn.yaml --vary market.paidSlots=2,0 --out "$out/2-churn"
 $bt sim run sim/scenarios/clearing-rules.yaml --vary market.rule=lowest-winning,highest-losing --out "$out/3-clearing-rules"
 $bt sim run sim/scenarios/flash-crowd.yaml --vary uploadSlots=3,4,6,10 --out "$out/4-free-slots"
