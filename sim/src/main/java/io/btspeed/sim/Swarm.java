@@ -315,7 +315,9 @@ public final class Swarm {
     private boolean earningsTooLow(SimPeer p) {
         p.earnRing[p.earnPos++ % p.earnRing.length] = p.earnedSinceTick;
         p.earnedSinceTick = 0;
-        if (p.earnPos < p.earnRing.length) return false; // a full window first
+        long seeding = now - (p.completedAt >= 0 ? p.completedAt : p.arrivedAt);
+        // judge only a full window of seeding: the ring is counted in this peer's choke rounds
+        if (p.earnPos < p.earnRing.length || seeding < Math.round(groupOf[p.id].departure().seconds() * 1e9)) return false;
         long sum = 0;
         for (long e : p.earnRing) sum += e;
         return sum < groupOf[p.id].departure().minEarnings();

@@ -61,4 +61,47 @@ class SwarmTest {
     static double mean(List<PeerResult> peers, String group) {
         return peers.stream().filter(p -> p.group().equals(group)).mapToDouble(PeerResult::downloadSeconds).average().orElseThrow();
     }
+
+    @Test
+    void aSeedThatLeavesTooEarlyLosesTheFileAndTheSamplesSaySo() {
+        Scenario s = ScenarioLoader.parse("""
+                name: early-leave
+                pieces: 64
+                pieceSize: 262144
+                maxSeconds: 300
+                stopWhenDone: false
+                groups:
+                  - {name: seed, count: 1, kind: plain, complete: true, uploadKiBps: 256, departure: {type: seed-for, seconds: 20}}
+                  - {name: leechers, count: 5, kind: plain, uploadKiBps: 64}
+                """, true, "early-leave.yaml");
+        SimResult r = Swarm.run(s);
+        PeerResult seed = r.peers().get(0);
+        assertThat(seed.departed()).isEqualTo(20.0);
+        assertThat(r.peers().stream().filter(p -> !p.startedComplete()).noneMatch(p -> !Double.isNaN(p.completed())))
+                .as("20 s of a 256 KiB/s seed cannot deliver 16 MiB").isTrue();
+        Sample first = r.samples().get(0), last = r.samples().get(r.samples().size() - 1);
+        assertThat(first.fullCopy()).isTrue();
+        assertThat(first.seeds()).isEqualTo(1);
+        assertThat(last.fullCopy()).isFalse();
+        assertThat(last.seeds()).isZero();
+        assertThat(last.leechers()).isEqualTo(5);
+        assertThat(last.availablePieces()).isLessThan(64).isPositive();
+    }
+
+    @Test
+    void seedsWhoseEarningsDryUpLeaveAndPaidSeedsStay() {
+        Scenario s = ScenarioLoader.load(SMALL, java.util.Map.of(
+                "groups.nonbidders.departure", "{type: earnings, seconds: 60, minEarnings: 1}",
+                "groups.bidders.departure", "{type: stay}", "groups.plain.departure", "{type: stay}",
+                "stopWhenDone", "false", "maxSeconds", "2000"));
+        SimResult r = Swarm.run(s);
+        for (PeerResult p : r.peers()) {
+            if (p.kind() == Kind.NONBIDDER && !p.startedComplete()) {
+                assertThat(p.departed()).as("non-bidder %d leaves once nobody pays it", p.id()).isNotNaN();
+                assertThat(p.departed() - p.completed()).isGreaterThanOrEqualTo(60.0);
+            } else {
+                assertThat(p.departed()).isNaN();
+            }
+        }
+    }
 }
