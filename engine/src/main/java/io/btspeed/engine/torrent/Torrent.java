@@ -309,6 +309,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.sentFirstMessage = true;
             }
             if (conn.remoteSupportsExtensions()) conn.send(new Extended(0, ourExtendedHandshake()));
+            // BEP 5: both set the DHT bit, so tell the peer where our DHT node listens
+            if (theirs.supportsDht() && ctx.dht().port() > 0) conn.send(new Port(ctx.dht().port()));
             extensions.peerConnected(p);
         } finally {
             lock.unlock();
@@ -450,7 +452,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             case Extended(int id, byte[] payload) -> onExtended(p, id, payload);
             case Piece x -> throw new IllegalStateException("piece payloads take the blockTarget path");
             case SuggestPiece x -> { }
-            case Port x -> { }
+            case Port(int port) -> ctx.dht().peerNode(p.conn.remoteAddress(), port);
         }
     }
 
