@@ -403,7 +403,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.peerInterested = true;
                 // A free slot need not wait for the next round, but the policy still decides who gets it
                 // (a market policy may keep slots for bidders).
-                if (p.amChoking && mayUpload() && choking.unchokedCount(peers) < ctx.config().uploadSlots()) chokeRound(System.nanoTime());
+                if (p.amChoking && mayUpload() && choking.hasFreeSlot(peers, ctx.config().uploadSlots())) chokeRound(System.nanoTime());
             }
             case NotInterested x -> {
                 p.peerInterested = false;
@@ -552,6 +552,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         Peer p = (Peer) c.attachment();
         p.up.add(length);
         upMeter.add(length);
+        extensions.blockSent(p, piece, length);
     }
 
     /** On a hash-pool thread: SHA-1 of the assembled piece, then the positional write, all outside the lock. */
