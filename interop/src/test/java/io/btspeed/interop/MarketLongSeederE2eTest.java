@@ -53,7 +53,8 @@ class MarketLongSeederE2eTest {
             Proc vet = peers.btspeed("veteran", "download", torrent.toString(), "--dir", tmp.resolve("vet").toString(),
                     "--port", String.valueOf(veteranPort), "--no-trackers", "--seed", "--peer", "127.0.0.1:" + originPort,
                     "--wallet", key("veteran").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
-                    "--spend", "off", "--paid-slots", "1", "--free-slots", "1");
+                    "--spend", "off", "--paid-slots", "1", "--free-slots", "1",
+                    "--upload-limit", "256K"); // a home uplink: the bidder's download takes seconds, long enough to bid
             vet.awaitLine("^complete: ", Duration.ofSeconds(90));
             origin.terminate(Duration.ofSeconds(10)); // the only copy left is the veteran's
             Thread.sleep(1000);
