@@ -107,6 +107,7 @@ public final class Throttle {
     }
 
     private void take(int n) throws InterruptedException {
+        if (bytesPerSec == 0) return; // unlimited: one volatile read, no lock
         long waitNanos;
         lock.lock();
         try {
