@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
                 io.btspeed.app.cli.DemoCommand.class,
                 io.btspeed.app.wallet.WalletCommand.class,
                 io.btspeed.app.ledger.LedgerCommand.class,
-                io.btspeed.app.tracker.TrackerCommand.class})
+                io.btspeed.app.tracker.TrackerCommand.class,
+                io.btspeed.app.sim.SimCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

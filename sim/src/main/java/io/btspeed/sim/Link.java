@@ -1,0 +1,37 @@
+package io.btspeed.sim;
+
+/**
+ * One direction of a connection: {@code up} sends to {@code down}. Flow-level state only — the piece in flight
+ * and its bytes, not blocks. The link object is also the peer handle {@code down}'s PiecePicker knows it by.
+ */
+final class Link {
+    final SimPeer up, down;
+    Link reverse;
+    /** {@code up}'s choker unchokes {@code down}. */
+    boolean unchoked;
+    /** The slot was sold in {@code up}'s last auction; {@code price} is its clearing price (base units per MiB). */
+    boolean paid;
+    long price;
+    /** Pieces {@code up} has and {@code down} lacks: {@code down} is interested while this is positive. */
+    int missing;
+    /** Piece in flight, -1 for none, and its bytes still to come. */
+    int piece = -1;
+    long remaining;
+    /** Virtual time (ns) before which no data flows: the request round trip after an unchoke. */
+    long startAt;
+    /** Counted {@code up} as a seed in {@code down}'s picker (HaveAll) rather than by its bitfield. */
+    boolean countedAsSeed;
+    long connectedAt;
+    /** Bytes offered this round (before the downloader's capacity scales it). */
+    double offer;
+    /** Bytes carried in total, and the totals when the uploader / downloader last measured the rate. */
+    long bytes, snapUp, snapDown;
+
+    Link(SimPeer up, SimPeer down, long now) {
+        this.up = up;
+        this.down = down;
+        this.connectedAt = now;
+    }
+
+    boolean interested() { return missing > 0 && down.picker != null; }
+}

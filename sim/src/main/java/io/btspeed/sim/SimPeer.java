@@ -1,0 +1,57 @@
+package io.btspeed.sim;
+
+import io.btspeed.core.bitfield.Bitfield;
+import io.btspeed.core.choke.Choker;
+import io.btspeed.core.picker.PiecePicker;
+import io.btspeed.market.policy.MarketSlotPolicy;
+import io.btspeed.market.policy.Spending;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One simulated peer: capacities, the real choker/picker/market objects it runs, and what happened to it. */
+final class SimPeer {
+    final int id;
+    final int group;
+    final Kind kind;
+    final double upBps, downBps;
+    final long latencyNanos;
+    final double shading;
+    final Spending spending;
+    final Bitfield have;
+    /** Null once complete: a seed picks nothing and the memory goes back. */
+    PiecePicker picker;
+    Choker choker;
+    MarketSlotPolicy market;
+    final List<Link> out = new ArrayList<>(), in = new ArrayList<>();
+    /** Links {@code up == this} that are unchoked (the only ones that can carry data). */
+    final List<Link> unchoked = new ArrayList<>(8);
+
+    boolean present, departed;
+    long arrivedAt = -1, completedAt = -1, departedAt = -1;
+    long nextAnnounceAt, lastChokeAt;
+    long standingBid;
+    long spent, earned, unpaid, paidBytes;
+    long bytesDown, bytesUp, usefulDown;
+    /** Earnings per choke interval, a ring over the departure window (earnings departure rule). */
+    long[] earnRing;
+    int earnPos;
+    long earnedSinceTick;
+    double inOffer;
+    /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
+    final java.util.HashMap<Integer, Long> partial = new java.util.HashMap<>();
+
+    SimPeer(int id, int group, Scenario.Group g, int pieces) {
+        this.id = id;
+        this.group = group;
+        this.kind = g.kind();
+        this.upBps = g.uploadKiBps() * 1024;
+        this.downBps = g.downloadKiBps() * 1024;
+        this.latencyNanos = (long) (g.latencyMs() * 1e6);
+        this.shading = g.shading();
+        this.spending = g.kind() == Kind.BIDDER ? new Spending(true, g.budget()) : Spending.OFF;
+        this.have = new Bitfield(pieces);
+        if (g.complete()) have.setAll();
+    }
+
+    boolean complete() { return have.isComplete(); }
+}

@@ -1,0 +1,489 @@
+package io.btspeed.sim;
+
+import io.btspeed.core.choke.Choker;
+import io.btspeed.core.choke.PeerStats;
+import io.btspeed.core.choke.TitForTatPolicy;
+import io.btspeed.core.choke.UnchokeDecision;
+import io.btspeed.core.picker.BlockRequest;
+import io.btspeed.core.picker.BlockResult;
+import io.btspeed.core.picker.PiecePicker;
+import io.btspeed.market.auction.ClearingRule;
+import io.btspeed.market.pay.Pricing;
+import io.btspeed.market.policy.Autobid;
+import io.btspeed.market.policy.MarketSlotPolicy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The discrete-event swarm simulator. A virtual clock advances in rounds of {@code roundSeconds}; arrivals,
+ * departures, choke rounds and samples are events on that clock, and the clock jumps over idle stretches.
+ *
+ * <p>Bandwidth is shared at flow level: each round an uploader splits its capacity evenly over the unchoked links
+ * that have a piece in flight, and a downloader offered more than its capacity scales every incoming flow down by
+ * the same factor. Everything that is a rule runs the shipped code: every peer has core's {@link Choker} with
+ * {@link TitForTatPolicy} (plain peers) or the market's {@link MarketSlotPolicy} around it (market peers); every
+ * leecher has core's {@link PiecePicker}; bidders bid with the market's {@link Autobid} within their
+ * {@link io.btspeed.market.policy.Spending} budget; every piece received through a paid slot is paid at the
+ * auction's clearing price with {@link Pricing#cost}.
+ *
+ * <p>The unit of transfer is a piece. The picker is given a geometry of one 16 KiB block per piece, so its piece
+ * choice (random first pieces, rarest first, endgame duplicates and cancels) is the real one while the simulator
+ * moves the piece's real size as one flow — 16× fewer events than block-level picking, which is what lets 10,000
+ * peers × 4,096 pieces run in seconds. A choke drops the piece in flight (like a peer without the Fast extension).
+ *
+ * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
+ * fixed order. Not thread-safe.
+ */
+public final class Swarm {
+    private final Scenario sc;
+    private final int pieces;
+    private final long pieceSize;
+    private final long roundNanos, chokeNanos, maxNanos, sampleNanos;
+    private final ClearingRule rule;
+    private final Random rng;
+    private final SimPeer[] peers;
+    private final Scenario.Group[] groupOf;
+    private final Tokens tokens;
+    /** Peers in order of arrival time (ties by id). */
+    private final int[] arrivalOrder;
+    private final long[] arrivalTime;
+    private int nextArrival;
+    private final PriorityQueue<long[]> departures = new PriorityQueue<>((a, b) ->
+            a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    private final List<SimPeer> present = new ArrayList<>();
+    private final int[] holders;
+    private int availablePieces;
+    private int leechersPresent, seedsPresent, completedTotal;
+    private long earnedTotal, auctions, bytesUp, bytesDown, useful;
+    private final List<Sample> samples = new ArrayList<>();
+    private long now;
+
+    public Swarm(Scenario scenario) {
+        this.sc = scenario;
+        this.pieces = scenario.pieces();
+        this.pieceSize = scenario.pieceSize();
+        this.roundNanos = Math.max(1, Math.round(scenario.roundSeconds() * 1e9));
+        this.chokeNanos = Math.round(scenario.chokeIntervalSeconds() * 1e9);
+        this.maxNanos = Math.round(scenario.maxSeconds() * 1e9);
+        this.sampleNanos = Math.round(scenario.sampleSeconds() * 1e9);
+        this.rule = ClearingRule.fromWireName(scenario.market().rule());
+        this.rng = new Random(scenario.seed());
+        int n = scenario.peerCount();
+        this.peers = new SimPeer[n];
+        this.groupOf = new Scenario.Group[n];
+        this.tokens = new Tokens(n);
+        this.holders = new int[pieces];
+        this.arrivalTime = new long[n];
+        int id = 0;
+        for (int gi = 0; gi < scenario.groups().size(); gi++) {
+            Scenario.Group g = scenario.groups().get(gi);
+            double t = g.arrival().at();
+            for (int k = 0; k < g.count(); k++, id++) {
+                peers[id] = new SimPeer(id, gi, g, pieces);
+                groupOf[id] = g;
+                tokens.mint(id, g.budget());
+                if (g.arrival().type().equals("poisson")) t += -Math.log(1 - rng.nextDouble()) / g.arrival().ratePerSecond();
+                arrivalTime[id] = Math.round(t * 1e9);
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> arrivalTime[a] != arrivalTime[b] ? Long.compare(arrivalTime[a], arrivalTime[b]) : Integer.compare(a, b));
+        this.arrivalOrder = new int[n];
+        for (int i = 0; i < n; i++) arrivalOrder[i] = order[i];
+    }
+
+    public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
+
+    public SimResult run() {
+        long wall0 = System.nanoTime();
+        long nextSample = 0;
+        now = 0;
+        while (now <= maxNanos) {
+            while (nextArrival < arrivalOrder.length && arrivalTime[arrivalOrder[nextArrival]] <= now) arrive(peers[arrivalOrder[nextArrival++]]);
+            while (!departures.isEmpty() && departures.peek()[0] <= now) {
+                SimPeer p = peers[(int) departures.poll()[1]];
+                if (p.present) depart(p);
+            }
+            chokeRounds();
+            flow();
+            if (now >= nextSample) {
+                sample();
+                nextSample += sampleNanos;
+            }
+            if (sc.stopWhenDone() && nextArrival == arrivalOrder.length && leechersPresent == 0) break;
+            now += roundNanos;
+            if (present.isEmpty() && nextArrival < arrivalOrder.length) {
+                // nobody here: jump the clock to the round of the next arrival
+                long next = arrivalTime[arrivalOrder[nextArrival]];
+                if (next > now) now += (next - now + roundNanos - 1) / roundNanos * roundNanos;
+                while (nextSample < now - sampleNanos) nextSample += sampleNanos;
+            }
+        }
+        sample();
+        tokens.checkSupply();
+        List<PeerResult> out = new ArrayList<>(peers.length);
+        for (SimPeer p : peers) out.add(result(p));
+        return new SimResult(sc, out, List.copyOf(samples), now / 1e9, tokens.supply(), tokens.sum(), auctions, bytesUp,
+                bytesDown, useful, (System.nanoTime() - wall0) / 1_000_000);
+    }
+
+    // ---- arrivals, connections, departures ----
+
+    private void arrive(SimPeer p) {
+        p.present = true;
+        p.arrivedAt = now;
+        present.add(p);
+        Random r = new Random(sc.seed() * 0x9E3779B97F4A7C15L + p.id);
+        TitForTatPolicy tft = new TitForTatPolicy(r);
+        if (p.kind.market() && sc.market().paidSlots() > 0) {
+            p.market = new MarketSlotPolicy(sc.market().paidSlots(), rule, sc.market().reservePrice(), tft);
+            p.choker = new Choker(p.market, chokeNanos);
+        } else {
+            p.choker = new Choker(tft, chokeNanos);
+        }
+        if (p.complete()) {
+            seedsPresent++;
+            for (int i = 0; i < pieces; i++) gain(i);
+            onSeeding(p);
+        } else {
+            leechersPresent++;
+            for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) gain(i);
+            // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces
+            p.picker = new PiecePicker(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
+        }
+        announce(p);
+    }
+
+    /** Asks the tracker for peers: random present peers with room, never seed to seed. */
+    private void announce(SimPeer p) {
+        p.nextAnnounceAt = now + 30_000_000_000L;
+        int want = sc.neighbors() - p.out.size();
+        for (int tries = 0; want > 0 && tries < 3 * sc.neighbors() && present.size() > 1; tries++) {
+            SimPeer q = present.get(rng.nextInt(present.size()));
+            if (q == p || q.out.size() >= sc.maxConnections() || (q.complete() && p.complete()) || connected(p, q)) continue;
+            connect(p, q);
+            want--;
+        }
+    }
+
+    private static boolean connected(SimPeer a, SimPeer b) {
+        for (Link l : a.out) if (l.down == b) return true;
+        return false;
+    }
+
+    private void connect(SimPeer a, SimPeer b) {
+        Link ab = new Link(a, b, now), ba = new Link(b, a, now);
+        ab.reverse = ba;
+        ba.reverse = ab;
+        a.out.add(ab);
+        b.in.add(ab);
+        b.out.add(ba);
+        a.in.add(ba);
+        open(ab);
+        open(ba);
+    }
+
+    /** The downloader learns what the uploader has (bitfield or HaveAll) and the bidder's standing bid reaches it. */
+    private void open(Link l) {
+        SimPeer u = l.up, v = l.down;
+        if (v.picker == null) return;
+        if (u.complete()) {
+            v.picker.peerHasAll();
+            l.countedAsSeed = true;
+            l.missing = pieces - v.have.cardinality();
+        } else {
+            v.picker.peerBitfield(u.have);
+            int m = 0;
+            for (int i = u.have.nextSetBit(0); i >= 0; i = u.have.nextSetBit(i + 1)) if (!v.have.get(i)) m++;
+            l.missing = m;
+        }
+        if (v.standingBid > 0 && u.market != null) u.market.offer(v.id, v.standingBid);
+    }
+
+    private void disconnect(SimPeer a, SimPeer b) {
+        for (Link l : a.out) {
+            if (l.down == b) {
+                close(l);
+                close(l.reverse);
+                return;
+            }
+        }
+    }
+
+    private void close(Link l) {
+        SimPeer u = l.up, v = l.down;
+        if (l.unchoked) u.unchoked.remove(l);
+        l.unchoked = false;
+        if (v.picker != null) v.picker.peerLeft(l, u.have, l.countedAsSeed);
+        l.piece = -1;
+        if (u.market != null) u.market.remove(v.id);
+        u.out.remove(l);
+        v.in.remove(l);
+    }
+
+    private void depart(SimPeer p) {
+        while (!p.out.isEmpty()) disconnect(p, p.out.get(p.out.size() - 1).down);
+        present.remove(p);
+        p.present = false;
+        p.departed = true;
+        p.departedAt = now;
+        if (p.complete()) seedsPresent--;
+        else leechersPresent--;
+        for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) {
+            if (--holders[i] == 0) availablePieces--;
+        }
+    }
+
+    private void gain(int piece) {
+        if (holders[piece]++ == 0) availablePieces++;
+    }
+
+    /** A peer that has everything: withdraw its bids, drop seed-to-seed links, and plan its departure. */
+    private void onSeeding(SimPeer p) {
+        if (p.standingBid > 0) {
+            for (Link l : p.in) if (l.up.market != null) l.up.market.withdraw(p.id);
+            p.standingBid = 0;
+        }
+        for (int i = p.out.size() - 1; i >= 0; i--) {
+            if (i < p.out.size() && p.out.get(i).down.complete()) disconnect(p, p.out.get(i).down);
+        }
+        Scenario.Departure d = groupOf[p.id].departure();
+        switch (d.type()) {
+            case "leave" -> { if (rng.nextDouble() < d.probability()) departures.add(new long[] {now, p.id}); }
+            case "seed-for" -> departures.add(new long[] {now + Math.round(d.seconds() * 1e9), p.id});
+            case "earnings" -> p.earnRing = new long[(int) Math.max(1, Math.ceil(d.seconds() * 1e9 / chokeNanos))];
+            default -> {}
+        }
+    }
+
+    // ---- choke rounds ----
+
+    private void chokeRounds() {
+        // bids first, so every auction this round sees the bidders' current prices
+        for (int i = 0; i < present.size(); i++) {
+            SimPeer p = present.get(i);
+            if (p.spending.on() && p.picker != null && p.choker.roundDue(now)) rebid(p);
+        }
+        List<SimPeer> leaving = null;
+        for (int i = 0; i < present.size(); i++) {
+            SimPeer p = present.get(i);
+            if (!p.choker.roundDue(now)) continue;
+            if (p.earnRing != null && earningsTooLow(p)) {
+                if (leaving == null) leaving = new ArrayList<>();
+                leaving.add(p);
+                continue;
+            }
+            if (now >= p.nextAnnounceAt && p.out.size() < sc.neighbors() / 2 && !p.complete()) announce(p);
+            else if (now >= p.nextAnnounceAt && p.complete() && p.out.size() < sc.neighbors() / 2) announce(p);
+            chokeRound(p);
+        }
+        if (leaving != null) for (SimPeer p : leaving) depart(p);
+    }
+
+    private void rebid(SimPeer p) {
+        long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
+        long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, 0, remaining);
+        if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
+        if (!Autobid.shouldRebid(p.standingBid, target)) return;
+        p.standingBid = target;
+        for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.id, target);
+    }
+
+    private boolean earningsTooLow(SimPeer p) {
+        p.earnRing[p.earnPos++ % p.earnRing.length] = p.earnedSinceTick;
+        p.earnedSinceTick = 0;
+        if (p.earnPos < p.earnRing.length) return false; // a full window first
+        long sum = 0;
+        for (long e : p.earnRing) sum += e;
+        return sum < groupOf[p.id].departure().minEarnings();
+    }
+
+    private void chokeRound(SimPeer u) {
+        double secs = Math.max(roundNanos, now - u.lastChokeAt) / 1e9;
+        u.lastChokeAt = now;
+        List<PeerStats> stats = new ArrayList<>(u.out.size());
+        for (Link l : u.out) {
+            Link back = l.reverse;
+            double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
+            l.snapUp = l.bytes;
+            back.snapDown = back.bytes;
+            stats.add(new PeerStats(l.down.id, l.interested(), !l.unchoked, downRate, upRate, l.down.complete(), false,
+                    l.connectedAt, l.down.kind.market()));
+        }
+        Optional<UnchokeDecision> od = u.choker.tick(now, stats, u.complete(), sc.uploadSlots());
+        if (od.isEmpty()) return;
+        UnchokeDecision d = od.get();
+        Set<Integer> paid = d.paid();
+        long price = u.market == null ? 0 : u.market.lastAuction().clearingPrice();
+        if (!paid.isEmpty()) auctions++;
+        u.unchoked.clear();
+        for (Link l : u.out) {
+            boolean un = d.isUnchoked(l.down.id);
+            if (!un && l.unchoked) dropInFlight(l);
+            if (un && !l.unchoked) l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
+            l.unchoked = un;
+            l.paid = un && paid.contains(l.down.id);
+            l.price = l.paid ? price : 0;
+            if (un) u.unchoked.add(l);
+        }
+    }
+
+    /**
+     * A choke voids the requests in flight. Whole 16 KiB blocks already received stay with the downloader (as in
+     * a real client, which keeps a partial piece's blocks); the block under way is lost.
+     */
+    private void dropInFlight(Link l) {
+        if (l.piece >= 0 && l.down.picker != null) {
+            long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
+            if (done > 0) l.down.partial.put(l.piece, done);
+            l.down.picker.cancelAll(l);
+        }
+        l.piece = -1;
+        l.remaining = 0;
+    }
+
+    // ---- bandwidth ----
+
+    private void flow() {
+        double dt = roundNanos / 1e9;
+        long roundEnd = now + roundNanos;
+        for (int i = 0; i < present.size(); i++) {
+            SimPeer u = present.get(i);
+            List<Link> un = u.unchoked;
+            if (un.isEmpty()) continue;
+            int active = 0;
+            for (int k = 0; k < un.size(); k++) {
+                Link l = un.get(k);
+                l.offer = 0;
+                if (l.startAt < roundEnd && ensurePiece(l)) active++;
+            }
+            if (active == 0) continue;
+            double share = u.upBps * dt / active;
+            for (int k = 0; k < un.size(); k++) {
+                Link l = un.get(k);
+                if (l.piece < 0 || l.startAt >= roundEnd) continue;
+                double frac = l.startAt <= now ? 1 : (double) (roundEnd - l.startAt) / roundNanos;
+                l.offer = share * frac;
+                l.down.inOffer += l.offer;
+            }
+        }
+        for (int i = 0; i < present.size(); i++) {
+            SimPeer u = present.get(i);
+            List<Link> un = u.unchoked;
+            // backwards: a delivery that completes a download may close this very link (seed to seed)
+            for (int k = un.size() - 1; k >= 0; k--) {
+                if (k >= un.size()) continue;
+                Link l = un.get(k);
+                if (l.offer <= 0) continue;
+                SimPeer d = l.down;
+                double cap = d.downBps * dt;
+                double f = d.inOffer > cap ? cap / d.inOffer : 1;
+                long b = (long) (l.offer * f);
+                l.offer = 0;
+                if (b > 0) deliver(l, b);
+            }
+        }
+        for (int i = 0; i < present.size(); i++) present.get(i).inOffer = 0;
+    }
+
+    private boolean ensurePiece(Link l) {
+        if (l.piece >= 0) return true;
+        if (!l.interested()) return false;
+        List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
+        if (r.isEmpty()) return false;
+        l.piece = r.get(0).piece();
+        Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
+        l.remaining = done == null ? pieceSize : pieceSize - done;
+        return true;
+    }
+
+    private void deliver(Link l, long bytes) {
+        while (bytes > 0 && l.piece >= 0) {
+            long take = Math.min(bytes, l.remaining);
+            l.remaining -= take;
+            bytes -= take;
+            l.bytes += take;
+            l.up.bytesUp += take;
+            l.down.bytesDown += take;
+            bytesUp += take;
+            bytesDown += take;
+            if (l.remaining == 0) {
+                pieceArrived(l);
+                if (l.down.picker == null || !ensurePiece(l)) break;
+            }
+        }
+    }
+
+    private void pieceArrived(Link l) {
+        SimPeer d = l.down, u = l.up;
+        int p = l.piece;
+        l.piece = -1;
+        BlockResult r = d.picker.onBlockReceived(l, p, 0);
+        if (r.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
+        for (Object o : r.cancelPeers()) {
+            Link c = (Link) o;
+            c.piece = -1;
+            c.remaining = 0;
+        }
+        d.picker.onPieceVerified(p);
+        d.have.set(p);
+        d.usefulDown += pieceSize;
+        useful += pieceSize;
+        if (l.paid) {
+            long cost = Pricing.cost(l.price, pieceSize);
+            long moved = tokens.pay(d.id, u.id, cost);
+            d.spent += moved;
+            d.unpaid += cost - moved;
+            d.paidBytes += pieceSize;
+            u.earned += moved;
+            u.earnedSinceTick += moved;
+            earnedTotal += moved;
+        }
+        gain(p);
+        for (int k = 0; k < d.out.size(); k++) {
+            Link o = d.out.get(k);
+            SimPeer x = o.down;
+            if (x.picker != null) x.picker.peerHas(p);
+            if (!x.have.get(p)) o.missing++;
+        }
+        for (int k = 0; k < d.in.size(); k++) {
+            Link i = d.in.get(k);
+            if (i.up.have.get(p)) i.missing--;
+        }
+        if (d.complete()) complete(d);
+    }
+
+    private void complete(SimPeer d) {
+        d.completedAt = now;
+        d.picker = null;
+        d.partial.clear();
+        for (Link i : d.in) {
+            i.piece = -1;
+            i.remaining = 0;
+        }
+        completedTotal++;
+        leechersPresent--;
+        seedsPresent++;
+        onSeeding(d);
+    }
+
+    private void sample() {
+        samples.add(new Sample(now / 1e9, leechersPresent, seedsPresent, completedTotal, availablePieces,
+                availablePieces == pieces, earnedTotal));
+    }
+
+    private PeerResult result(SimPeer p) {
+        Scenario.Group g = groupOf[p.id];
+        double arr = p.arrivedAt < 0 ? Double.NaN : p.arrivedAt / 1e9;
+        double comp = p.completedAt < 0 ? Double.NaN : p.completedAt / 1e9;
+        double dep = p.departedAt < 0 ? Double.NaN : p.departedAt / 1e9;
+        return new PeerResult(p.id, g.name(), p.kind, g.complete(), arr, comp, dep, comp - arr, p.bytesDown, p.bytesUp,
+                p.usefulDown, p.paidBytes, g.budget(), p.spent, p.earned, p.unpaid, tokens.balance(p.id), p.shading);
+    }
+}
