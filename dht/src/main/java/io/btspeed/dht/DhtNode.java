@@ -219,6 +219,32 @@ public final class DhtNode implements AutoCloseable {
                 .thenApply(v -> routingTableSize());
     }
 
+    /**
+     * Pings a node we heard of outside the DHT (a peer's PORT message, BEP 5); if it answers it
+     * enters the routing table like any node that answers us. Completes with whether it answered.
+     * Addresses already being asked are not asked twice, so a peer repeating PORT costs nothing.
+     */
+    public CompletableFuture<Boolean> ping(InetSocketAddress to) {
+        CompletableFuture<Boolean> answered = new CompletableFuture<>();
+        synchronized (this) {
+            if (to.isUnresolved() || to.getPort() == 0 || !sendChannel.containsKey(family(to)) || awaiting.containsKey(to)) {
+                answered.complete(false);
+                return answered;
+            }
+            boolean sent = send(to, null, t -> new KrpcMessage.Ping(t, id, false), new Reply() {
+                public void response(KrpcMessage.Response r, NodeInfo from) {
+                    answered.complete(true);
+                }
+
+                public void failure() {
+                    answered.complete(false);
+                }
+            });
+            if (!sent) answered.complete(false);
+        }
+        return answered;
+    }
+
     /** One lookup per far bucket, so the table knows nodes across the whole id space, not only near us. */
     private CompletableFuture<Void> fillBuckets() {
         List<CompletableFuture<Lookup>> runs = new ArrayList<>();

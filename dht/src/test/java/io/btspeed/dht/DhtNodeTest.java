@@ -169,6 +169,20 @@ class DhtNodeTest {
     }
 
     @Test
+    void aNodeHeardOfThroughAPeersPortMessageEntersTheTableOnceItAnswers() throws Exception {
+        DhtNode a = loopbackNode(), b = loopbackNode();
+        assertThat(a.ping(at(b)).get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(a.routingNodes()).anyMatch(n -> n.id().equals(b.id()) && n.address().equals(at(b)));
+        // nobody listens there: no answer, nothing added
+        InetSocketAddress silent;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            silent = new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
+        }
+        assertThat(a.ping(silent).get(30, TimeUnit.SECONDS)).isFalse();
+        assertThat(a.routingNodes()).noneMatch(n -> n.address().equals(silent));
+    }
+
+    @Test
     void nodeIdSurvivesARestart() throws Exception {
         Path state = dir.resolve("dht.state");
         DhtNode peer = loopbackNode();

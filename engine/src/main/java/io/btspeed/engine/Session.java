@@ -51,6 +51,7 @@ public final class Session implements AutoCloseable {
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
     private final List<TorrentHandle> order = new ArrayList<>();
     private final TorrentContext context;
+    private final io.btspeed.engine.torrent.DhtLink dht = new io.btspeed.engine.torrent.DhtLink();
     private final ResumeStore resume;
     private final TrackerBridge trackers;
     private volatile boolean closed;
@@ -85,7 +86,7 @@ public final class Session implements AutoCloseable {
             timer.shutdownNow();
             throw e;
         }
-        this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, diskWriter, this::dial, timeouts);
+        this.context = new TorrentContext(config, peerId, listener::port, upload, download, hashPool, diskWriter, this::dial, timeouts, dht);
         this.trackers = new TrackerBridge(peerId, listener::port, config.bindAddress());
         timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -201,8 +202,17 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the peer wire about a DHT node (BEP 5) on {@code udpPort}: from now on handshakes set
+     * the DHT bit, peers that set it too get a PORT message, and the DHT addresses peers send us
+     * go to {@code onPeerNode} (called on connection threads: hand off, don't block).
+     */
+    public void attachDht(int udpPort, java.util.function.Consumer<InetSocketAddress> onPeerNode) {
+        dht.attach(udpPort, onPeerNode);
+    }
+
     private Handshake ours(InfoHash ih) {
-        return new Handshake(Handshake.reserved(true, true, false), ih, peerId);
+        return new Handshake(Handshake.reserved(true, true, dht.port() > 0), ih, peerId);
     }
 
     private void dial(Torrent t, InetSocketAddress address) {

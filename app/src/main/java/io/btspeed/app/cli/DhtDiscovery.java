@@ -2,6 +2,7 @@ package io.btspeed.app.cli;
 
 import io.btspeed.dht.DhtConfig;
 import io.btspeed.dht.DhtNode;
+import io.btspeed.engine.Session;
 import io.btspeed.engine.TorrentHandle;
 import io.btspeed.engine.TorrentState;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class DhtDiscovery implements AutoCloseable {
     }
 
     /** Null when the DHT is off, must not be used, or could not start (the reason is printed). */
-    static DhtDiscovery start(TorrentHandle handle, NetworkOptions net, InetAddress bind, int listenPort, Path stateDir,
+    static DhtDiscovery start(Session session, TorrentHandle handle, NetworkOptions net, InetAddress bind, int listenPort, Path stateDir,
                               Progress progress) {
         if (!net.dht) return null;
         if (isPrivate(handle)) {
@@ -87,6 +88,9 @@ final class DhtDiscovery implements AutoCloseable {
             return null;
         }
         progress.message("DHT on UDP port " + node.port() + (bootstrap.isEmpty() ? " (no bootstrap nodes)" : ""));
+        // BEP 5 on the peer wire: advertise our node to peers, and ping the nodes peers advertise
+        DhtNode joined = node;
+        session.attachDht(node.port(), joined::ping);
         return new DhtDiscovery(node, handle, listenPort, Math.max(1, net.maxPeers / 2), bootstrap, progress);
     }
 

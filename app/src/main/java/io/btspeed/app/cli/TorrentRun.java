@@ -85,7 +85,7 @@ final class TorrentRun {
             TorrentHandle handle = session.add(params);
             if (market != null) market.started(handle);
             try (LocalDiscovery lsd = net.lsd ? LocalDiscovery.start(handle, session.listenPort(), progress) : null;
-                 DhtDiscovery dht = DhtDiscovery.start(handle, net, config.bindAddress(), session.listenPort(), config.stateDir(), progress)) {
+                 DhtDiscovery dht = DhtDiscovery.start(session, handle, net, config.bindAddress(), session.listenPort(), config.stateDir(), progress)) {
                 return loop(handle, keepSeeding, mustBeComplete);
             }
         } finally {

@@ -87,6 +87,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         /** A channel the buyer announced that we are still checking on the ledger, and the best state for it so far. */
         byte[] checkingChannel;
         SpeedMessage.Payment earlyPayment;
+        boolean overExposed;
 
         PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
             this.handle = handle;
@@ -166,9 +167,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         SpeedMessage m = SpeedCodec.decode(payload); // a malformed message is a protocol violation
         switch (m) {
             case SpeedMessage.BidMsg b -> {
-                if (config.policy() != null) config.policy().bid(peer.key(), b.price());
+                if (config.policy() != null) {
+                    config.policy().bid(peer.key(), b.price());
+                    log.debug("{}: bid {} per MiB (early round wanted: {})", peer.address(), b.price(), config.policy().roundWanted());
+                }
             }
-            case SpeedMessage.Result r -> onResult(ps, r);
+            case SpeedMessage.Result r -> {
+                log.debug("{}: result round {} won {} price {}", peer.address(), r.round(), r.won(), r.price());
+                onResult(ps, r);
+            }
             case SpeedMessage.ChannelOpened o -> {
                 synchronized (ps) {
                     ps.checkingChannel = o.channelId();
@@ -248,8 +255,9 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         };
     }
 
+    /** Billed when the block leaves, not when queued: a queued block is dropped if we choke the buyer. */
     @Override
-    public void onBlockQueued(PeerHandle peer, int piece, int length) {
+    public void onBlockSent(PeerHandle peer, int piece, int length) {
         MarketSlotPolicy policy = config.policy();
         if (policy == null) return;
         PeerState ps = peers.get(peer.key());
@@ -268,8 +276,14 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         if (policy == null) return;
         long limit = Pricing.cost(policy.lastAuction().clearingPrice(), (long) config.exposurePieces() * pieceLength);
         boolean over;
+        long debt;
         synchronized (ps) {
-            over = ps.payee.debt() > limit;
+            debt = ps.payee.debt();
+            over = debt > limit;
+            if (over != ps.overExposed) {
+                ps.overExposed = over;
+                log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit", debt, limit);
+            }
         }
         policy.setOverExposed(ps.handle.key(), over);
     }
@@ -279,6 +293,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         if (policy == null || policy.lastRound() == lastResultRound) return;
         lastResultRound = policy.lastRound();
         AuctionResult r = policy.lastAuction();
+        log.debug("auction round {}: winners {} at {} per MiB", lastResultRound, r.winners(), r.clearingPrice());
         for (PeerState ps : peers.values()) {
             ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, r.won(ps.handle.key()),
                     r.clearingPrice(), r.rule().wireName(), r.winners().size())));
@@ -372,16 +387,16 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         }
     }
 
+    /** Each seller is paid for the bytes of the piece it sent, as it billed them when it sent them. */
     @Override
-    public void onPieceVerified(int piece, int size, Set<PeerHandle> from) {
-        if (!config.spend() || from.isEmpty()) return;
-        long share = size / from.size();
-        for (PeerHandle h : from) {
-            PeerState ps = peers.get(h.key());
-            if (ps == null) continue;
+    public void onPieceVerified(int piece, int size, Map<PeerHandle, Long> bytesByPeer) {
+        if (!config.spend() || bytesByPeer.isEmpty()) return;
+        for (Map.Entry<PeerHandle, Long> e : bytesByPeer.entrySet()) {
+            PeerState ps = peers.get(e.getKey().key());
+            if (ps == null || e.getValue() <= 0) continue;
             synchronized (ps) {
                 if (!ps.won || ps.payer == null || ps.price == 0) continue;
-                pay(ps, ps.payer.pieceVerified(share, ps.price));
+                pay(ps, ps.payer.pieceVerified(e.getValue(), ps.price));
             }
         }
     }

@@ -22,7 +22,10 @@ public final class Choker {
 
     public Choker(SlotPolicy policy) { this(policy, 10_000_000_000L); }
 
-    public boolean roundDue(long nowNanos) { return nextRoundNanos == Long.MIN_VALUE || nowNanos >= nextRoundNanos; }
+    /** The interval passed, or the policy asked not to wait for it (see {@link SlotPolicy#roundWanted()}). */
+    public boolean roundDue(long nowNanos) {
+        return nextRoundNanos == Long.MIN_VALUE || nowNanos >= nextRoundNanos || policy.roundWanted();
+    }
 
     public Optional<UnchokeDecision> tick(long nowNanos, List<PeerStats> peers, boolean seeding, int slots) {
         if (!roundDue(nowNanos)) return Optional.empty();

@@ -10,4 +10,13 @@ import java.util.List;
  */
 public interface SlotPolicy {
     UnchokeDecision decide(List<PeerStats> peers, ChokeContext ctx);
+
+    /**
+     * True when something happened that the next regular round should not wait for (a market policy:
+     * a bid arrived for a paid slot nobody holds). The runtime checks it once a second and runs a
+     * round early; {@link #decide} clears it.
+     */
+    default boolean roundWanted() {
+        return false;
+    }
 }

@@ -49,8 +49,14 @@ public interface TorrentExtension {
     /** A piece failed its hash check (nobody should be paid for it). */
     default void onPieceFailed(int piece, Set<PeerHandle> from) {}
 
-    /** We queued a block of {@code length} bytes for the peer (it asked and we serve it). */
+    /**
+     * We queued a block of {@code length} bytes for the peer (it asked and we serve it). A queued
+     * block may still be dropped (we choke the peer, it cancels): bill with {@link #onBlockSent}.
+     */
     default void onBlockQueued(PeerHandle peer, int piece, int length) {}
+
+    /** A block of {@code length} bytes left for the peer (written to its socket). Called on the connection's writer thread. */
+    default void onBlockSent(PeerHandle peer, int piece, int length) {}
 
     /** The connection is gone. */
     default void onPeerClosed(PeerHandle peer) {}

@@ -62,6 +62,8 @@ public final class PeerConnection {
     private volatile long lastSendNanos = System.nanoTime();
     private volatile Thread reader;
     private volatile Thread writer;
+    /** Uploads to this peer go first when the upload limit binds (it holds a paid slot). */
+    private volatile boolean uploadPriority;
     /** Anything the owner wants to hang on the connection (its per-peer state). */
     private volatile Object attachment;
 
@@ -98,6 +100,15 @@ public final class PeerConnection {
 
     public boolean remoteSupportsExtensions() {
         return remoteExtensions;
+    }
+
+    /** Whether this peer's uploads take precedence under the upload limit (a buyer in a paid slot). */
+    public void setUploadPriority(boolean priority) {
+        uploadPriority = priority;
+    }
+
+    public boolean uploadPriority() {
+        return uploadPriority;
     }
 
     public Object attachment() {
@@ -319,7 +330,7 @@ public final class PeerConnection {
                             }
                         }
                         case Outgoing.Block(int piece, int begin, int length) -> {
-                            upThrottle.acquire(length);
+                            upThrottle.acquire(length, uploadPriority);
                             if (ZERO_COPY) {
                                 if (out.remaining() < 13) flush(out);
                                 MessageCodec.writePieceHeader(out, piece, begin, length);

@@ -18,6 +18,17 @@ public final class Throttle {
     private volatile long bytesPerSec;
     private double tokens;
     private long lastRefill = System.nanoTime();
+    /** When a priority (paid) upload last took tokens: while that is recent, ordinary uploads yield. */
+    private volatile long lastPriorityNanos = Long.MIN_VALUE / 2;
+
+    /**
+     * Share of the rate priority uploads get while both kinds are waiting: an ordinary block is
+     * followed by a pause as long as {@code PRIORITY_WEIGHT - 1} blocks take at the limit, which the
+     * priority uploads fill. Ordinary uploads keep a quarter, so plain peers are never starved.
+     */
+    static final int PRIORITY_WEIGHT = 4;
+    /** How long after its last block a priority upload still counts as waiting for more. */
+    private static final long PRIORITY_ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
 
     public Throttle(long bytesPerSec) {
         this(bytesPerSec, null);
@@ -66,8 +77,37 @@ public final class Throttle {
 
     /** Blocks until {@code n} bytes may pass. Tokens may go negative by one request, so callers never starve on large blocks. */
     public void acquire(int n) throws InterruptedException {
-        if (parent != null) parent.acquire(n);
-        if (bytesPerSec == 0) return;
+        acquire(n, false);
+    }
+
+    /**
+     * Like {@link #acquire(int)}, for an upload of a given class: with {@code priority} (a buyer in a
+     * paid slot) it marks priority demand; without, it yields to priority demand seen in the last
+     * moments (see {@link #PRIORITY_WEIGHT}). Without a limit both are free.
+     */
+    public void acquire(int n, boolean priority) throws InterruptedException {
+        long now = System.nanoTime();
+        long yieldNanos = 0;
+        for (Throttle t = this; t != null; t = t.parent) {
+            long rate = t.bytesPerSec;
+            if (rate == 0) continue;
+            if (priority) t.lastPriorityNanos = now;
+            else if (now - t.lastPriorityNanos < PRIORITY_ACTIVE_NANOS) {
+                yieldNanos = Math.max(yieldNanos, (long) ((PRIORITY_WEIGHT - 1) * (double) n * 1e9 / rate));
+            }
+        }
+        sleep(yieldNanos);
+        takeAll(n);
+    }
+
+    /** The parent's tokens first (the session-wide limit), then ours. */
+    private void takeAll(int n) throws InterruptedException {
+        if (parent != null) parent.takeAll(n);
+        take(n);
+    }
+
+    private void take(int n) throws InterruptedException {
+        if (bytesPerSec == 0) return; // unlimited: one volatile read, no lock
         long waitNanos;
         lock.lock();
         try {
@@ -81,13 +121,16 @@ public final class Throttle {
         } finally {
             lock.unlock();
         }
-        if (waitNanos > 0) {
-            long deadline = System.nanoTime() + waitNanos;
-            long left;
-            while ((left = deadline - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
-                if (Thread.interrupted()) throw new InterruptedException();
-            }
+        sleep(waitNanos);
+    }
+
+    private static void sleep(long nanos) throws InterruptedException {
+        if (nanos <= 0) return;
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            if (Thread.interrupted()) throw new InterruptedException();
         }
     }
 }

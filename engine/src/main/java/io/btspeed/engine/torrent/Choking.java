@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who we upload to. Each round the torrent's {@link SlotPolicy} (tit-for-tat unless the market or a caller
@@ -19,6 +21,7 @@ import java.util.function.Predicate;
  * unchoked. Guarded by the torrent lock.
  */
 final class Choking {
+    private static final Logger log = LoggerFactory.getLogger(Choking.class);
     private final Choker choker;
     /** Key of the peer holding the optimistic slot, -1 if none (decided by the slot policy). */
     private int optimistic = -1;
@@ -29,6 +32,13 @@ final class Choking {
 
     boolean roundDue(long now) {
         return choker.roundDue(now);
+    }
+
+    /** Some slot — a regular one or the optimistic one — is empty: a newly interested peer need not wait for the round. */
+    boolean hasFreeSlot(List<Peer> peers, int uploadSlots) {
+        int unchoked = 0;
+        for (Peer q : peers) if (!q.amChoking) unchoked++;
+        return unchoked < uploadSlots + 1;
     }
 
     void peerClosed(Peer p) {
@@ -49,6 +59,7 @@ final class Choking {
     void round(long now, List<Peer> peers, boolean mayUpload, boolean seeding, int pieceCount, int uploadSlots,
                Predicate<Peer> speaksMarket) {
         Set<Integer> unchoke = Set.of();
+        Set<Integer> paid = Set.of();
         if (mayUpload) {
             List<PeerStats> stats = new ArrayList<>(peers.size());
             for (Peer q : peers) {
@@ -58,12 +69,23 @@ final class Choking {
             UnchokeDecision d = choker.forceRound(now, stats, seeding, uploadSlots + 1);
             optimistic = d.optimistic();
             unchoke = d.unchoked();
+            paid = d.paid();
         } else {
             optimistic = -1;
         }
         for (Peer q : peers) {
             if (unchoke.contains(q.key)) unchoke(q);
             else choke(q);
+            // a buyer in a paid slot is served first when the upload limit binds
+            q.conn.setUploadPriority(paid.contains(q.key));
+        }
+        if (log.isDebugEnabled()) {
+            StringBuilder b = new StringBuilder();
+            for (Peer q : peers) {
+                b.append(' ').append(q.conn.remoteAddress().getPort()).append(q.peerInterested ? "i" : "-")
+                        .append(unchoke.contains(q.key) ? (paid.contains(q.key) ? "P" : q.key == optimistic ? "O" : "U") : "c");
+            }
+            log.debug("choke round:{}", b);
         }
     }
 

@@ -73,6 +73,16 @@ final class Extensions {
         for (var e : list) e.onBlockQueued(p, piece, length);
     }
 
+    void blockSent(Peer p, int piece, int length) {
+        for (var e : list) {
+            try {
+                e.onBlockSent(p, piece, length);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on a sent block: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+    }
+
     void peerClosed(Peer p) {
         for (var e : list) {
             try {

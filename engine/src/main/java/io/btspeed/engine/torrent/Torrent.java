@@ -309,6 +309,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.sentFirstMessage = true;
             }
             if (conn.remoteSupportsExtensions()) conn.send(new Extended(0, ourExtendedHandshake()));
+            // BEP 5: both set the DHT bit, so tell the peer where our DHT node listens
+            if (theirs.supportsDht() && ctx.dht().port() > 0) conn.send(new Port(ctx.dht().port()));
             extensions.peerConnected(p);
         } finally {
             lock.unlock();
@@ -401,7 +403,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 p.peerInterested = true;
                 // A free slot need not wait for the next round, but the policy still decides who gets it
                 // (a market policy may keep slots for bidders).
-                if (p.amChoking && mayUpload() && choking.unchokedCount(peers) < ctx.config().uploadSlots()) chokeRound(System.nanoTime());
+                if (p.amChoking && mayUpload() && choking.hasFreeSlot(peers, ctx.config().uploadSlots())) chokeRound(System.nanoTime());
             }
             case NotInterested x -> {
                 p.peerInterested = false;
@@ -450,7 +452,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             case Extended(int id, byte[] payload) -> onExtended(p, id, payload);
             case Piece x -> throw new IllegalStateException("piece payloads take the blockTarget path");
             case SuggestPiece x -> { }
-            case Port x -> { }
+            case Port(int port) -> ctx.dht().peerNode(p.conn.remoteAddress(), port);
         }
     }
 
@@ -550,6 +552,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         Peer p = (Peer) c.attachment();
         p.up.add(length);
         upMeter.add(length);
+        extensions.blockSent(p, piece, length);
     }
 
     /** On a hash-pool thread: SHA-1 of the assembled piece, then the positional write, all outside the lock. */

@@ -83,7 +83,7 @@ public final class Peers implements AutoCloseable {
     public Proc btspeed(String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
+        cmd.add("-Xmx512m"); // a wallet keystore's scrypt (n = 2^18, r = 8) alone needs 256 MiB, as with ./btspeed
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.btspeed.app.Main");
@@ -98,7 +98,7 @@ public final class Peers implements AutoCloseable {
                 && !given.contains("--dht") && !given.contains("--dht-bootstrap")) {
             cmd.add("--no-dht");
         }
-        return start(name, cmd, Map.of("BTSPEED_PLAIN", "1", "BTSPEED_LOG", "info"));
+        return start(name, cmd, Map.of("BTSPEED_PLAIN", "1", "BTSPEED_LOG", System.getProperty("btspeed.testLog", "info")));
     }
 
     /** Runs a btspeed command to completion and returns its output; fails on a non-zero exit. */

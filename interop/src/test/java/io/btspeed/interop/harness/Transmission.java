@@ -26,6 +26,11 @@ public final class Transmission {
     }
 
     public static Transmission start(Peers peers, String name, Path downloadDir) throws IOException, InterruptedException {
+        return start(peers, name, downloadDir, 0);
+    }
+
+    /** @param uploadLimitKiB Transmission's upload limit in KiB/s (its unit), 0 for none */
+    public static Transmission start(Peers peers, String name, Path downloadDir, int uploadLimitKiB) throws IOException, InterruptedException {
         Peers.require("/usr/bin/transmission-daemon");
         Peers.require("/usr/bin/transmission-remote");
         Path cfg = Files.createDirectories(peers.work().resolve(name + "-config"));
@@ -52,7 +57,8 @@ public final class Transmission {
                   "blocklist-enabled": false,
                   "encryption": 0,
                   "speed-limit-down-enabled": false,
-                  "speed-limit-up-enabled": false,
+                  "speed-limit-up-enabled": %s,
+                  "speed-limit-up": %d,
                   "ratio-limit-enabled": false,
                   "idle-seeding-limit-enabled": false,
                   "download-queue-enabled": false,
@@ -63,7 +69,7 @@ public final class Transmission {
                   "download-dir": "%s",
                   "message-level": 2
                 }
-                """.formatted(rpc, peer, downloadDir));
+                """.formatted(rpc, peer, uploadLimitKiB > 0, uploadLimitKiB, downloadDir));
         Proc d = peers.start(name, List.of("/usr/bin/transmission-daemon", "-f", "-g", cfg.toString()));
         Transmission t = new Transmission(peers, rpc, peer, d);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -33,11 +33,16 @@ public final class MarketSlotPolicy implements SlotPolicy {
     private final ClearingRule rule;
     private final long reservePrice;
     private final SlotPolicy free;
-    private final Map<Integer, Bid> bids = new HashMap<>();
-    private final Set<Integer> overExposed = new HashSet<>();
+    /** Concurrent: bids arrive on connection threads, exposure checks read them from writer threads. */
+    private final Map<Integer, Bid> bids = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set from connection threads as blocks leave and payments arrive, read by the choke round. */
+    private final Set<Integer> overExposed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<Integer, Integer> bidsThisRound = new HashMap<>();
     private long bidOrder;
     private AuctionResult last;
+    /** Paid slots the last round could sell; an unsold one makes a new bid worth an early round. */
+    private int lastSellable = 1;
+    private volatile boolean roundWanted;
     private long lastRound = -1;
 
     /**
@@ -62,6 +67,18 @@ public final class MarketSlotPolicy implements SlotPolicy {
         Bid old = bids.get(peer);
         if (old != null && old.price() == price) return; // same price again keeps its place
         bids.put(peer, new Bid(peer, price, bidOrder++));
+        if (slotUnsold()) roundWanted = true;
+    }
+
+    /** A paid slot went unsold last round (or no round ran yet): a buyer need not wait a whole interval. */
+    private boolean slotUnsold() {
+        AuctionResult r = last;
+        return paidSlots > 0 && (r == null || r.winners().size() < lastSellable);
+    }
+
+    @Override
+    public boolean roundWanted() {
+        return roundWanted;
     }
 
     /**
@@ -83,8 +100,11 @@ public final class MarketSlotPolicy implements SlotPolicy {
 
     /** A winner whose unpaid debt passed the exposure limit takes no paid slot until it pays. */
     public void setOverExposed(int peer, boolean over) {
-        if (over) overExposed.add(peer);
-        else overExposed.remove(peer);
+        if (over) {
+            overExposed.add(peer);
+        } else if (overExposed.remove(peer) && bids.containsKey(peer) && slotUnsold()) {
+            roundWanted = true; // it paid up while the slot it was kept from stands empty
+        }
     }
 
     /** Forget a peer that left. */
@@ -113,6 +133,8 @@ public final class MarketSlotPolicy implements SlotPolicy {
     @Override
     public UnchokeDecision decide(List<PeerStats> peers, ChokeContext ctx) {
         int sellable = Math.max(0, Math.min(paidSlots, ctx.slots() - 1));
+        roundWanted = false;
+        lastSellable = sellable;
         List<Bid> eligible = new ArrayList<>();
         Set<Integer> present = new HashSet<>();
         for (PeerStats p : peers) {

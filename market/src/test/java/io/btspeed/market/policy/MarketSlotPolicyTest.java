@@ -58,6 +58,26 @@ class MarketSlotPolicyTest {
     }
 
     @Test
+    void aBidForAnUnsoldSlotAsksForAnEarlyRoundAndASoldOutAuctionDoesNot() {
+        MarketSlotPolicy p = policy(1, ClearingRule.LOWEST_WINNING);
+        List<PeerStats> peers = List.of(peer(1, true, 0), peer(2, true, 0), peer(3, false, 0));
+        p.decide(peers, new ChokeContext(0, false, 2, 0)); // nobody bid yet: the paid slot went unsold
+        assertThat(p.roundWanted()).isFalse();
+        p.bid(1, 500);
+        assertThat(p.roundWanted()).as("a buyer for the empty paid slot need not wait a whole interval").isTrue();
+        assertThat(p.decide(peers, new ChokeContext(1, false, 2, 1)).paid()).containsExactly(1);
+        assertThat(p.roundWanted()).as("the round ran").isFalse();
+        p.bid(2, 900);
+        assertThat(p.roundWanted()).as("the slot is sold: a higher bid waits for the next regular round").isFalse();
+        // the winner falls behind on payment, loses the slot, pays up: the empty slot is re-auctioned early
+        p.setOverExposed(1, true);
+        p.withdraw(2);
+        assertThat(p.decide(peers, new ChokeContext(2, false, 2, 2)).paid()).isEmpty();
+        p.setOverExposed(1, false);
+        assertThat(p.roundWanted()).isTrue();
+    }
+
+    @Test
     void overExposedWinnersAndPeersWithoutTheExtensionCannotBuySlots() {
         MarketSlotPolicy p = policy(1, ClearingRule.LOWEST_WINNING);
         p.bid(1, 500);
