@@ -51,9 +51,13 @@ public final class PayeeFlow {
     private final Config config;
     /** Exposure is judged here against the current price, so the account's own limit is unused. */
     private final PayeeAccount account = new PayeeAccount(Long.MAX_VALUE);
+    /** Announcements that arrive while another channel is being checked wait here (a buyer that fills one channel opens the next at once). */
+    static final int MAX_WAITING = 2;
     private ChannelId checking;
     private long announcedEscrow;
     private SpeedMessage.Payment early;
+    private final java.util.ArrayDeque<SpeedMessage.ChannelOpened> waiting = new java.util.ArrayDeque<>();
+    private final Map<ChannelId, SpeedMessage.Payment> earlyWaiting = new HashMap<>();
     private long channelExpiresAt;
     private boolean closed;
     private long price;
@@ -73,10 +77,29 @@ public final class PayeeFlow {
     public List<MarketAction> onChannelAnnounced(SpeedMessage.ChannelOpened o) {
         ChannelId id = new ChannelId(o.channelId());
         if (id.equals(checking) || (id.equals(account.channel()) && !closed)) return List.of(); // already known
-        checking = id;
+        if (checking != null) {
+            // the check under way is finished first, so no state the buyer sent into that channel is lost
+            for (SpeedMessage.ChannelOpened w : waiting) if (Arrays.equals(w.channelId(), o.channelId())) return List.of();
+            if (waiting.size() >= MAX_WAITING) {
+                return List.of(new MarketAction.Send(ErrorCode.NO_CHANNEL.message("too many channels being checked")));
+            }
+            waiting.add(o);
+            return List.of();
+        }
+        return startCheck(o);
+    }
+
+    private List<MarketAction> startCheck(SpeedMessage.ChannelOpened o) {
+        checking = new ChannelId(o.channelId());
         announcedEscrow = o.escrow();
-        early = null;
-        return List.of(new MarketAction.LookUpChannel(id));
+        early = earlyWaiting.remove(checking);
+        return List.of(new MarketAction.LookUpChannel(checking));
+    }
+
+    /** After a check: the next waiting announcement is looked up. */
+    private List<MarketAction> nextCheck(List<MarketAction> out) {
+        if (checking == null && !waiting.isEmpty()) out.addAll(startCheck(waiting.poll()));
+        return out;
     }
 
     /**
@@ -95,13 +118,13 @@ public final class PayeeFlow {
         else if (!info.payee().equals(self)) why = "channel does not pay this peer";
         else if (info.escrow() != announcedEscrow) why = "escrow differs from the ledger's";
         else if (nowMillis >= info.expiresAtMillis() - config.closeMarginMillis()) why = "channel expires too soon";
-        if (why != null) return List.of(new MarketAction.Send(ErrorCode.NO_CHANNEL.message(why)));
+        if (why != null) return nextCheck(new ArrayList<>(List.of(new MarketAction.Send(ErrorCode.NO_CHANNEL.message(why)))));
         List<MarketAction> out = new ArrayList<>(closeCurrent());
         account.channelOpened(info.id(), info.payerKey(), info.escrow());
         channelExpiresAt = info.expiresAtMillis();
         closed = false;
         if (pending != null) out.addAll(onPayment(pending));
-        return out;
+        return nextCheck(out);
     }
 
     /** The lookup failed (ledger unreachable or the channel unknown). */
@@ -109,7 +132,7 @@ public final class PayeeFlow {
         if (!id.equals(checking)) return List.of();
         checking = null;
         early = null;
-        return List.of(new MarketAction.Send(ErrorCode.LEDGER.message("channel lookup failed")));
+        return nextCheck(new ArrayList<>(List.of(new MarketAction.Send(ErrorCode.LEDGER.message("channel lookup failed")))));
     }
 
     /** A payment state: accepted (acknowledged with the remaining debt) or refused with a reason; a refusal changes nothing. */
@@ -118,6 +141,12 @@ public final class PayeeFlow {
             // the buyer may pay before our ledger lookup returns: keep the best, judge it after the check
             if (early == null || p.sequence() > early.sequence()) early = p;
             return List.of();
+        }
+        for (SpeedMessage.ChannelOpened w : waiting) {
+            if (Arrays.equals(w.channelId(), p.channelId())) {
+                earlyWaiting.merge(new ChannelId(w.channelId()), p, (a, b) -> b.sequence() > a.sequence() ? b : a);
+                return List.of();
+            }
         }
         if (closed && account.channel() != null && Arrays.equals(account.channel().bytes(), p.channelId())) {
             return List.of(new MarketAction.Send(ErrorCode.CHANNEL_CLOSED.message("channel closed; open a new one")));

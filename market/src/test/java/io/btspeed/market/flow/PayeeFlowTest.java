@@ -183,4 +183,28 @@ class PayeeFlowTest {
         PayeeFlow f = funded(1_000);
         assertThat(f.onPeerComplete()).containsExactly(new MarketAction.CloseChannel(ch1, null));
     }
+
+    /** A buyer that fills one channel announces the next before the seller's lookup of the first returns: both states count. */
+    @Test
+    void aSecondChannelAnnouncedDuringTheFirstCheckWaitsAndNoStateIsLost() {
+        PayeeFlow f = flow();
+        long exp = T0 + 24 * HOUR;
+        assertThat(f.onChannelAnnounced(new SpeedMessage.ChannelOpened(ch1.bytes(), 262_144, exp))).containsExactly(new MarketAction.LookUpChannel(ch1));
+        assertThat(f.onPayment(pay(ch1, 1, 262_144, payer))).isEmpty(); // held
+        assertThat(f.onChannelAnnounced(new SpeedMessage.ChannelOpened(ch2.bytes(), 1_000, exp))).isEmpty(); // waits
+        assertThat(f.onPayment(pay(ch2, 1, 1, payer))).isEmpty(); // held for the waiting channel
+        List<MarketAction> first = f.onChannelChecked(info(ch1, payer, payee, 262_144, exp, ChannelInfo.Status.OPEN), T0);
+        assertThat(first).containsExactly(new MarketAction.Send(new SpeedMessage.Ack(ch1.bytes(), 1, 0)), new MarketAction.LookUpChannel(ch2));
+        List<MarketAction> second = f.onChannelChecked(info(ch2, payer, payee, 1_000, exp, ChannelInfo.Status.OPEN), T0);
+        assertThat(second).hasSize(2);
+        assertThat(((MarketAction.CloseChannel) second.getFirst()).amount()).isEqualTo(262_144);
+        assertThat(second.get(1)).isEqualTo(new MarketAction.Send(new SpeedMessage.Ack(ch2.bytes(), 1, 0)));
+        assertThat(f.paid()).isEqualTo(262_145);
+        // a flood of announcements is bounded
+        f.onChannelAnnounced(new SpeedMessage.ChannelOpened(PayerFlowTest.id(3).bytes(), 5, exp));
+        f.onChannelAnnounced(new SpeedMessage.ChannelOpened(PayerFlowTest.id(4).bytes(), 5, exp));
+        f.onChannelAnnounced(new SpeedMessage.ChannelOpened(PayerFlowTest.id(5).bytes(), 5, exp));
+        assertThat(errorCode(f.onChannelAnnounced(new SpeedMessage.ChannelOpened(PayerFlowTest.id(6).bytes(), 5, exp))))
+                .isEqualTo(ErrorCode.NO_CHANNEL.code());
+    }
 }
