@@ -93,7 +93,8 @@ class SessionTransferTest {
             seeder.add(AddTorrentParams.of(m, seedDir).withTrackers(false)).completion().get(30, TimeUnit.SECONDS);
             MagnetUri magnet = new MagnetUri(m.infoHash(), "mag", List.of(), List.of());
             TorrentHandle l = leecher.add(AddTorrentParams.of(magnet, leechDir).withTrackers(false).withPeers(List.of(local(seeder))));
-            assertThat(l.metainfo()).isNull();
+            // the magnet carries no info dictionary: whatever metainfo the handle ends with came from the
+            // peer (on loopback it may already be there when add returns, so its absence is not asserted)
             l.completion().get(60, TimeUnit.SECONDS);
             assertThat(l.metainfo()).isNotNull();
             assertThat(l.metainfo().rawInfo()).isEqualTo(m.rawInfo());
