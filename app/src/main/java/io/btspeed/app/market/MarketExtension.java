@@ -85,8 +85,12 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         final PayeeAccount payee;
         long channelExpiresAt;
         /** A channel the buyer announced that we are still checking on the ledger, and the best state for it so far. */
-        byte[] checkingChannel;
-        SpeedMessage.Payment earlyPayment;
+        /**
+         * Channels the buyer announced that we are still checking on the ledger (in announcement
+         * order, checked one by one), each with the best state that raced ahead of its check. A
+         * buyer that fills one channel and opens the next at once has two here: neither state is lost.
+         */
+        final java.util.LinkedHashMap<String, SpeedMessage.Payment> checking = new java.util.LinkedHashMap<>();
         boolean overExposed;
 
         PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
@@ -178,8 +182,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             }
             case SpeedMessage.ChannelOpened o -> {
                 synchronized (ps) {
-                    ps.checkingChannel = o.channelId();
-                    ps.earlyPayment = null;
+                    ps.checking.putIfAbsent(java.util.HexFormat.of().formatHex(o.channelId()), null);
                 }
                 ledgerCalls.execute(() -> checkChannel(ps, o));
             }
@@ -197,6 +200,9 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             ChannelInfo ch = ledger.channel(new ChannelId(o.channelId())).orElse(null);
             if (ch == null || ch.status() != ChannelInfo.Status.OPEN || !ch.payee().equals(wallet.address())
                     || !ch.payer().equals(new Address(ps.hello.address())) || ch.escrow() != o.escrow()) {
+                synchronized (ps) {
+                    ps.checking.remove(java.util.HexFormat.of().formatHex(o.channelId()));
+                }
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(2, "channel not found or not ours")));
                 return;
             }
@@ -205,21 +211,24 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                 closeOnLedger(ps); // a previous channel with this buyer is settled first
                 ps.payee.channelOpened(ch.id(), ch.payerKey(), ch.escrow());
                 ps.channelExpiresAt = ch.expiresAtMillis();
-                ps.checkingChannel = null;
-                early = ps.earlyPayment;
-                ps.earlyPayment = null;
+                early = ps.checking.remove(java.util.HexFormat.of().formatHex(o.channelId()));
             }
             // a state that raced ahead of the check is taken now rather than refused
             if (early != null) onPayment(ps, early);
         } catch (LedgerException e) {
+            synchronized (ps) {
+                ps.checking.remove(java.util.HexFormat.of().formatHex(o.channelId()));
+            }
             ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(8, "ledger unavailable")));
         }
     }
 
     private void onPayment(PeerState ps, SpeedMessage.Payment p) {
         synchronized (ps) {
-            if (ps.checkingChannel != null && java.util.Arrays.equals(ps.checkingChannel, p.channelId())) {
-                if (ps.earlyPayment == null || p.sequence() > ps.earlyPayment.sequence()) ps.earlyPayment = p;
+            String id = java.util.HexFormat.of().formatHex(p.channelId());
+            if (ps.checking.containsKey(id)) {
+                SpeedMessage.Payment held = ps.checking.get(id);
+                if (held == null || p.sequence() > held.sequence()) ps.checking.put(id, p);
                 return;
             }
         }
