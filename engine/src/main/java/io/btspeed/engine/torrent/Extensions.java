@@ -53,6 +53,17 @@ final class Extensions {
         for (var e : list) e.onHandshake(p, hs);
     }
 
+    /** Calls every extension; one that throws is logged and skipped, so it cannot break the torrent or the others. */
+    private void each(String event, java.util.function.Consumer<TorrentExtension> call) {
+        for (var e : list) {
+            try {
+                call.accept(e);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on {}: {}", infoHash, e.name(), event, ex.toString());
+            }
+        }
+    }
+
     /** The peer speaks an extension that marks market peers (for the slot policy). */
     boolean speaksMarket(Peer q) {
         for (var e : list) if (e.marksMarketPeers() && q.supports(e.name())) return true;
@@ -60,47 +71,25 @@ final class Extensions {
     }
 
     void peerConnected(Peer p) {
-        for (var e : list) {
-            try {
-                e.onPeerConnected(p);
-            } catch (RuntimeException ex) {
-                log.warn("{}: extension {} failed on a new peer: {}", infoHash, e.name(), ex.toString());
-            }
-        }
+        each("a new peer", e -> e.onPeerConnected(p));
     }
 
     void blockQueued(Peer p, int piece, int length) {
         for (var e : list) e.onBlockQueued(p, piece, length);
     }
 
+    /** Once per block uploaded: nothing is allocated when the torrent has no extensions. */
     void blockSent(Peer p, int piece, int length) {
-        for (var e : list) {
-            try {
-                e.onBlockSent(p, piece, length);
-            } catch (RuntimeException ex) {
-                log.warn("{}: extension {} failed on a sent block: {}", infoHash, e.name(), ex.toString());
-            }
-        }
+        if (list.isEmpty()) return;
+        each("a sent block", e -> e.onBlockSent(p, piece, length));
     }
 
     void peerClosed(Peer p) {
-        for (var e : list) {
-            try {
-                e.onPeerClosed(p);
-            } catch (RuntimeException ex) {
-                log.warn("{}: extension {} failed on a closed peer: {}", infoHash, e.name(), ex.toString());
-            }
-        }
+        each("a closed peer", e -> e.onPeerClosed(p));
     }
 
     void tick(long now) {
-        for (var e : list) {
-            try {
-                e.onTick(now);
-            } catch (RuntimeException ex) {
-                log.warn("{}: extension {} failed on tick: {}", infoHash, e.name(), ex.toString());
-            }
-        }
+        each("tick", e -> e.onTick(now));
     }
 
     /** A piece was verified or failed: who sent how many of its bytes. */

@@ -413,7 +413,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 if (piece > 1 << 24) throw new WireViolation("have for piece " + piece);
                 if (ready) rq.onHave(p, piece);
                 else if (!p.hasAll) p.earlyHaves.set(piece);
-                if (ready && have.cardinality() == mi.pieceCount() && p.isSeed(mi.pieceCount())) p.conn.closeGracefully();
+                // a peer that just completed closes seed-to-seed connections itself, after what it sent
+                // last (its final payment follows this have): closing here would drop that unread
             }
             case BitfieldMsg(byte[] bits) -> {
                 if (ready) {
