@@ -12,8 +12,13 @@ final class Link {
     /** The slot was sold in {@code up}'s last auction; {@code price} is its clearing price (base units per MiB). */
     boolean paid;
     long price;
-    /** Pieces {@code up} has and {@code down} lacks: {@code down} is interested while this is positive. */
+    /**
+     * Pieces {@code up} has, {@code down} lacks and {@code down}'s picker has been told of: {@code down} is interested
+     * while this is positive.
+     */
     int missing;
+    /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
+    int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */
     int piece = -1;
     long remaining;

@@ -39,6 +39,14 @@ final class SimPeer {
     int earnPos;
     long earnedSinceTick;
     double inOffer;
+    /**
+     * Pieces gained here, in order: neighbours' pickers read this log from their own cursor once a round (as a batch
+     * of Have messages), so a verified piece does not touch every neighbour's picker at once.
+     */
+    final int[] log;
+    int logLen;
+    /** Index in {@code log} of each piece: -1 for pieces had on arrival, MAX_VALUE for pieces not (yet) had. */
+    final int[] logIndex;
     /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
     final java.util.HashMap<Integer, Long> partial = new java.util.HashMap<>();
 
@@ -53,6 +61,10 @@ final class SimPeer {
         this.spending = g.kind() == Kind.BIDDER ? new Spending(true, g.budget()) : Spending.OFF;
         this.have = new Bitfield(pieces);
         if (g.complete()) have.setAll();
+        // a seed gains nothing, so it needs neither log
+        this.log = g.complete() ? new int[0] : new int[pieces];
+        this.logIndex = g.complete() ? new int[0] : new int[pieces];
+        java.util.Arrays.fill(logIndex, Integer.MAX_VALUE);
     }
 
     boolean complete() { return have.isComplete(); }

@@ -167,7 +167,10 @@ public final class Swarm {
             onSeeding(p);
         } else {
             leechersPresent++;
-            for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) gain(i);
+            for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) {
+                gain(i);
+                p.logIndex[i] = -1;
+            }
             // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces
             p.picker = new PiecePicker(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
         }
@@ -210,9 +213,11 @@ public final class Swarm {
         if (u.complete()) {
             v.picker.peerHasAll();
             l.countedAsSeed = true;
+            l.cursor = u.logLen; // HaveAll covers everything: its log is never read
             l.missing = pieces - v.have.cardinality();
         } else {
             v.picker.peerBitfield(u.have);
+            l.cursor = u.logLen; // the bitfield covers the log so far
             int m = 0;
             for (int i = u.have.nextSetBit(0); i >= 0; i = u.have.nextSetBit(i + 1)) if (!v.have.get(i)) m++;
             l.missing = m;
@@ -235,6 +240,7 @@ public final class Swarm {
         if (l.unchoked) u.unchoked.remove(l);
         l.unchoked = false;
         if (v.picker != null) {
+            catchUp(l); // the picker forgets exactly u's bitfield, so it must have counted all of it
             v.picker.peerLeft(l, u.have, l.countedAsSeed);
             retryPicks(v);
         }
@@ -373,6 +379,15 @@ public final class Swarm {
     private void flow() {
         double dt = roundNanos / 1e9;
         long roundEnd = now + roundNanos;
+        // each leecher's picker reads what its neighbours gained last round, one peer at a time while its picker
+        // is in cache: the batched equivalent of the Have messages that arrived during the round
+        for (int i = 0; i < present.size(); i++) {
+            SimPeer d = present.get(i);
+            if (d.picker == null) continue;
+            List<Link> in = d.in;
+            for (int k = 0; k < in.size(); k++) catchUp(in.get(k));
+        }
+        assert interestCountsExact();
         for (int i = 0; i < present.size(); i++) {
             SimPeer u = present.get(i);
             List<Link> un = u.unchoked;
@@ -428,6 +443,48 @@ public final class Swarm {
         return true;
     }
 
+    /**
+     * Checked under -ea (the tests): right after every picker caught up, each link's incremental interest count is
+     * what a full bitfield comparison gives.
+     */
+    private boolean interestCountsExact() {
+        for (SimPeer d : present) {
+            if (d.picker == null) continue;
+            for (Link l : d.in) {
+                int expected;
+                if (l.countedAsSeed) {
+                    expected = pieces - d.have.cardinality();
+                } else {
+                    var offered = l.up.have.copy();
+                    offered.andNot(d.have);
+                    expected = offered.cardinality();
+                }
+                if (l.missing != expected) {
+                    throw new AssertionError("link " + l.up.id + "->" + d.id + " counts " + l.missing + " missing, bitfields say " + expected);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
+    private static void catchUp(Link l) {
+        SimPeer u = l.up, d = l.down;
+        int end = u.logLen;
+        if (l.cursor == end || d.picker == null || l.countedAsSeed) return;
+        PiecePicker picker = d.picker;
+        int[] log = u.log;
+        int missing = l.missing;
+        for (int c = l.cursor; c < end; c++) {
+            int p = log[c];
+            picker.peerHas(p);
+            if (!d.have.get(p)) missing++;
+        }
+        l.missing = missing;
+        l.cursor = end;
+        l.nothingToPick = false;
+    }
+
     /** The downloader's picker freed requests: every uploader may have something to give it again. */
     private static void retryPicks(SimPeer d) {
         for (int k = 0; k < d.in.size(); k++) d.in.get(k).nothingToPick = false;
@@ -476,16 +533,13 @@ public final class Swarm {
             earnedTotal += moved;
         }
         gain(p);
-        for (int k = 0; k < d.out.size(); k++) {
-            Link o = d.out.get(k);
-            SimPeer x = o.down;
-            if (x.picker != null) x.picker.peerHas(p);
-            o.nothingToPick = false;
-            if (!x.have.get(p)) o.missing++;
-        }
+        d.logIndex[p] = d.logLen;
+        d.log[d.logLen++] = p;
+        // neighbours learn of p when they next catch up; here only d's interest in its uploaders changes: p no
+        // longer counts towards what an uploader offers, if that uploader's p had been counted (seen in its log)
         for (int k = 0; k < d.in.size(); k++) {
             Link i = d.in.get(k);
-            if (i.up.have.get(p)) i.missing--;
+            if (i.countedAsSeed || i.up.logIndex[p] < i.cursor) i.missing--;
         }
         if (d.complete()) complete(d);
     }

@@ -4,7 +4,6 @@ import io.btspeed.core.bitfield.Bitfield;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,9 +18,12 @@ import java.util.Set;
  * with a random tie-break; (4) endgame: when every missing block is already requested, duplicate outstanding
  * requests to other peers (bounded), and report whom to cancel when the block arrives.
  *
- * <p>Rarest-first without scanning every piece: {@code order} holds all pieces sorted by availability, split into
- * contiguous buckets (one per availability count). A have/bitfield moves a piece to the neighbouring bucket with
- * one swap, O(1). Within a bucket, the order is a seeded shuffle, which is the random tie-break. Peers that have
+ * <p>Rarest-first without scanning every piece: {@code order} holds all pieces. Its front holds the pieces we have
+ * (in no particular order); after them come the pieces we lack, sorted by availability and split into contiguous
+ * buckets (one per availability count). A have/bitfield moves a missing piece to the neighbouring bucket with one
+ * swap, O(1); for a piece we have it only counts, since no scan looks at it. Verifying a piece moves it out of the
+ * buckets into the front region (one swap per bucket below it), so late in a download a pick scans only what is
+ * still missing. Within a bucket, the order is a seeded shuffle, which is the random tie-break. Peers that have
  * everything (seeds, HaveAll) are counted separately so a seed joining costs O(1), not O(pieces).
  *
  * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
@@ -46,12 +48,20 @@ public final class PiecePicker {
     private final int[] availability;
     private final int[] order;
     private final int[] pos;
-    /** bucketStart[k] = first index in order of pieces with availability >= k; grows as needed. */
+    /**
+     * bucketStart[k] = first index in order of missing pieces with availability >= k; grows as needed. The pieces
+     * before bucketStart[0] are the ones we have.
+     */
     private int[] bucketStart;
     private int seeds;
     private int maxPriority = 1;
 
-    private final LinkedHashMap<Integer, Downloading> downloading = new LinkedHashMap<>();
+    /**
+     * Pieces under way, oldest first (partial pieces are finished in the order they were started): an intrusive
+     * list through {@link Downloading}, so starting and ending a piece neither allocates a map entry nor boxes.
+     */
+    private Downloading first, last;
+    private int inProgress;
     /** The same entries indexed by piece: per-block lookups without boxing a piece number. */
     private final Downloading[] byPiece;
     private int maxInProgress = Integer.MAX_VALUE;
@@ -83,6 +93,8 @@ public final class PiecePicker {
         }
         for (int i = 0; i < pieceCount; i++) pos[order[i]] = i;
         this.bucketStart = new int[] {0, pieceCount, pieceCount, pieceCount};
+        // pieces we start with leave the rarity order at once (all have availability 0, so one swap each)
+        for (int p = this.have.nextSetBit(0); p >= 0; p = this.have.nextSetBit(p + 1)) dropFromOrder(p);
     }
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random) {
@@ -153,7 +165,7 @@ public final class PiecePicker {
     }
 
     /** Pieces under way: requested in part or whole, or complete and not yet verified or failed. */
-    public int piecesInProgress() { return downloading.size(); }
+    public int piecesInProgress() { return inProgress; }
 
     /** True if the peer has a piece we want (priority > 0) and lack: we should be interested. */
     public boolean isInteresting(Bitfield peerHas) {
@@ -191,6 +203,11 @@ public final class PiecePicker {
 
     private void increment(int piece) {
         int k = availability[piece];
+        if (have.get(piece)) {
+            // out of the rarity order: only the count is kept (for availability())
+            availability[piece] = k + 1;
+            return;
+        }
         if (k + 2 >= bucketStart.length) {
             int old = bucketStart.length;
             bucketStart = java.util.Arrays.copyOf(bucketStart, old * 2);
@@ -206,10 +223,26 @@ public final class PiecePicker {
     private void decrement(int piece) {
         int k = availability[piece];
         if (k == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
+        if (have.get(piece)) {
+            availability[piece] = k - 1;
+            return;
+        }
         int first = bucketStart[k];
         swap(pos[piece], first);
         bucketStart[k]++;
         availability[piece] = k - 1;
+    }
+
+    /**
+     * Moves a piece we now have out of the buckets into the front region: it goes to the first slot of its bucket,
+     * that bucket's start moves past it (it is now the last slot of the bucket below), and so on down to bucket 0,
+     * whose start is the end of the front region. Costs one swap per bucket at or below its availability.
+     */
+    private void dropFromOrder(int piece) {
+        for (int j = availability[piece]; j >= 0; j--) {
+            swap(pos[piece], bucketStart[j]);
+            bucketStart[j]++;
+        }
     }
 
     private void swap(int i, int j) {
@@ -231,7 +264,7 @@ public final class PiecePicker {
         BlockKeySet mine = outstanding.computeIfAbsent(peer, k -> new BlockKeySet());
         // 1. partial pieces, highest priority first
         for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks; prio--) {
-            for (Downloading d : downloading.values()) {
+            for (Downloading d = first; d != null; d = d.next) {
                 if (out.size() >= maxBlocks) break;
                 if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
                     takeFree(d, peer, mine, out, maxBlocks);
@@ -240,17 +273,17 @@ public final class PiecePicker {
         }
         // 2./3. fresh pieces
         boolean randomMode = have.cardinality() < RANDOM_FIRST_PIECES;
-        int start = bucketStart[1]; // availability 0 pieces can't be fetched from anyone but a seed
-        if (seeds > 0) start = 0;
+        // availability 0 pieces can't be fetched from anyone but a seed; pieces we have lie before bucket 0
+        int start = seeds > 0 ? bucketStart[0] : bucketStart[1];
         int span = pieceCount - start;
-        while (out.size() < maxBlocks && span > 0 && downloading.size() < maxInProgress) {
+        while (out.size() < maxBlocks && span > 0 && inProgress < maxInProgress) {
             int best = -1;
             int bestPrio = 0;
             int offset = randomMode ? random.nextInt(span) : 0;
             for (int i = 0; i < span; i++) {
                 int p = order[start + (offset + i) % span];
                 int pr = priority[p];
-                if (pr <= bestPrio || have.get(p) || byPiece[p] != null || !usable(p, peerHas, allowedFast)) continue;
+                if (pr <= bestPrio || byPiece[p] != null || !usable(p, peerHas, allowedFast)) continue;
                 best = p;
                 bestPrio = pr;
                 // order is by rarity, so the first hit at the top priority in use is the rarest of it;
@@ -260,13 +293,13 @@ public final class PiecePicker {
             if (best < 0) break;
             if (!randomMode) best = tieBreak(best, peerHas, allowedFast);
             Downloading d = new Downloading(best, blocksInPiece(best));
-            downloading.put(best, d);
+            link(d);
             byPiece[best] = d;
             takeFree(d, peer, mine, out, maxBlocks);
         }
         // 4. endgame
         if (out.size() < maxBlocks && inEndgame()) {
-            for (Downloading d : downloading.values()) {
+            for (Downloading d = first; d != null; d = d.next) {
                 if (out.size() >= maxBlocks) break;
                 if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) continue;
                 for (int b = 0; b < d.state.length && out.size() < maxBlocks; b++) {
@@ -289,7 +322,7 @@ public final class PiecePicker {
      */
     private int tieBreak(int best, Bitfield peerHas, Bitfield allowedFast) {
         int k = availability[best];
-        int from = seeds > 0 || k > 0 ? bucketStart[k] : 0;
+        int from = bucketStart[k];
         int to = k + 1 < bucketStart.length ? bucketStart[k + 1] : pieceCount;
         int span = to - from;
         if (span <= 1) return best;
@@ -297,7 +330,7 @@ public final class PiecePicker {
         int prio = priority[best];
         for (int i = 0; i < span; i++) {
             int p = order[from + (offset + i) % span];
-            if (priority[p] == prio && !have.get(p) && byPiece[p] == null && usable(p, peerHas, allowedFast)) return p;
+            if (priority[p] == prio && byPiece[p] == null && usable(p, peerHas, allowedFast)) return p;
         }
         return best;
     }
@@ -325,7 +358,7 @@ public final class PiecePicker {
             Downloading d = byPiece[p];
             if (d == null || d.free > 0) return false;
         }
-        return !downloading.isEmpty();
+        return inProgress > 0;
     }
 
     // ---- events ----
@@ -360,7 +393,7 @@ public final class PiecePicker {
         who.clear();
         d.state[b] = RECEIVED;
         d.received++;
-        d.contributors.add(peer);
+        if (!d.contributors.contains(peer)) d.contributors.add(peer);
         return new BlockResult(BlockResult.Kind.NEW, d.received == d.state.length, cancel);
     }
 
@@ -389,6 +422,8 @@ public final class PiecePicker {
         checkPiece(piece);
         Downloading d = remove(piece);
         if (d != null) releaseRequests(d);
+        if (have.get(piece)) return;
+        dropFromOrder(piece);
         have.set(piece);
     }
 
@@ -398,7 +433,7 @@ public final class PiecePicker {
         Downloading d = remove(piece);
         if (d == null) return Set.of();
         releaseRequests(d);
-        return d.contributors;
+        return new HashSet<>(d.contributors);
     }
 
     /**
@@ -454,8 +489,25 @@ public final class PiecePicker {
         Downloading d = byPiece[piece];
         if (d == null) return null;
         byPiece[piece] = null;
-        downloading.remove(piece);
+        unlink(d);
         return d;
+    }
+
+    private void link(Downloading d) {
+        d.prev = last;
+        if (last != null) last.next = d;
+        else first = d;
+        last = d;
+        inProgress++;
+    }
+
+    private void unlink(Downloading d) {
+        if (d.prev != null) d.prev.next = d.next;
+        else first = d.next;
+        if (d.next != null) d.next.prev = d.prev;
+        else last = d.prev;
+        d.prev = d.next = null;
+        inProgress--;
     }
 
     private void unrequest(Object peer, int piece, int b) {
@@ -489,13 +541,42 @@ public final class PiecePicker {
         if (piece < 0 || piece >= pieceCount) throw new IndexOutOfBoundsException("piece " + piece + " out of range");
     }
 
+    /**
+     * Checks the rarity order's structure (for tests): order and pos are inverse permutations, the front region holds
+     * exactly the pieces we have, and every later piece lies in the bucket of its availability. Throws on the first
+     * violation.
+     */
+    void checkOrder() {
+        for (int i = 0; i < pieceCount; i++) {
+            if (pos[order[i]] != i) throw new IllegalStateException("pos/order disagree at " + i);
+        }
+        if (bucketStart[0] != have.cardinality()) {
+            throw new IllegalStateException("front region " + bucketStart[0] + " != pieces had " + have.cardinality());
+        }
+        for (int i = 0; i < pieceCount; i++) {
+            int p = order[i];
+            if (i < bucketStart[0]) {
+                if (!have.get(p)) throw new IllegalStateException("missing piece " + p + " in the front region");
+                continue;
+            }
+            if (have.get(p)) throw new IllegalStateException("had piece " + p + " still in bucket order at " + i);
+            int k = availability[p];
+            int from = bucketStart[k], to = k + 1 < bucketStart.length ? bucketStart[k + 1] : pieceCount;
+            if (i < from || i >= to) {
+                throw new IllegalStateException("piece " + p + " of availability " + k + " at " + i + " outside [" + from + "," + to + ")");
+            }
+        }
+    }
+
     private static long key(int piece, int block) { return ((long) piece << 32) | block; }
 
     private static final class Downloading {
         final int piece;
         final byte[] state;
         final List<Object>[] requesters;
-        final Set<Object> contributors = new HashSet<>();
+        /** Peers that sent blocks of it, each once: a few at most, so a list beats a hash set. */
+        final List<Object> contributors = new ArrayList<>(2);
+        Downloading prev, next;
         int free;
         int received;
 
