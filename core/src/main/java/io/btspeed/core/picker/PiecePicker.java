@@ -280,10 +280,14 @@ public final class PiecePicker {
             int best = -1;
             int bestPrio = 0;
             int offset = randomMode ? random.nextInt(span) : 0;
-            for (int i = 0; i < span; i++) {
-                int p = order[start + (offset + i) % span];
+            // wrap around without a division per step; test the peer's bitfield first, since late in a download
+            // most pieces a scan meets are ones this peer lacks
+            int end = start + span;
+            for (int i = 0, idx = start + offset; i < span; i++, idx = idx + 1 == end ? start : idx + 1) {
+                int p = order[idx];
+                if (!usable(p, peerHas, allowedFast)) continue;
                 int pr = priority[p];
-                if (pr <= bestPrio || byPiece[p] != null || !usable(p, peerHas, allowedFast)) continue;
+                if (pr <= bestPrio || byPiece[p] != null) continue;
                 best = p;
                 bestPrio = pr;
                 // order is by rarity, so the first hit at the top priority in use is the rarest of it;
@@ -328,9 +332,9 @@ public final class PiecePicker {
         if (span <= 1) return best;
         int offset = random.nextInt(span);
         int prio = priority[best];
-        for (int i = 0; i < span; i++) {
-            int p = order[from + (offset + i) % span];
-            if (priority[p] == prio && byPiece[p] == null && usable(p, peerHas, allowedFast)) return p;
+        for (int i = 0, idx = from + offset; i < span; i++, idx = idx + 1 == to ? from : idx + 1) {
+            int p = order[idx];
+            if (usable(p, peerHas, allowedFast) && priority[p] == prio && byPiece[p] == null) return p;
         }
         return best;
     }
