@@ -33,8 +33,9 @@ import java.util.Set;
  *
  * <p>The unit of transfer is a piece. The picker is given a geometry of one 16 KiB block per piece, so its piece
  * choice (random first pieces, rarest first, endgame duplicates and cancels) is the real one while the simulator
- * moves the piece's real size as one flow — 16× fewer events than block-level picking, which is what lets 10,000
- * peers × 4,096 pieces run in seconds. A choke drops the piece in flight (like a peer without the Fast extension).
+ * moves the piece's real size as one flow — 16× fewer events than block-level picking. A choke drops the piece in
+ * flight (like a peer without the Fast extension). A verified piece goes into the peer's log of gained pieces, and
+ * each neighbour's picker reads that log once a round: the round's Have messages, applied as a batch.
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
  * fixed order. Not thread-safe.
