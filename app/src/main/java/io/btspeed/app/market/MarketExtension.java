@@ -186,7 +186,10 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                 }
                 ledgerCalls.execute(() -> checkChannel(ps, o));
             }
-            case SpeedMessage.Payment p -> onPayment(ps, p);
+            case SpeedMessage.Payment p -> {
+                log.debug("{}: payment seq {} cumulative {} received", peer.address(), p.sequence(), p.cumulative());
+                onPayment(ps, p);
+            }
             case SpeedMessage.Ack a -> { }
             case SpeedMessage.Error e -> log.info("{}: bt_speed error {}: {}", peer.address(), e.code(), e.message());
             case SpeedMessage.Hello h -> { }
@@ -246,6 +249,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             if (why == null) earned.addAndGet(ps.payee.paid() - before);
         }
         if (why != null) {
+            log.debug("{}: payment seq {} cumulative {} rejected: {}", ps.handle.address(), p.sequence(), p.cumulative(), why);
             ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(code(why), why.name().toLowerCase())));
         } else {
             ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Ack(p.channelId(), p.sequence(), ps.payee.debt())));
@@ -416,14 +420,30 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             case PayerAccount.Pay p -> {
                 ChannelState st = p.state().state();
                 spentTotal.addAndGet(p.amount());
+                log.debug("{}: paying seq {} cumulative {} (+{})", ps.handle.address(), st.sequence(), st.cumulativeAmount(), p.amount());
+                // the channel is full and owes more: ask for the next one now, not at the next piece
+                if (ps.payer.unpaid() > 0) openNext(ps);
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Payment(st.channelId(), st.sequence(),
                         st.cumulativeAmount(), p.state().signature().encode())));
             }
-            case PayerAccount.NeedChannel n -> {
-                if (ps.opening) return;
-                ps.opening = true;
-                ledgerCalls.execute(() -> openChannel(ps));
-            }
+            case PayerAccount.NeedChannel n -> openNext(ps);
+        }
+    }
+
+    /** Call holding ps. */
+    private void openNext(PeerState ps) {
+        if (ps.opening) return;
+        ps.opening = true;
+        ledgerCalls.execute(() -> openChannel(ps));
+    }
+
+    /** A completed download keeps its connection to this seller until the channel being opened carries what we owe. */
+    @Override
+    public boolean holdsConnection(PeerHandle peer) {
+        PeerState ps = peers.get(peer.key());
+        if (ps == null) return false;
+        synchronized (ps) {
+            return ps.opening;
         }
     }
 

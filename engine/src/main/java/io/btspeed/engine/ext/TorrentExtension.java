@@ -58,6 +58,15 @@ public interface TorrentExtension {
     /** A block of {@code length} bytes left for the peer (written to its socket). Called on the connection's writer thread. */
     default void onBlockSent(PeerHandle peer, int piece, int length) {}
 
+    /**
+     * Work is still owed on this connection (a payment waiting for a new channel, say): when the
+     * download completes, a connection to a seed is kept open while an extension holds it, for at
+     * most 30 s, instead of being closed at once. Asked under the torrent's lock: answer quickly.
+     */
+    default boolean holdsConnection(PeerHandle peer) {
+        return false;
+    }
+
     /** The connection is gone. */
     default void onPeerClosed(PeerHandle peer) {}
 

@@ -70,6 +70,18 @@ final class Extensions {
         return false;
     }
 
+    /** Some extension still has work on this connection (see {@link TorrentExtension#holdsConnection}). */
+    boolean hold(Peer p) {
+        for (var e : list) {
+            try {
+                if (e.holdsConnection(p)) return true;
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on a hold check: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+        return false;
+    }
+
     void peerConnected(Peer p) {
         each("a new peer", e -> e.onPeerConnected(p));
     }

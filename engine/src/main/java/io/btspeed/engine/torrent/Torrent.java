@@ -49,6 +49,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -78,6 +79,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
+    private static final long LEAVE_GRACE_NANOS = 30 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
     private static final long PROGRESS_SAVE_INTERVAL = 30 * SECOND;
     private static final int MAX_QUEUED_UPLOADS = 4096;
@@ -111,6 +113,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private long wantedDoneBytes;
 
     private final List<Peer> peers = new ArrayList<>();
+    /** Seeds we will leave (we are complete) once no extension holds the connection, with a deadline in nanos. */
+    private final Map<Peer, Long> leaving = new HashMap<>();
     private final KnownPeers known = new KnownPeers();
     private final Set<String> bannedPeerIds = new HashSet<>();
     private int nextPeerKey;
@@ -599,7 +603,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 checkComplete();
                 if (have.cardinality() == mi.pieceCount()) {
                     // two seeds have nothing to trade; what we queued last (a payment, a have) still leaves
-                    for (Peer q : peers) if (q.isSeed(mi.pieceCount())) seedsToLeave.add(q);
+                    for (Peer q : peers) {
+                        if (!q.isSeed(mi.pieceCount())) continue;
+                        if (extensions.hold(q)) leaving.put(q, System.nanoTime() + LEAVE_GRACE_NANOS);
+                        else seedsToLeave.add(q);
+                    }
                 }
             } else {
                 log.debug("{}: {} failed its hash check", infoHash, a);
@@ -656,6 +664,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         downMeter.sample(now);
         upMeter.sample(now);
         List<Peer> toClose = new ArrayList<>();
+        List<Peer> toLeave = new ArrayList<>();
         boolean needDial;
         lock.lock();
         try {
@@ -681,12 +690,22 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 saveProgress((BitSet) have.clone());
             }
             extensions.tick(now);
+            for (var it = leaving.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!peers.contains(e.getKey())) {
+                    it.remove();
+                } else if (!extensions.hold(e.getKey()) || now - e.getValue() > 0) {
+                    it.remove();
+                    toLeave.add(e.getKey());
+                }
+            }
             if (choking.roundDue(now)) chokeRound(now);
             needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();
         }
         for (Peer p : toClose) p.conn.close();
+        for (Peer p : toLeave) p.conn.closeGracefully();
         if (needDial) dialMore();
     }
 
