@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MarketExtension.class);
+    /**
+     * How long a block that would take a winner past its exposure limit waits for the winner's
+     * payment before it is refused (and the winner loses the paid slot until it pays).
+     */
+    private static final long EXPOSURE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Channels are closed this long before expiry: a close after expiry cannot pay out. */
     private static final long CLOSE_MARGIN_MILLIS = 60 * 60 * 1000L;
 
@@ -92,6 +97,16 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
          */
         final java.util.LinkedHashMap<String, SpeedMessage.Payment> checking = new java.util.LinkedHashMap<>();
         boolean overExposed;
+        /**
+         * The price blocks written to this buyer now are billed at: set when our auction result
+         * reaches its socket, so we bill exactly the blocks it receives after learning it won (and
+         * at the price it was told). 0: not a paid winner.
+         */
+        long billedPrice;
+        /** The last price it was billed at: its exposure limit after it lost the slot. */
+        long limitPrice;
+        /** A block waited for its payment in vain: no paid slot until the debt leaves room again. */
+        boolean stalled;
 
         PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
             this.handle = handle;
@@ -246,7 +261,10 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         synchronized (ps) {
             long before = ps.payee.paid();
             why = ps.payee.receive(s);
-            if (why == null) earned.addAndGet(ps.payee.paid() - before);
+            if (why == null) {
+                earned.addAndGet(ps.payee.paid() - before);
+                ps.notifyAll(); // a block may be waiting for this payment
+            }
         }
         if (why != null) {
             log.debug("{}: payment seq {} cumulative {} rejected: {}", ps.handle.address(), p.sequence(), p.cumulative(), why);
@@ -268,31 +286,90 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         };
     }
 
-    /** Billed when the block leaves, not when queued: a queued block is dropped if we choke the buyer. */
+    /**
+     * Billed when the block leaves, not when queued (a queued block is dropped if we choke the buyer),
+     * at the price of the last result the buyer was sent before it, from its first block as a
+     * winner: a buyer that wins and never opens a channel still owes, and is stopped at the limit.
+     */
     @Override
     public void onBlockSent(PeerHandle peer, int piece, int length) {
-        MarketSlotPolicy policy = config.policy();
-        if (policy == null) return;
+        if (config.policy() == null) return;
         PeerState ps = peers.get(peer.key());
-        AuctionResult last = policy.lastAuction();
-        if (ps == null || !last.won(peer.key())) return;
+        if (ps == null) return;
         synchronized (ps) {
-            // billing starts once the buyer's channel is confirmed on the ledger, as its payments do
-            if (ps.payee.channel() == null) return;
-            ps.payee.served(length, last.clearingPrice());
+            if (ps.billedPrice == 0) return;
+            ps.payee.served(length, ps.billedPrice);
         }
         updateExposure(ps);
+    }
+
+    /** Call holding ps. */
+    private long exposureLimit(PeerState ps) {
+        return Pricing.cost(ps.limitPrice, (long) config.exposurePieces() * pieceLength);
+    }
+
+    /** Call holding ps: the block can go without the buyer's unpaid debt passing the limit. */
+    private boolean fits(PeerState ps, int length) {
+        return ps.billedPrice == 0 || ps.payee.debt() + Pricing.cost(ps.billedPrice, length) <= exposureLimit(ps);
+    }
+
+    /** The seller never sends a paid block that would take the buyer's unpaid debt past the exposure limit. */
+    @Override
+    public boolean mayUpload(PeerHandle peer, int length) {
+        if (config.policy() == null) return true;
+        PeerState ps = peers.get(peer.key());
+        if (ps == null) return true;
+        synchronized (ps) {
+            return fits(ps, length);
+        }
+    }
+
+    /**
+     * An honest buyer pays as soon as the piece verifies, so the block waits for that payment; one
+     * that does not pay in time has the block refused and loses the paid slot until it pays.
+     */
+    @Override
+    public boolean awaitUpload(PeerHandle peer, int length) {
+        PeerState ps = peers.get(peer.key());
+        if (ps == null || config.policy() == null) return true;
+        long deadline = System.nanoTime() + EXPOSURE_WAIT_NANOS;
+        synchronized (ps) {
+            // already waited in vain: refuse the rest at once (the choke that follows drops what is queued)
+            if (ps.stalled && !fits(ps, length)) return false;
+            while (!fits(ps, length)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (!ps.stalled) log.debug("{}: no payment for {} ms: paid block refused (debt {}, limit {})", ps.handle.address(),
+                            TimeUnit.NANOSECONDS.toMillis(EXPOSURE_WAIT_NANOS), ps.payee.debt(), exposureLimit(ps));
+                    ps.stalled = true;
+                    break;
+                }
+                try {
+                    ps.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 250)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        updateExposure(ps);
+        synchronized (ps) {
+            return !ps.stalled;
+        }
     }
 
     private void updateExposure(PeerState ps) {
         MarketSlotPolicy policy = config.policy();
         if (policy == null) return;
-        long limit = Pricing.cost(policy.lastAuction().clearingPrice(), (long) config.exposurePieces() * pieceLength);
+        long limit;
         boolean over;
         long debt;
         synchronized (ps) {
             debt = ps.payee.debt();
-            over = debt > limit;
+            limit = exposureLimit(ps);
+            // a stalled buyer gets its slot back once a block fits again, i.e. once it paid
+            if (ps.stalled && debt + Pricing.cost(ps.limitPrice, 16 * 1024) <= limit) ps.stalled = false;
+            over = ps.stalled || debt > limit;
             if (over != ps.overExposed) {
                 ps.overExposed = over;
                 log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit", debt, limit);
@@ -308,8 +385,18 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         AuctionResult r = policy.lastAuction();
         log.debug("auction round {}: winners {} at {} per MiB", lastResultRound, r.winners(), r.clearingPrice());
         for (PeerState ps : peers.values()) {
-            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, r.won(ps.handle.key()),
+            boolean won = r.won(ps.handle.key());
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, won,
                     r.clearingPrice(), r.rule().wireName(), r.winners().size())));
+            long price = won ? r.clearingPrice() : 0;
+            ps.handle.afterQueued(() -> {
+                synchronized (ps) {
+                    ps.billedPrice = price;
+                    if (price > 0) ps.limitPrice = price;
+                    ps.notifyAll();
+                }
+                updateExposure(ps);
+            });
         }
     }
 
@@ -356,10 +443,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         synchronized (ps) {
             ps.won = r.won();
             ps.price = r.price();
-            if (!r.won() || !config.spend() || ps.payer != null || ps.opening) return;
-            ps.opening = true;
+            if (!r.won() || !config.spend()) return;
+            // one account per seller: what we owe before the channel opens is paid into it
+            if (ps.payer == null) ps.payer = new PayerAccount(st -> st.sign(wallet));
+            if (ps.payer.channel() == null) openNext(ps);
         }
-        ledgerCalls.execute(() -> openChannel(ps));
     }
 
     private void openChannel(PeerState ps) {
@@ -371,7 +459,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         synchronized (ps) {
             price = Math.max(1, ps.price);
         }
-        long escrow = PayerAccount.escrowFor(remaining, price, budget, 4, pieceLength);
+        long owed;
+        synchronized (ps) {
+            owed = ps.payer.unpaid();
+        }
+        long escrow = Math.min(budget, Math.max(owed, PayerAccount.escrowFor(remaining, price, budget, 4, pieceLength)));
         try {
             if (escrow <= 0) return;
             Address payee = new Address(ps.hello.address());
@@ -379,17 +471,14 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                     System.currentTimeMillis() + config.channelLifetimeMillis(), ledger.nextNonce(wallet.address()), memo);
             ledger.openChannel(open.sign(wallet));
             balanceCache = -1;
-            PayerAccount payer = new PayerAccount(st -> st.sign(wallet));
-            payer.channelOpened(open.channelId(), escrow);
             synchronized (ps) {
                 // announce the channel before any payment in it can be sent: both go through the
                 // connection's queue, and sends happen under this monitor, so the order holds
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.ChannelOpened(open.channelId().bytes(), escrow,
                         open.expiresAtMillis())));
-                PayerAccount old = ps.payer;
-                ps.payer = payer;
-                // what the exhausted channel could not pay goes into the new one
-                if (old != null && old.unpaid() > 0) pay(ps, payer.owe(old.unpaid()));
+                ps.payer.channelOpened(open.channelId(), escrow);
+                // what we owed while it opened (or what the exhausted channel could not pay) goes in now
+                if (ps.payer.unpaid() > 0) pay(ps, ps.payer.settle());
             }
         } catch (LedgerException | IllegalArgumentException e) {
             log.info("opening a channel to {} failed: {}", ps.handle.address(), e.getMessage());
@@ -472,6 +561,16 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     public void onPeerClosed(PeerHandle peer) {
         PeerState ps = peers.remove(peer.key());
         if (config.policy() != null) config.policy().remove(peer.key());
+        if (ps != null) {
+            synchronized (ps) {
+                ps.notifyAll();
+                if (ps.payee.owed() > 0 || ps.payee.paid() > 0) {
+                    // the seller's books on this buyer: what it lost is the unpaid part, never above the limit
+                    log.info("{}: left: owed {}, paid {}, unpaid {} (exposure limit {})", peer.address(), ps.payee.owed(),
+                            ps.payee.paid(), ps.payee.debt(), exposureLimit(ps));
+                }
+            }
+        }
         if (ps != null && ps.payee.channel() != null) {
             ledgerCalls.execute(() -> {
                 synchronized (ps) {

@@ -55,6 +55,23 @@ public interface TorrentExtension {
      */
     default void onBlockQueued(PeerHandle peer, int piece, int length) {}
 
+    /**
+     * The peer's writer is about to send it a block of {@code length} bytes: false holds the block,
+     * and {@link #awaitUpload} is called once everything queued before it reached the socket. Called
+     * on the connection's writer thread for every block: answer quickly.
+     */
+    default boolean mayUpload(PeerHandle peer, int length) {
+        return true;
+    }
+
+    /**
+     * A block {@link #mayUpload} held: wait, bounded (the peer's other messages wait too), until it
+     * may go. False drops it; a peer that speaks the Fast extension is sent a reject for it.
+     */
+    default boolean awaitUpload(PeerHandle peer, int length) {
+        return true;
+    }
+
     /** A block of {@code length} bytes left for the peer (written to its socket). Called on the connection's writer thread. */
     default void onBlockSent(PeerHandle peer, int piece, int length) {}
 

@@ -90,6 +90,29 @@ final class Extensions {
         for (var e : list) e.onBlockQueued(p, piece, length);
     }
 
+    /** Before each block uploaded: true at once when the torrent has no extensions. */
+    boolean mayUpload(Peer p, int length) {
+        for (var e : list) {
+            try {
+                if (!e.mayUpload(p, length)) return false;
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on an upload check: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+        return true;
+    }
+
+    boolean awaitUpload(Peer p, int length) {
+        for (var e : list) {
+            try {
+                if (!e.mayUpload(p, length) && !e.awaitUpload(p, length)) return false;
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on an upload wait: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+        return true;
+    }
+
     /** Once per block uploaded: nothing is allocated when the torrent has no extensions. */
     void blockSent(Peer p, int piece, int length) {
         if (list.isEmpty()) return;

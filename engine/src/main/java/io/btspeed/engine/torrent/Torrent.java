@@ -482,7 +482,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             throw new WireViolation("request " + piece + "/" + begin + "+" + length + " outside the piece");
         }
         boolean unchoked = !p.amChoking || p.allowedFastOut.contains(piece);
-        boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
+        boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedUploads() < MAX_QUEUED_UPLOADS;
         if (allowed) {
             p.conn.sendBlock(piece, begin, length);
             extensions.blockQueued(p, piece, length);
@@ -550,6 +550,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             lock.unlock();
         }
         if (complete != null) ctx.hashPool().execute(() -> verify(complete));
+    }
+
+    @Override
+    public boolean mayUpload(PeerConnection c, int length) {
+        return extensions.mayUpload((Peer) c.attachment(), length);
+    }
+
+    @Override
+    public boolean awaitUpload(PeerConnection c, int length) {
+        return extensions.awaitUpload((Peer) c.attachment(), length);
     }
 
     @Override
@@ -689,7 +699,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 piecesSinceSave = 0;
                 saveProgress((BitSet) have.clone());
             }
-            extensions.tick(now);
             for (var it = leaving.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
                 if (!peers.contains(e.getKey())) {
@@ -700,6 +709,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 }
             }
             if (choking.roundDue(now)) chokeRound(now);
+            extensions.tick(now); // after the round, so what it decided (an auction's result) goes out now
             needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();
