@@ -107,6 +107,9 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         long limitPrice;
         /** A block waited for its payment in vain: no paid slot until the debt leaves room again. */
         boolean stalled;
+        /** Blocks that waited for a payment, and how long in all (the exposure limit's cost to an honest buyer). */
+        long heldBlocks;
+        long heldNanos;
 
         PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
             this.handle = handle;
@@ -332,10 +335,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     public boolean awaitUpload(PeerHandle peer, int length) {
         PeerState ps = peers.get(peer.key());
         if (ps == null || config.policy() == null) return true;
-        long deadline = System.nanoTime() + EXPOSURE_WAIT_NANOS;
+        long start = System.nanoTime(), deadline = start + EXPOSURE_WAIT_NANOS;
         synchronized (ps) {
             // already waited in vain: refuse the rest at once (the choke that follows drops what is queued)
             if (ps.stalled && !fits(ps, length)) return false;
+            ps.heldBlocks++;
             while (!fits(ps, length)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -354,6 +358,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         }
         updateExposure(ps);
         synchronized (ps) {
+            ps.heldNanos += System.nanoTime() - start;
             return !ps.stalled;
         }
     }
@@ -566,8 +571,9 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                 ps.notifyAll();
                 if (ps.payee.owed() > 0 || ps.payee.paid() > 0) {
                     // the seller's books on this buyer: what it lost is the unpaid part, never above the limit
-                    log.info("{}: left: owed {}, paid {}, unpaid {} (exposure limit {})", peer.address(), ps.payee.owed(),
-                            ps.payee.paid(), ps.payee.debt(), exposureLimit(ps));
+                    log.info("{}: left: owed {}, paid {}, unpaid {} (exposure limit {}); {} blocks waited {} ms for payment",
+                            peer.address(), ps.payee.owed(), ps.payee.paid(), ps.payee.debt(), exposureLimit(ps), ps.heldBlocks,
+                            TimeUnit.NANOSECONDS.toMillis(ps.heldNanos));
                 }
             }
         }
