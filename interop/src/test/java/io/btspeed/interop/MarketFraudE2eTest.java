@@ -7,6 +7,7 @@ import io.btspeed.engine.Session;
 import io.btspeed.engine.SessionConfig;
 import io.btspeed.interop.harness.Content;
 import io.btspeed.interop.harness.MarketCli;
+import io.btspeed.interop.harness.MarketLedger;
 import io.btspeed.interop.harness.Peers;
 import io.btspeed.interop.harness.Proc;
 import io.btspeed.ledger.crypto.KeyPair;
@@ -51,27 +52,23 @@ class MarketFraudE2eTest {
     @EnumSource(CheatingBuyer.Cheat.class)
     void aCheatingBuyerNeverTakesMoreThanTheExposureLimit(CheatingBuyer.Cheat cheat) throws Exception {
         try (Peers peers = new Peers(tmp)) {
-            Path pw = Files.writeString(tmp.resolve("pw"), "test password\n");
-            String bank = MarketCli.createWallet(peers, tmp, "bank", pw), seller = MarketCli.createWallet(peers, tmp, "seller", pw);
-            Path ledger = tmp.resolve("ledger.db");
-            peers.btspeedRun("ledger-init", "ledger", "init", "--db", ledger.toString(), "--genesis", bank);
+            MarketLedger ledger = MarketLedger.create(peers, tmp, "bank", "seller");
             KeyPair cheaterKey = KeyPair.generate(new SecureRandom());
-            peers.btspeedRun("fund", "wallet", "send", "--ledger", ledger.toString(), "--keystore", MarketCli.keystore(tmp, "bank").toString(),
-                    "--password-file", pw.toString(), "--to", cheaterKey.address().toTron(), "--amount", "1000");
+            ledger.fund(cheaterKey.address().toTron(), "1000");
 
             Path src = Content.randomFile(tmp.resolve("seed/fraud.bin"), 1 << 20, 13);
             Path torrent = tmp.resolve("fraud.torrent");
             peers.btspeedRun("create", "create", src.toString(), "-o", torrent.toString(), "--piece-size", "64K");
             Metainfo m = Metainfo.parse(Files.readAllBytes(torrent));
 
-            Proc seeder = peers.btspeed("seeder", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(), "--port", "0",
-                    "--no-trackers", "--upload-limit", "128K", "--paid-slots", "1", "--free-slots", "1",
-                    "--wallet", MarketCli.keystore(tmp, "seller").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString());
+            Proc seeder = peers.btspeed("seeder", MarketScarcityE2eTest.args(List.of("seed", torrent.toString(), "--dir",
+                    tmp.resolve("seed").toString(), "--port", "0", "--no-trackers", "--upload-limit", "128K",
+                    "--paid-slots", "1", "--free-slots", "1"), ledger.walletArgs("seller")));
             int seedPort = Integer.parseInt(seeder.awaitLine("listening on [0-9.]+:(\\d+)", Duration.ofSeconds(30)).group(1));
             seeder.awaitLine("seeding; ", Duration.ofSeconds(30));
 
             CheatingBuyer buyer;
-            try (SqliteLedger l = SqliteLedger.open(ledger, InstantSource.system())) {
+            try (SqliteLedger l = SqliteLedger.open(ledger.file, InstantSource.system())) {
                 buyer = new CheatingBuyer(cheaterKey, l, cheat, 2, Pricing.cost(CheatingBuyer.BID, 100L * PIECE));
                 try (Session s = Session.start(SessionConfig.defaults())) {
                     var h = s.add(AddTorrentParams.of(m, tmp.resolve("buyer")).withTrackers(false).withExtensions(List.of(buyer))
@@ -96,7 +93,7 @@ class MarketFraudE2eTest {
                     + earned + ", limit " + limit + ", errors " + buyer.errors + "\n" + seeder.tail();
             assertThat(buyer.paidHonestly).as(why).isPositive();
             assertThat(earned).as("the seller collected exactly the honest states: " + why).isEqualTo(buyer.paidHonestly);
-            assertThat(MarketCli.settledBalance(peers, ledger, seller)).as("what the ledger paid out: " + why).isEqualTo(earned);
+            assertThat(ledger.settledBalance("seller")).as("what the ledger paid out: " + why).isEqualTo(earned);
             long unpaid = Long.parseLong(left.group(3)), sellerLimit = Long.parseLong(left.group(4));
             assertThat(Long.parseLong(left.group(2))).as(why).isEqualTo(earned);
             assertThat(unpaid).as("it did take paid data it did not pay for: " + why).isPositive();
@@ -109,7 +106,7 @@ class MarketFraudE2eTest {
                 case OVER_ESCROW -> assertThat(buyer.errors).as(why).contains(ErrorCode.OVER_ESCROW.code());
                 case STOP_PAYING -> assertThat(buyer.errors).as(why).isEmpty();
             }
-            assertThat(peers.btspeedRun("audit", "ledger", "audit", "--ledger", ledger.toString())).containsIgnoringCase("ok");
+            ledger.assertAudit();
         }
     }
 }
