@@ -14,9 +14,9 @@ import io.btspeed.ledger.op.ChannelState;
 import io.btspeed.ledger.crypto.Signature;
 import io.btspeed.market.auction.AuctionResult;
 import io.btspeed.market.auction.ClearingRule;
+import io.btspeed.market.pay.ExposureGate;
 import io.btspeed.market.pay.PayeeAccount;
 import io.btspeed.market.pay.PayerAccount;
-import io.btspeed.market.pay.Pricing;
 import io.btspeed.market.policy.Autobid;
 import io.btspeed.market.policy.MarketSlotPolicy;
 import io.btspeed.market.wire.SpeedCodec;
@@ -97,24 +97,18 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
          */
         final java.util.LinkedHashMap<String, SpeedMessage.Payment> checking = new java.util.LinkedHashMap<>();
         boolean overExposed;
-        /**
-         * The price blocks written to this buyer now are billed at: set when our auction result
-         * reaches its socket, so we bill exactly the blocks it receives after learning it won (and
-         * at the price it was told). 0: not a paid winner.
-         */
-        long billedPrice;
-        /** The last price it was billed at: its exposure limit after it lost the slot. */
-        long limitPrice;
-        /** A block waited for its payment in vain: no paid slot until the debt leaves room again. */
-        boolean stalled;
+        /** Billing price and exposure rule, told when each auction result reaches the buyer's socket. */
+        final ExposureGate gate;
         /** Blocks that waited for a payment, and how long in all (the exposure limit's cost to an honest buyer). */
         long heldBlocks;
         long heldNanos;
 
-        PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
+        PeerState(PeerHandle handle, SpeedMessage.Hello hello, ExposureGate gate) {
             this.handle = handle;
             this.hello = hello;
-            this.payee = new PayeeAccount(exposureLimit);
+            // the exposure limit moves with the price: the gate keeps it, the account's own is unused
+            this.payee = new PayeeAccount(Long.MAX_VALUE);
+            this.gate = gate;
         }
     }
 
@@ -178,8 +172,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             keyMatches = false;
         }
         if (!sameLedger || !keyMatches || new Address(hello.address()).equals(wallet.address())) return;
-        // the exposure limit moves with the clearing price, so the account's own limit is unused (updateExposure)
-        peers.put(peer.key(), new PeerState(peer, hello, Long.MAX_VALUE));
+        peers.put(peer.key(), new PeerState(peer, hello, new ExposureGate(config.exposurePieces(), pieceLength)));
     }
 
     @Override
@@ -300,20 +293,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         PeerState ps = peers.get(peer.key());
         if (ps == null) return;
         synchronized (ps) {
-            if (ps.billedPrice == 0) return;
-            ps.payee.served(length, ps.billedPrice);
+            if (ps.gate.billedPrice() == 0) return;
+            ps.payee.served(length, ps.gate.billedPrice());
         }
         updateExposure(ps);
     }
 
-    /** Call holding ps. */
-    private long exposureLimit(PeerState ps) {
-        return Pricing.cost(ps.limitPrice, (long) config.exposurePieces() * pieceLength);
-    }
-
     /** Call holding ps: the block can go without the buyer's unpaid debt passing the limit. */
-    private boolean fits(PeerState ps, int length) {
-        return ps.billedPrice == 0 || ps.payee.debt() + Pricing.cost(ps.billedPrice, length) <= exposureLimit(ps);
+    private static boolean fits(PeerState ps, int length) {
+        return ps.gate.fits(ps.payee.debt(), length);
     }
 
     /** The seller never sends a paid block that would take the buyer's unpaid debt past the exposure limit. */
@@ -338,14 +326,14 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         long start = System.nanoTime(), deadline = start + EXPOSURE_WAIT_NANOS;
         synchronized (ps) {
             // already waited in vain: refuse the rest at once (the choke that follows drops what is queued)
-            if (ps.stalled && !fits(ps, length)) return false;
+            if (ps.gate.stalled() && !fits(ps, length)) return false;
             ps.heldBlocks++;
             while (!fits(ps, length)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    if (!ps.stalled) log.debug("{}: no payment for {} ms: paid block refused (debt {}, limit {})", ps.handle.address(),
-                            TimeUnit.NANOSECONDS.toMillis(EXPOSURE_WAIT_NANOS), ps.payee.debt(), exposureLimit(ps));
-                    ps.stalled = true;
+                    if (!ps.gate.stalled()) log.debug("{}: no payment for {} ms: paid block refused (debt {}, limit {})", ps.handle.address(),
+                            TimeUnit.NANOSECONDS.toMillis(EXPOSURE_WAIT_NANOS), ps.payee.debt(), ps.gate.limit());
+                    ps.gate.stall();
                     break;
                 }
                 try {
@@ -359,7 +347,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         updateExposure(ps);
         synchronized (ps) {
             ps.heldNanos += System.nanoTime() - start;
-            return !ps.stalled;
+            return !ps.gate.stalled();
         }
     }
 
@@ -371,10 +359,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         long debt;
         synchronized (ps) {
             debt = ps.payee.debt();
-            limit = exposureLimit(ps);
-            // a stalled buyer gets its slot back once a block fits again, i.e. once it paid
-            if (ps.stalled && debt + Pricing.cost(ps.limitPrice, 16 * 1024) <= limit) ps.stalled = false;
-            over = ps.stalled || debt > limit;
+            limit = ps.gate.limit();
+            over = ps.gate.overExposed(debt);
             if (over != ps.overExposed) {
                 ps.overExposed = over;
                 log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit", debt, limit);
@@ -396,8 +382,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             long price = won ? r.clearingPrice() : 0;
             ps.handle.afterQueued(() -> {
                 synchronized (ps) {
-                    ps.billedPrice = price;
-                    if (price > 0) ps.limitPrice = price;
+                    ps.gate.resultDelivered(price);
                     ps.notifyAll();
                 }
                 updateExposure(ps);
@@ -572,7 +557,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                 if (ps.payee.owed() > 0 || ps.payee.paid() > 0) {
                     // the seller's books on this buyer: what it lost is the unpaid part, never above the limit
                     log.info("{}: left: owed {}, paid {}, unpaid {} (exposure limit {}); {} blocks waited {} ms for payment",
-                            peer.address(), ps.payee.owed(), ps.payee.paid(), ps.payee.debt(), exposureLimit(ps), ps.heldBlocks,
+                            peer.address(), ps.payee.owed(), ps.payee.paid(), ps.payee.debt(), ps.gate.limit(), ps.heldBlocks,
                             TimeUnit.NANOSECONDS.toMillis(ps.heldNanos));
                 }
             }
