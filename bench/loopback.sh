@@ -93,6 +93,7 @@ tail -1 "$work/create.log" >&2
 run_lt() {
   local round=$1 out="$work/out-lt-$1" sip=127.0.10.2 lip=127.0.10.3 sport lport seeder
   mkdir -p "$out"
+  sync # start each transfer with no dirty pages of the last one still being written back
   sport=$(free_port $sip) || return 1
   "$python" "$lt_peer" seed --torrent "$work/payload.torrent" --dir "$src" --ip $sip --port "$sport" \
     --no-tracker --timeout "$timeout_s" >"$work/lt-seed-$round.log" 2>&1 &
@@ -114,6 +115,7 @@ run_lt() {
 run_bt() {
   local round=$1 out="$work/out-bt-$1" sip=127.0.10.4 lip=127.0.10.5 seeder sport
   mkdir -p "$out"
+  sync # start each transfer with no dirty pages of the last one still being written back
   # the seeder keeps its resume state out of the source tree, so every round checks the data once
   "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers --no-dht \
     --state-dir "$work/bt-seed-state-$round" >"$work/bt-seed-$round.log" 2>&1 &

@@ -77,6 +77,7 @@ run() {
   local -a sx=() lx=()
   if [[ $mode == on ]]; then sx=("${market_seed[@]}"); lx=("${market_leech[@]}"); fi
   mkdir -p "$out"
+  sync # start each transfer with no dirty pages of the last one still being written back
   "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers --no-dht --no-lsd \
     --state-dir "$work/seed-state-$mode-$round" "${sx[@]}" >"$work/seed-$mode-$round.log" 2>&1 &
   seeder=$!; pids+=("$seeder")

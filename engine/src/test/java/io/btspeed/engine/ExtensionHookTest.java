@@ -200,4 +200,63 @@ class ExtensionHookTest {
         }
         TestTorrents.assertSameTree(full, leechDir);
     }
+
+    /** Holds every connection until released, then says "bye" on it. */
+    static final class Holder implements TorrentExtension {
+        final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final List<PeerHandle> peers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String name() {
+            return "x_echo";
+        }
+
+        @Override
+        public void onHandshake(PeerHandle peer, ExtendedHandshake hs) {
+            peers.add(peer);
+        }
+
+        @Override
+        public boolean holdsConnection(PeerHandle peer) {
+            return hold.get();
+        }
+
+        void release() {
+            for (PeerHandle p : peers) p.sendExtended("x_echo", "bye".getBytes(StandardCharsets.US_ASCII));
+            hold.set(false);
+        }
+    }
+
+    /**
+     * A completed download leaves its seeds, but not while an extension still has work on the connection
+     * (a payment waiting for a new channel): what it sends before letting go still arrives.
+     */
+    @Test
+    @Timeout(60)
+    void aCompletedDownloadKeepsASeedConnectionAnExtensionHoldsThenLeaves() throws Exception {
+        Path seedDir = tmp.resolve("seed"), leechDir = tmp.resolve("leech");
+        Metainfo m = TestTorrents.singleFile(seedDir, "data.bin", 1024 * 1024, 64 * 1024, 12);
+        Echo seedExt = new Echo("seeder");
+        Holder holder = new Holder();
+        try (Session seeder = Session.start(SessionConfig.defaults());
+             Session leecher = Session.start(SessionConfig.defaults())) {
+            seeder.add(AddTorrentParams.of(m, seedDir).withTrackers(false).withExtensions(List.of(seedExt)))
+                    .completion().get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leecher.add(AddTorrentParams.of(m, leechDir).withTrackers(false).withExtensions(List.of(holder))
+                    .withPeers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.listenPort()))));
+            l.completion().get(40, TimeUnit.SECONDS);
+            Thread.sleep(2_500); // two ticks: a held connection stays
+            assertThat(l.status().peers()).as("the held seed connection is still open").isEqualTo(1);
+            assertThat(seedExt.closed).isEmpty();
+            holder.release();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (l.status().peers() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(l.status().peers()).as("released: the completed download leaves the seed").isZero();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (seedExt.closed.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(seedExt.received).as("sent before the release, delivered before the close").contains("bye");
+            assertThat(seedExt.closed).hasSize(1);
+        }
+        TestTorrents.assertSameTree(seedDir, leechDir);
+    }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.btspeed.interop.harness.Content;
 import io.btspeed.interop.harness.MarketCli;
+import io.btspeed.interop.harness.MarketLedger;
 import io.btspeed.interop.harness.Peers;
 import io.btspeed.interop.harness.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,12 +36,8 @@ class MarketLongSeederE2eTest {
     @Test
     void aPeerThatFinishedLongAgoKeepsEarningFromABidder() throws Exception {
         try (Peers peers = new Peers(tmp)) {
-            Path pw = Files.writeString(tmp.resolve("pw"), "test password\n");
-            String bank = wallet(peers, "bank", pw), veteran = wallet(peers, "veteran", pw), buyer = wallet(peers, "buyer", pw);
-            Path ledger = tmp.resolve("ledger.db");
-            peers.btspeedRun("ledger-init", "ledger", "init", "--db", ledger.toString(), "--genesis", bank);
-            peers.btspeedRun("fund", "wallet", "send", "--ledger", ledger.toString(), "--keystore", key("bank").toString(),
-                    "--password-file", pw.toString(), "--to", buyer, "--amount", "50");
+            MarketLedger ledger = MarketLedger.create(peers, tmp, "bank", "veteran", "buyer");
+            ledger.fund(ledger.address("buyer"), "50");
 
             Path src = Content.randomFile(tmp.resolve("origin/album.bin"), 3L << 20, 33);
             Path torrent = tmp.resolve("album.torrent");
@@ -50,19 +48,18 @@ class MarketLongSeederE2eTest {
                     "--port", String.valueOf(originPort), "--no-trackers");
             origin.awaitLine("^seeding; ", Duration.ofSeconds(60));
             // the veteran downloads, then keeps seeding with a wallet, selling one paid slot
-            Proc vet = peers.btspeed("veteran", "download", torrent.toString(), "--dir", tmp.resolve("vet").toString(),
+            Proc vet = peers.btspeed("veteran", MarketScarcityE2eTest.args(List.of("download", torrent.toString(),
+                    "--dir", tmp.resolve("vet").toString(),
                     "--port", String.valueOf(veteranPort), "--no-trackers", "--seed", "--peer", "127.0.0.1:" + originPort,
-                    "--wallet", key("veteran").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
                     "--spend", "off", "--paid-slots", "1", "--free-slots", "1",
-                    "--upload-limit", "256K"); // a home uplink: the bidder's download takes seconds, long enough to bid
+                    "--upload-limit", "256K"), ledger.walletArgs("veteran"))); // a home uplink: the bidder's download takes seconds, long enough to bid
             vet.awaitLine("^complete: ", Duration.ofSeconds(90));
             origin.terminate(Duration.ofSeconds(10)); // the only copy left is the veteran's
             Thread.sleep(1000);
 
-            Proc bidder = peers.btspeed("bidder", "download", torrent.toString(), "--dir", tmp.resolve("new").toString(),
-                    "--port", "0", "--no-trackers", "--peer", "127.0.0.1:" + veteranPort,
-                    "--wallet", key("buyer").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
-                    "--budget", "3");
+            Proc bidder = peers.btspeed("bidder", MarketScarcityE2eTest.args(List.of("download", torrent.toString(),
+                    "--dir", tmp.resolve("new").toString(), "--port", "0", "--no-trackers", "--peer", "127.0.0.1:" + veteranPort,
+                    "--budget", "3"), ledger.walletArgs("buyer")));
             assertThat(bidder.awaitExit(Duration.ofSeconds(90))).as(bidder.tail()).isZero();
             assertThat(Content.sha256(tmp.resolve("new/album.bin"))).isEqualTo(Content.sha256(src));
 
@@ -70,17 +67,10 @@ class MarketLongSeederE2eTest {
             long spent = MarketCli.marketAmount(bidder.output(), true), earned = MarketCli.marketAmount(vet.output(), false);
             assertThat(spent).as("the bidder paid the veteran\n" + bidder.tail()).isPositive();
             assertThat(earned).as(vet.tail()).isEqualTo(spent);
-            assertThat(MarketCli.settledBalance(peers, ledger, veteran)).isEqualTo(earned);
-            assertThat(MarketCli.settledBalance(peers, ledger, buyer)).isEqualTo(50_000_000L - spent);
-            assertThat(peers.btspeedRun("audit", "ledger", "audit", "--ledger", ledger.toString())).containsIgnoringCase("ok");
+            assertThat(ledger.settledBalance("veteran")).isEqualTo(earned);
+            assertThat(ledger.settledBalance("buyer")).isEqualTo(50_000_000L - spent);
+            ledger.assertAudit();
         }
     }
 
-    private Path key(String name) {
-        return MarketCli.keystore(tmp, name);
-    }
-
-    private String wallet(Peers peers, String name, Path pw) throws Exception {
-        return MarketCli.createWallet(peers, tmp, name, pw);
-    }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.btspeed.interop.harness.Content;
 import io.btspeed.interop.harness.MarketCli;
+import io.btspeed.interop.harness.MarketLedger;
 import io.btspeed.interop.harness.Peers;
 import io.btspeed.interop.harness.Proc;
 import io.btspeed.interop.harness.Transmission;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,13 +39,8 @@ class MarketScarcityE2eTest {
     void theBidderFinishesFirstAndEveryTokenIsAccountedFor() throws Exception {
         try (Peers peers = new Peers(tmp)) {
           try {
-            Path pw = Files.writeString(tmp.resolve("pw"), "test password\n");
-            String bank = wallet(peers, "bank", pw), seller = wallet(peers, "seller", pw), buyer = wallet(peers, "buyer", pw);
-            wallet(peers, "idle", pw);
-            Path ledger = tmp.resolve("ledger.db");
-            peers.btspeedRun("ledger-init", "ledger", "init", "--db", ledger.toString(), "--genesis", bank);
-            peers.btspeedRun("fund", "wallet", "send", "--ledger", ledger.toString(), "--keystore", key("bank").toString(),
-                    "--password-file", pw.toString(), "--to", buyer, "--amount", "100");
+            MarketLedger ledger = MarketLedger.create(peers, tmp, "bank", "seller", "buyer", "idle");
+            ledger.fund(ledger.address("buyer"), "100");
 
             Path src = Content.randomFile(tmp.resolve("seed/film.bin"), 6L << 20, 21);
             Path torrent = tmp.resolve("film.torrent");
@@ -55,22 +52,19 @@ class MarketScarcityE2eTest {
             Transmission tx = Transmission.start(peers, "tx-leech", tmp.resolve("out-tx"), 128);
             tx.add(torrent, tmp.resolve("out-tx")); // it has no peer until the seeder dials it
             int seedPort = Peers.freePort();
-            Proc seeder = peers.btspeed("seeder", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(),
+            Proc seeder = peers.btspeed("seeder", args(List.of("seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(),
                     "--port", String.valueOf(seedPort), "--no-trackers", "--upload-limit", "768K",
-                    "--wallet", key("seller").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
-                    "--paid-slots", "1", "--free-slots", "1", "--peer", "127.0.0.1:" + tx.peerPort);
+                    "--paid-slots", "1", "--free-slots", "1", "--peer", "127.0.0.1:" + tx.peerPort), ledger.walletArgs("seller")));
             seeder.awaitLine("^seeding; ", Duration.ofSeconds(60));
 
             long t0 = System.nanoTime();
             String seed = "127.0.0.1:" + seedPort, txPeer = "127.0.0.1:" + tx.peerPort;
-            Proc bidder = peers.btspeed("bidder", "download", torrent.toString(), "--dir", tmp.resolve("out-bid").toString(),
+            Proc bidder = peers.btspeed("bidder", args(List.of("download", torrent.toString(), "--dir", tmp.resolve("out-bid").toString(),
                     "--port", "0", "--no-trackers", "--upload-limit", "128K", "--peer", seed, "--peer", txPeer,
-                    "--wallet", key("buyer").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
-                    "--budget", "6");
-            Proc plain = peers.btspeed("nonbidder", "download", torrent.toString(), "--dir", tmp.resolve("out-free").toString(),
+                    "--budget", "6"), ledger.walletArgs("buyer")));
+            Proc plain = peers.btspeed("nonbidder", args(List.of("download", torrent.toString(), "--dir", tmp.resolve("out-free").toString(),
                     "--port", "0", "--no-trackers", "--upload-limit", "128K", "--peer", seed, "--peer", txPeer,
-                    "--wallet", key("idle").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
-                    "--spend", "off", "--paid-slots", "0"); // a market peer that neither buys nor sells
+                    "--spend", "off", "--paid-slots", "0"), ledger.walletArgs("idle"))); // a market peer that neither buys nor sells
 
             // all three are watched at once: each time is when that leecher was first seen done
             double bidderSecs = -1, plainSecs = -1, txSecs = -1;
@@ -100,13 +94,12 @@ class MarketScarcityE2eTest {
             assertThat(spent).as("the bidder paid for pieces\n" + bidder.tail()).isPositive();
             assertThat(earned).as(seeder.tail()).isEqualTo(spent);
 
-            JsonNode sellerHistory = MarketCli.history(peers, ledger, seller), buyerHistory = MarketCli.history(peers, ledger, buyer);
+            JsonNode sellerHistory = ledger.history("seller"), buyerHistory = ledger.history("buyer");
             assertThat(sellerHistory.at("/byMemo/" + memo + "/earned").asLong()).as(sellerHistory.toPrettyString()).isEqualTo(earned);
             assertThat(buyerHistory.at("/byMemo/" + memo + "/spent").asLong()).as(buyerHistory.toPrettyString()).isEqualTo(spent);
-            assertThat(MarketCli.settledBalance(peers, ledger, seller)).isEqualTo(earned);
-            assertThat(MarketCli.settledBalance(peers, ledger, buyer)).isEqualTo(100_000_000L - spent);
-            String audit = peers.btspeedRun("audit", "ledger", "audit", "--ledger", ledger.toString());
-            assertThat(audit).containsIgnoringCase("ok");
+            assertThat(ledger.settledBalance("seller")).isEqualTo(earned);
+            assertThat(ledger.settledBalance("buyer")).isEqualTo(100_000_000L - spent);
+            ledger.assertAudit();
           } finally {
             if (System.getProperty("keepLogs") != null) {
                 new ProcessBuilder("cp", "-r", tmp.resolve("logs").toString(), System.getProperty("keepLogs")).start().waitFor();
@@ -115,11 +108,9 @@ class MarketScarcityE2eTest {
         }
     }
 
-    private Path key(String name) {
-        return MarketCli.keystore(tmp, name);
-    }
-
-    private String wallet(Peers peers, String name, Path pw) throws Exception {
-        return MarketCli.createWallet(peers, tmp, name, pw);
+    static String[] args(List<String> command, List<String> wallet) {
+        List<String> all = new java.util.ArrayList<>(command);
+        all.addAll(wallet);
+        return all.toArray(String[]::new);
     }
 }

@@ -14,9 +14,9 @@ import io.btspeed.ledger.op.ChannelState;
 import io.btspeed.ledger.crypto.Signature;
 import io.btspeed.market.auction.AuctionResult;
 import io.btspeed.market.auction.ClearingRule;
+import io.btspeed.market.pay.ExposureGate;
 import io.btspeed.market.pay.PayeeAccount;
 import io.btspeed.market.pay.PayerAccount;
-import io.btspeed.market.pay.Pricing;
 import io.btspeed.market.policy.Autobid;
 import io.btspeed.market.policy.MarketSlotPolicy;
 import io.btspeed.market.wire.SpeedCodec;
@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MarketExtension.class);
+    /**
+     * How long a block that would take a winner past its exposure limit waits for the winner's
+     * payment before it is refused (and the winner loses the paid slot until it pays).
+     */
+    private static final long EXPOSURE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Channels are closed this long before expiry: a close after expiry cannot pay out. */
     private static final long CLOSE_MARGIN_MILLIS = 60 * 60 * 1000L;
 
@@ -92,11 +97,18 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
          */
         final java.util.LinkedHashMap<String, SpeedMessage.Payment> checking = new java.util.LinkedHashMap<>();
         boolean overExposed;
+        /** Billing price and exposure rule, told when each auction result reaches the buyer's socket. */
+        final ExposureGate gate;
+        /** Blocks that waited for a payment, and how long in all (the exposure limit's cost to an honest buyer). */
+        long heldBlocks;
+        long heldNanos;
 
-        PeerState(PeerHandle handle, SpeedMessage.Hello hello, long exposureLimit) {
+        PeerState(PeerHandle handle, SpeedMessage.Hello hello, ExposureGate gate) {
             this.handle = handle;
             this.hello = hello;
-            this.payee = new PayeeAccount(exposureLimit);
+            // the exposure limit moves with the price: the gate keeps it, the account's own is unused
+            this.payee = new PayeeAccount(Long.MAX_VALUE);
+            this.gate = gate;
         }
     }
 
@@ -160,8 +172,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             keyMatches = false;
         }
         if (!sameLedger || !keyMatches || new Address(hello.address()).equals(wallet.address())) return;
-        // the exposure limit moves with the clearing price, so the account's own limit is unused (updateExposure)
-        peers.put(peer.key(), new PeerState(peer, hello, Long.MAX_VALUE));
+        peers.put(peer.key(), new PeerState(peer, hello, new ExposureGate(config.exposurePieces(), pieceLength)));
     }
 
     @Override
@@ -186,7 +197,10 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                 }
                 ledgerCalls.execute(() -> checkChannel(ps, o));
             }
-            case SpeedMessage.Payment p -> onPayment(ps, p);
+            case SpeedMessage.Payment p -> {
+                log.debug("{}: payment seq {} cumulative {} received", peer.address(), p.sequence(), p.cumulative());
+                onPayment(ps, p);
+            }
             case SpeedMessage.Ack a -> { }
             case SpeedMessage.Error e -> log.info("{}: bt_speed error {}: {}", peer.address(), e.code(), e.message());
             case SpeedMessage.Hello h -> { }
@@ -243,9 +257,13 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         synchronized (ps) {
             long before = ps.payee.paid();
             why = ps.payee.receive(s);
-            if (why == null) earned.addAndGet(ps.payee.paid() - before);
+            if (why == null) {
+                earned.addAndGet(ps.payee.paid() - before);
+                ps.notifyAll(); // a block may be waiting for this payment
+            }
         }
         if (why != null) {
+            log.debug("{}: payment seq {} cumulative {} rejected: {}", ps.handle.address(), p.sequence(), p.cumulative(), why);
             ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Error(code(why), why.name().toLowerCase())));
         } else {
             ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Ack(p.channelId(), p.sequence(), ps.payee.debt())));
@@ -264,31 +282,85 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         };
     }
 
-    /** Billed when the block leaves, not when queued: a queued block is dropped if we choke the buyer. */
+    /**
+     * Billed when the block leaves, not when queued (a queued block is dropped if we choke the buyer),
+     * at the price of the last result the buyer was sent before it, from its first block as a
+     * winner: a buyer that wins and never opens a channel still owes, and is stopped at the limit.
+     */
     @Override
     public void onBlockSent(PeerHandle peer, int piece, int length) {
-        MarketSlotPolicy policy = config.policy();
-        if (policy == null) return;
+        if (config.policy() == null) return;
         PeerState ps = peers.get(peer.key());
-        AuctionResult last = policy.lastAuction();
-        if (ps == null || !last.won(peer.key())) return;
+        if (ps == null) return;
         synchronized (ps) {
-            // billing starts once the buyer's channel is confirmed on the ledger, as its payments do
-            if (ps.payee.channel() == null) return;
-            ps.payee.served(length, last.clearingPrice());
+            if (ps.gate.billedPrice() == 0) return;
+            ps.payee.served(length, ps.gate.billedPrice());
         }
         updateExposure(ps);
+    }
+
+    /** Call holding ps: the block can go without the buyer's unpaid debt passing the limit. */
+    private static boolean fits(PeerState ps, int length) {
+        return ps.gate.fits(ps.payee.debt(), length);
+    }
+
+    /** The seller never sends a paid block that would take the buyer's unpaid debt past the exposure limit. */
+    @Override
+    public boolean mayUpload(PeerHandle peer, int length) {
+        if (config.policy() == null) return true;
+        PeerState ps = peers.get(peer.key());
+        if (ps == null) return true;
+        synchronized (ps) {
+            return fits(ps, length);
+        }
+    }
+
+    /**
+     * An honest buyer pays as soon as the piece verifies, so the block waits for that payment; one
+     * that does not pay in time has the block refused and loses the paid slot until it pays.
+     */
+    @Override
+    public boolean awaitUpload(PeerHandle peer, int length) {
+        PeerState ps = peers.get(peer.key());
+        if (ps == null || config.policy() == null) return true;
+        long start = System.nanoTime(), deadline = start + EXPOSURE_WAIT_NANOS;
+        synchronized (ps) {
+            // already waited in vain: refuse the rest at once (the choke that follows drops what is queued)
+            if (ps.gate.stalled() && !fits(ps, length)) return false;
+            ps.heldBlocks++;
+            while (!fits(ps, length)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (!ps.gate.stalled()) log.debug("{}: no payment for {} ms: paid block refused (debt {}, limit {})", ps.handle.address(),
+                            TimeUnit.NANOSECONDS.toMillis(EXPOSURE_WAIT_NANOS), ps.payee.debt(), ps.gate.limit());
+                    ps.gate.stall();
+                    break;
+                }
+                try {
+                    ps.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 250)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        updateExposure(ps);
+        synchronized (ps) {
+            ps.heldNanos += System.nanoTime() - start;
+            return !ps.gate.stalled();
+        }
     }
 
     private void updateExposure(PeerState ps) {
         MarketSlotPolicy policy = config.policy();
         if (policy == null) return;
-        long limit = Pricing.cost(policy.lastAuction().clearingPrice(), (long) config.exposurePieces() * pieceLength);
+        long limit;
         boolean over;
         long debt;
         synchronized (ps) {
             debt = ps.payee.debt();
-            over = debt > limit;
+            limit = ps.gate.limit();
+            over = ps.gate.overExposed(debt);
             if (over != ps.overExposed) {
                 ps.overExposed = over;
                 log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit", debt, limit);
@@ -304,8 +376,17 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         AuctionResult r = policy.lastAuction();
         log.debug("auction round {}: winners {} at {} per MiB", lastResultRound, r.winners(), r.clearingPrice());
         for (PeerState ps : peers.values()) {
-            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, r.won(ps.handle.key()),
+            boolean won = r.won(ps.handle.key());
+            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, won,
                     r.clearingPrice(), r.rule().wireName(), r.winners().size())));
+            long price = won ? r.clearingPrice() : 0;
+            ps.handle.afterQueued(() -> {
+                synchronized (ps) {
+                    ps.gate.resultDelivered(price);
+                    ps.notifyAll();
+                }
+                updateExposure(ps);
+            });
         }
     }
 
@@ -352,10 +433,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         synchronized (ps) {
             ps.won = r.won();
             ps.price = r.price();
-            if (!r.won() || !config.spend() || ps.payer != null || ps.opening) return;
-            ps.opening = true;
+            if (!r.won() || !config.spend()) return;
+            // one account per seller: what we owe before the channel opens is paid into it
+            if (ps.payer == null) ps.payer = new PayerAccount(st -> st.sign(wallet));
+            if (ps.payer.channel() == null) openNext(ps);
         }
-        ledgerCalls.execute(() -> openChannel(ps));
     }
 
     private void openChannel(PeerState ps) {
@@ -367,7 +449,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         synchronized (ps) {
             price = Math.max(1, ps.price);
         }
-        long escrow = PayerAccount.escrowFor(remaining, price, budget, 4, pieceLength);
+        long owed;
+        synchronized (ps) {
+            owed = ps.payer.unpaid();
+        }
+        long escrow = Math.min(budget, Math.max(owed, PayerAccount.escrowFor(remaining, price, budget, 4, pieceLength)));
         try {
             if (escrow <= 0) return;
             Address payee = new Address(ps.hello.address());
@@ -375,17 +461,14 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                     System.currentTimeMillis() + config.channelLifetimeMillis(), ledger.nextNonce(wallet.address()), memo);
             ledger.openChannel(open.sign(wallet));
             balanceCache = -1;
-            PayerAccount payer = new PayerAccount(st -> st.sign(wallet));
-            payer.channelOpened(open.channelId(), escrow);
             synchronized (ps) {
                 // announce the channel before any payment in it can be sent: both go through the
                 // connection's queue, and sends happen under this monitor, so the order holds
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.ChannelOpened(open.channelId().bytes(), escrow,
                         open.expiresAtMillis())));
-                PayerAccount old = ps.payer;
-                ps.payer = payer;
-                // what the exhausted channel could not pay goes into the new one
-                if (old != null && old.unpaid() > 0) pay(ps, payer.owe(old.unpaid()));
+                ps.payer.channelOpened(open.channelId(), escrow);
+                // what we owed while it opened (or what the exhausted channel could not pay) goes in now
+                if (ps.payer.unpaid() > 0) pay(ps, ps.payer.settle());
             }
         } catch (LedgerException | IllegalArgumentException e) {
             log.info("opening a channel to {} failed: {}", ps.handle.address(), e.getMessage());
@@ -416,14 +499,30 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             case PayerAccount.Pay p -> {
                 ChannelState st = p.state().state();
                 spentTotal.addAndGet(p.amount());
+                log.debug("{}: paying seq {} cumulative {} (+{})", ps.handle.address(), st.sequence(), st.cumulativeAmount(), p.amount());
+                // the channel is full and owes more: ask for the next one now, not at the next piece
+                if (ps.payer.unpaid() > 0) openNext(ps);
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Payment(st.channelId(), st.sequence(),
                         st.cumulativeAmount(), p.state().signature().encode())));
             }
-            case PayerAccount.NeedChannel n -> {
-                if (ps.opening) return;
-                ps.opening = true;
-                ledgerCalls.execute(() -> openChannel(ps));
-            }
+            case PayerAccount.NeedChannel n -> openNext(ps);
+        }
+    }
+
+    /** Call holding ps. */
+    private void openNext(PeerState ps) {
+        if (ps.opening) return;
+        ps.opening = true;
+        ledgerCalls.execute(() -> openChannel(ps));
+    }
+
+    /** A completed download keeps its connection to this seller until the channel being opened carries what we owe. */
+    @Override
+    public boolean holdsConnection(PeerHandle peer) {
+        PeerState ps = peers.get(peer.key());
+        if (ps == null) return false;
+        synchronized (ps) {
+            return ps.opening;
         }
     }
 
@@ -452,6 +551,17 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     public void onPeerClosed(PeerHandle peer) {
         PeerState ps = peers.remove(peer.key());
         if (config.policy() != null) config.policy().remove(peer.key());
+        if (ps != null) {
+            synchronized (ps) {
+                ps.notifyAll();
+                if (ps.payee.owed() > 0 || ps.payee.paid() > 0) {
+                    // the seller's books on this buyer: what it lost is the unpaid part, never above the limit
+                    log.info("{}: left: owed {}, paid {}, unpaid {} (exposure limit {}); {} blocks waited {} ms for payment",
+                            peer.address(), ps.payee.owed(), ps.payee.paid(), ps.payee.debt(), ps.gate.limit(), ps.heldBlocks,
+                            TimeUnit.NANOSECONDS.toMillis(ps.heldNanos));
+                }
+            }
+        }
         if (ps != null && ps.payee.channel() != null) {
             ledgerCalls.execute(() -> {
                 synchronized (ps) {

@@ -15,6 +15,12 @@ public interface PeerHandle {
     /** Sends a BEP 10 message of the named extension (dropped if the peer does not support it). */
     void sendExtended(String extensionName, byte[] payload);
 
+    /**
+     * Runs {@code action} on the connection's writer thread once everything sent to the peer before
+     * this call has been written: e.g. to start billing the blocks that leave after a message.
+     */
+    void afterQueued(Runnable action);
+
     /** Ends the connection, e.g. after repeated protocol violations. */
     void close(String reason);
 }

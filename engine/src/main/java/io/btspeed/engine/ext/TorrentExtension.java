@@ -55,8 +55,34 @@ public interface TorrentExtension {
      */
     default void onBlockQueued(PeerHandle peer, int piece, int length) {}
 
+    /**
+     * The peer's writer is about to send it a block of {@code length} bytes: false holds the block,
+     * and {@link #awaitUpload} is called once everything queued before it reached the socket. Called
+     * on the connection's writer thread for every block: answer quickly.
+     */
+    default boolean mayUpload(PeerHandle peer, int length) {
+        return true;
+    }
+
+    /**
+     * A block {@link #mayUpload} held: wait, bounded (the peer's other messages wait too), until it
+     * may go. False drops it; a peer that speaks the Fast extension is sent a reject for it.
+     */
+    default boolean awaitUpload(PeerHandle peer, int length) {
+        return true;
+    }
+
     /** A block of {@code length} bytes left for the peer (written to its socket). Called on the connection's writer thread. */
     default void onBlockSent(PeerHandle peer, int piece, int length) {}
+
+    /**
+     * Work is still owed on this connection (a payment waiting for a new channel, say): when the
+     * download completes, a connection to a seed is kept open while an extension holds it, for at
+     * most 30 s, instead of being closed at once. Asked under the torrent's lock: answer quickly.
+     */
+    default boolean holdsConnection(PeerHandle peer) {
+        return false;
+    }
 
     /** The connection is gone. */
     default void onPeerClosed(PeerHandle peer) {}

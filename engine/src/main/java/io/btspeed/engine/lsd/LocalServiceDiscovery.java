@@ -67,6 +67,10 @@ public final class LocalServiceDiscovery implements AutoCloseable {
         public Config withInterfaces(List<NetworkInterface> nifs) {
             return new Config(group4, group6, nifs, interval, minGap);
         }
+
+        public Config withTiming(Duration newInterval, Duration newMinGap) {
+            return new Config(group4, group6, interfaces, newInterval, newMinGap);
+        }
     }
 
     /** Receives peers found for torrents we announce; called on a discovery thread, must not block long. */

@@ -10,6 +10,9 @@ public sealed interface Outgoing {
     /** A piece payload the writer streams from storage (header, then zero-copy transfer). */
     record Block(int piece, int begin, int length) implements Outgoing {}
 
+    /** Runs on the writer thread once everything queued before it has been written (not flushed). */
+    record Run(Runnable action) implements Outgoing {}
+
     /** End of the queue: what was queued before it is written, then the connection closes. */
     record Close() implements Outgoing {}
 }

@@ -4,6 +4,7 @@ import io.btspeed.protocol.ProtocolException;
 import io.btspeed.protocol.wire.KeepAlive;
 import io.btspeed.protocol.wire.MessageCodec;
 import io.btspeed.protocol.wire.PeerMessage;
+import io.btspeed.protocol.wire.RejectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +16,20 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One established peer-wire connection (after the handshake): a reader virtual thread that parses
- * frames from a blocking channel, and a writer virtual thread that drains a send queue. Nothing
+ * frames from a blocking channel, and a writer virtual thread that drains two send queues. Nothing
  * here holds a lock across I/O: the owner only enqueues, and each thread blocks on its own socket.
+ *
+ * <p>Messages and requested blocks wait apart, and a message always leaves before the next block:
+ * under an upload limit a peer may have seconds of requested data waiting, and a choke, a have, an
+ * auction result or a payment must not wait behind it (libtorrent likewise keeps requests apart
+ * from its send buffer).
  *
  * <p>Piece payloads are read straight from the socket into the buffer the handler supplies (the
  * piece's assembly buffer), so a block costs no allocation and at most one copy of the bytes that
@@ -56,7 +64,11 @@ public final class PeerConnection {
     private final BlockSource blocks;
     private final Throttle downThrottle;
     private final Throttle upThrottle;
-    private final LinkedBlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
+    /** Messages, send-order actions and the close marker, in order; always ahead of blocks. */
+    private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
+    /** Requested blocks not yet started, in request order. */
+    private final ConcurrentLinkedQueue<Outgoing.Block> uploads = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedUploads = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastReceiveNanos = System.nanoTime();
     private volatile long lastSendNanos = System.nanoTime();
@@ -132,33 +144,51 @@ public final class PeerConnection {
     }
 
     public void send(PeerMessage m) {
-        if (!closed.get()) queue.add(new Outgoing.Message(m));
+        if (!closed.get()) enqueue(new Outgoing.Message(m));
+    }
+
+    private void enqueue(Outgoing o) {
+        queue.add(o);
+        wakeWriter();
+    }
+
+    private void wakeWriter() {
+        Thread w = writer;
+        if (w != null) LockSupport.unpark(w);
+    }
+
+    /** Runs {@code action} on the writer thread once everything queued before it has been written. */
+    public void afterQueued(Runnable action) {
+        if (!closed.get()) enqueue(new Outgoing.Run(action));
     }
 
     public void sendBlock(int piece, int begin, int length) {
-        if (!closed.get()) queue.add(new Outgoing.Block(piece, begin, length));
+        if (closed.get()) return;
+        uploads.add(new Outgoing.Block(piece, begin, length));
+        queuedUploads.incrementAndGet();
+        wakeWriter();
     }
 
     /** Drops a queued, not yet started upload; true if it was still queued (a Cancel arrived in time). */
     public boolean unqueueBlock(int piece, int begin, int length) {
-        return queue.remove(new Outgoing.Block(piece, begin, length));
+        boolean removed = uploads.remove(new Outgoing.Block(piece, begin, length));
+        if (removed) queuedUploads.decrementAndGet();
+        return removed;
     }
 
     /** Drops every queued upload (we choked the peer) and returns them, e.g. to send RejectRequest under the Fast extension. */
     public List<Outgoing.Block> unqueueAllBlocks() {
         List<Outgoing.Block> dropped = new ArrayList<>();
-        queue.removeIf(o -> {
-            if (o instanceof Outgoing.Block b) {
-                dropped.add(b);
-                return true;
-            }
-            return false;
-        });
+        for (Outgoing.Block b; (b = uploads.poll()) != null; ) {
+            queuedUploads.decrementAndGet();
+            dropped.add(b);
+        }
         return dropped;
     }
 
-    public int queuedItems() {
-        return queue.size();
+    /** Requested blocks waiting to be sent (a bound against peers that request without end). */
+    public int queuedUploads() {
+        return queuedUploads.get();
     }
 
     public void close() {
@@ -177,7 +207,7 @@ public final class PeerConnection {
     public void closeGracefully() {
         if (closed.get()) return;
         unqueueAllBlocks();
-        queue.add(new Outgoing.Close());
+        enqueue(new Outgoing.Close());
         Thread.ofVirtual().name("bt-close-" + remote).start(() -> {
             try {
                 Thread.sleep(GRACEFUL_CLOSE_MILLIS);
@@ -310,55 +340,89 @@ public final class PeerConnection {
 
     private void writeLoop() {
         ByteBuffer out = ByteBuffer.allocateDirect(WRITE_BUFFER);
-        List<Outgoing> batch = new ArrayList<>();
         try {
             while (!closed.get()) {
-                batch.add(queue.take());
-                queue.drainTo(batch, 1024);
-                for (Outgoing o : batch) {
-                    switch (o) {
-                        case Outgoing.Message(PeerMessage m) -> {
-                            int size = MessageCodec.encodedSize(m);
-                            if (size > out.remaining()) flush(out);
-                            if (size > out.capacity()) {
-                                ByteBuffer big = ByteBuffer.allocate(size);
-                                MessageCodec.encode(m, big);
-                                big.flip();
-                                writeFully(big);
-                            } else {
-                                MessageCodec.encode(m, out);
-                            }
-                        }
-                        case Outgoing.Block(int piece, int begin, int length) -> {
-                            upThrottle.acquire(length, uploadPriority);
-                            if (ZERO_COPY) {
-                                if (out.remaining() < 13) flush(out);
-                                MessageCodec.writePieceHeader(out, piece, begin, length);
-                                flush(out);
-                                blocks.transferBlock(piece, begin, length, channel);
-                                lastSendNanos = System.nanoTime();
-                            } else {
-                                if (out.remaining() < 13 + length) flush(out);
-                                MessageCodec.writePieceHeader(out, piece, begin, length);
-                                blocks.readBlock(piece, begin, length, out);
-                            }
-                            handler.onBlockSent(this, piece, begin, length);
-                        }
-                        case Outgoing.Close() -> {
-                            flush(out);
-                            closeWith(null);
-                            return;
+                Outgoing o = queue.poll();
+                if (o == null) {
+                    o = uploads.poll();
+                    if (o != null) queuedUploads.decrementAndGet();
+                }
+                if (o == null) {
+                    flush(out); // everything queued so far leaves together
+                    awaitWork();
+                    continue;
+                }
+                switch (o) {
+                    case Outgoing.Message(PeerMessage m) -> {
+                        int size = MessageCodec.encodedSize(m);
+                        if (size > out.remaining()) flush(out);
+                        if (size > out.capacity()) {
+                            ByteBuffer big = ByteBuffer.allocate(size);
+                            MessageCodec.encode(m, big);
+                            big.flip();
+                            writeFully(big);
+                        } else {
+                            MessageCodec.encode(m, out);
                         }
                     }
+                    case Outgoing.Block(int piece, int begin, int length) -> sendBlock(out, piece, begin, length);
+                    case Outgoing.Run(Runnable action) -> {
+                        try {
+                            action.run();
+                        } catch (RuntimeException e) {
+                            log.warn("{}: a send-order action failed: {}", remote, e.toString());
+                        }
+                    }
+                    case Outgoing.Close() -> {
+                        flush(out);
+                        closeWith(null);
+                        return;
+                    }
                 }
-                batch.clear();
-                flush(out);
             }
         } catch (InterruptedException | ClosedChannelException e) {
             closeWith(null);
         } catch (Throwable e) {
             closeWith(e);
         }
+    }
+
+    /** Parks the writer until something is queued (producers unpark it after adding). */
+    private void awaitWork() throws InterruptedException {
+        while (queue.isEmpty() && uploads.isEmpty() && !closed.get()) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+    }
+
+    private void sendBlock(ByteBuffer out, int piece, int begin, int length) throws IOException, InterruptedException {
+        if (!handler.mayUpload(this, length)) {
+            // what went before must reach the peer first: it may be what the hold waits on
+            flush(out);
+            if (!handler.awaitUpload(this, length)) {
+                if (remoteSupportsFast()) {
+                    RejectRequest no = new RejectRequest(piece, begin, length);
+                    if (MessageCodec.encodedSize(no) > out.remaining()) flush(out);
+                    MessageCodec.encode(no, out);
+                }
+                return;
+            }
+        }
+        // messages already in the buffer leave now rather than after the wait for upload tokens
+        if (out.position() > 0 && upThrottle.limited()) flush(out);
+        upThrottle.acquire(length, uploadPriority);
+        if (ZERO_COPY) {
+            if (out.remaining() < 13) flush(out);
+            MessageCodec.writePieceHeader(out, piece, begin, length);
+            flush(out);
+            blocks.transferBlock(piece, begin, length, channel);
+            lastSendNanos = System.nanoTime();
+        } else {
+            if (out.remaining() < 13 + length) flush(out);
+            MessageCodec.writePieceHeader(out, piece, begin, length);
+            blocks.readBlock(piece, begin, length, out);
+        }
+        handler.onBlockSent(this, piece, begin, length);
     }
 
     private void flush(ByteBuffer out) throws IOException {

@@ -20,6 +20,19 @@ public interface PeerHandler {
     /** The payload announced by the last {@link #blockTarget} call has been read completely. */
     void onBlock(PeerConnection c, int piece, int begin, int length) throws IOException;
 
+    /**
+     * The writer is about to send a block: false holds it, and {@link #awaitUpload} is called once
+     * everything queued before it has been flushed to the socket. Called for every block: answer quickly.
+     */
+    default boolean mayUpload(PeerConnection c, int length) {
+        return true;
+    }
+
+    /** A block {@link #mayUpload} held: wait (bounded) until it may go; false drops it. */
+    default boolean awaitUpload(PeerConnection c, int length) {
+        return true;
+    }
+
     /** The writer finished sending a block (for upload accounting). */
     void onBlockSent(PeerConnection c, int piece, int begin, int length);
 

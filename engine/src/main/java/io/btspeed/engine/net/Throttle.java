@@ -55,6 +55,12 @@ public final class Throttle {
         return bytesPerSec;
     }
 
+    /** This throttle or one above it has a limit: taking tokens may wait. */
+    public boolean limited() {
+        for (Throttle t = this; t != null; t = t.parent) if (t.bytesPerSec != 0) return true;
+        return false;
+    }
+
     private static double burst(long rate) {
         return Math.max(MIN_BURST, rate / 10.0);
     }

@@ -70,12 +70,47 @@ final class Extensions {
         return false;
     }
 
+    /** Some extension still has work on this connection (see {@link TorrentExtension#holdsConnection}). */
+    boolean hold(Peer p) {
+        for (var e : list) {
+            try {
+                if (e.holdsConnection(p)) return true;
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on a hold check: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+        return false;
+    }
+
     void peerConnected(Peer p) {
         each("a new peer", e -> e.onPeerConnected(p));
     }
 
     void blockQueued(Peer p, int piece, int length) {
         for (var e : list) e.onBlockQueued(p, piece, length);
+    }
+
+    /** Before each block uploaded: true at once when the torrent has no extensions. */
+    boolean mayUpload(Peer p, int length) {
+        for (var e : list) {
+            try {
+                if (!e.mayUpload(p, length)) return false;
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on an upload check: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+        return true;
+    }
+
+    boolean awaitUpload(Peer p, int length) {
+        for (var e : list) {
+            try {
+                if (!e.mayUpload(p, length) && !e.awaitUpload(p, length)) return false;
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on an upload wait: {}", infoHash, e.name(), ex.toString());
+            }
+        }
+        return true;
     }
 
     /** Once per block uploaded: nothing is allocated when the torrent has no extensions. */

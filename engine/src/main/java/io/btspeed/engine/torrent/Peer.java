@@ -88,6 +88,11 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     }
 
     @Override
+    public void afterQueued(Runnable action) {
+        conn.afterQueued(action);
+    }
+
+    @Override
     public void close(String reason) {
         conn.close();
     }

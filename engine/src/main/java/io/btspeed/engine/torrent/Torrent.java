@@ -49,6 +49,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -78,6 +79,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final int OUR_REQQ = 4000;
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
+    private static final long LEAVE_GRACE_NANOS = 30 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
     private static final long PROGRESS_SAVE_INTERVAL = 30 * SECOND;
     private static final int MAX_QUEUED_UPLOADS = 4096;
@@ -111,6 +113,8 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private long wantedDoneBytes;
 
     private final List<Peer> peers = new ArrayList<>();
+    /** Seeds we will leave (we are complete) once no extension holds the connection, with a deadline in nanos. */
+    private final Map<Peer, Long> leaving = new HashMap<>();
     private final KnownPeers known = new KnownPeers();
     private final Set<String> bannedPeerIds = new HashSet<>();
     private int nextPeerKey;
@@ -478,7 +482,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             throw new WireViolation("request " + piece + "/" + begin + "+" + length + " outside the piece");
         }
         boolean unchoked = !p.amChoking || p.allowedFastOut.contains(piece);
-        boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedItems() < MAX_QUEUED_UPLOADS;
+        boolean allowed = unchoked && have.get(piece) && mayUpload() && p.conn.queuedUploads() < MAX_QUEUED_UPLOADS;
         if (allowed) {
             p.conn.sendBlock(piece, begin, length);
             extensions.blockQueued(p, piece, length);
@@ -549,6 +553,16 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     }
 
     @Override
+    public boolean mayUpload(PeerConnection c, int length) {
+        return extensions.mayUpload((Peer) c.attachment(), length);
+    }
+
+    @Override
+    public boolean awaitUpload(PeerConnection c, int length) {
+        return extensions.awaitUpload((Peer) c.attachment(), length);
+    }
+
+    @Override
     public void onBlockSent(PeerConnection c, int piece, int begin, int length) {
         Peer p = (Peer) c.attachment();
         p.up.add(length);
@@ -599,7 +613,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 checkComplete();
                 if (have.cardinality() == mi.pieceCount()) {
                     // two seeds have nothing to trade; what we queued last (a payment, a have) still leaves
-                    for (Peer q : peers) if (q.isSeed(mi.pieceCount())) seedsToLeave.add(q);
+                    for (Peer q : peers) {
+                        if (!q.isSeed(mi.pieceCount())) continue;
+                        if (extensions.hold(q)) leaving.put(q, System.nanoTime() + LEAVE_GRACE_NANOS);
+                        else seedsToLeave.add(q);
+                    }
                 }
             } else {
                 log.debug("{}: {} failed its hash check", infoHash, a);
@@ -656,6 +674,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         downMeter.sample(now);
         upMeter.sample(now);
         List<Peer> toClose = new ArrayList<>();
+        List<Peer> toLeave = new ArrayList<>();
         boolean needDial;
         lock.lock();
         try {
@@ -680,13 +699,23 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 piecesSinceSave = 0;
                 saveProgress((BitSet) have.clone());
             }
-            extensions.tick(now);
+            for (var it = leaving.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!peers.contains(e.getKey())) {
+                    it.remove();
+                } else if (!extensions.hold(e.getKey()) || now - e.getValue() > 0) {
+                    it.remove();
+                    toLeave.add(e.getKey());
+                }
+            }
             if (choking.roundDue(now)) chokeRound(now);
+            extensions.tick(now); // after the round, so what it decided (an auction's result) goes out now
             needDial = !paused && peers.size() < ctx.config().maxPeersPerTorrent();
         } finally {
             lock.unlock();
         }
         for (Peer p : toClose) p.conn.close();
+        for (Peer p : toLeave) p.conn.closeGracefully();
         if (needDial) dialMore();
     }
 

@@ -27,7 +27,9 @@ final class LsdPair {
         InfoHash other = InfoHash.fromHex("ffffffffffffffffffffffffffffffffffffffff");
         BlockingQueue<Found> toA = new ArrayBlockingQueue<>(64);
         BlockingQueue<Found> toB = new ArrayBlockingQueue<>(64);
-        LocalServiceDiscovery.Config cfg = LocalServiceDiscovery.Config.defaults().withGroups(group4, group6).withInterfaces(List.of(nif));
+        // re-announce every 2 s, not every 5 min: a datagram lost on a loaded machine is sent again within the wait
+        LocalServiceDiscovery.Config cfg = LocalServiceDiscovery.Config.defaults().withGroups(group4, group6).withInterfaces(List.of(nif))
+                .withTiming(Duration.ofSeconds(2), Duration.ofSeconds(1));
         try (LocalServiceDiscovery a = LocalServiceDiscovery.start(cfg, 5001, (ih, p) -> toA.offer(new Found(ih, p)));
              LocalServiceDiscovery b = LocalServiceDiscovery.start(cfg, 5002, (ih, p) -> toB.offer(new Found(ih, p)))) {
             hostile(group4 != null ? group4 : group6, nif, h);

@@ -46,6 +46,8 @@ class OpentrackerInteropTest {
     private InfoHash httpHash;
     private InfoHash udpHash;
     private InfoHash announcerHash;
+    /** Whitelisted only to tell when opentracker has read its whitelist (it does so on a thread of its own after it listens). */
+    private InfoHash probeHash;
 
     @BeforeEach
     void startTracker() throws Exception {
@@ -55,11 +57,12 @@ class OpentrackerInteropTest {
         httpHash = randomHash(random);
         udpHash = randomHash(random);
         announcerHash = randomHash(random);
+        probeHash = randomHash(random);
         Path home = dir.resolve("ot");
         Files.createDirectories(home);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(home.resolve("whitelist"), httpHash.hex() + "\n" + udpHash.hex() + "\n" + announcerHash.hex() + "\n");
+        Files.writeString(home.resolve("whitelist"), httpHash.hex() + "\n" + udpHash.hex() + "\n" + announcerHash.hex() + "\n" + probeHash.hex() + "\n");
         Files.setPosixFilePermissions(home.resolve("whitelist"), PosixFilePermissions.fromString("rw-r--r--"));
         port = freeTcpAndUdpPort();
         Path conf = home.resolve("opentracker.conf");
@@ -129,12 +132,19 @@ class OpentrackerInteropTest {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
             } catch (IOException notYet) {
+                Thread.sleep(50);
+                continue;
+            }
+            // listening is not enough: until the whitelist is read, every hash is refused
+            try (TrackerClient probe = TrackerClients.forUrl("http://127.0.0.1:" + port + "/announce")) {
+                probe.announce(request(probeHash, 'p', 41009, AnnounceEvent.STARTED), Duration.ofSeconds(2));
+                return;
+            } catch (TrackerException notYet) {
                 Thread.sleep(50);
             }
         }
-        throw new AssertionError("opentracker did not listen on " + port + " within 10 s");
+        throw new AssertionError("opentracker did not listen on " + port + " and serve its whitelist within 10 s");
     }
 
     private static AnnounceRequest request(InfoHash hash, char who, int peerPort, AnnounceEvent e) {

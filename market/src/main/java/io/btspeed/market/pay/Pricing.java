@@ -1,7 +1,5 @@
 package io.btspeed.market.pay;
 
-import java.math.BigInteger;
-
 /** What a piece costs: price (base units per MiB) × bytes ÷ MiB, rounded down, exactly. */
 public final class Pricing {
     public static final long MIB = 1L << 20;
@@ -14,8 +12,9 @@ public final class Pricing {
      */
     public static long cost(long pricePerMiB, long bytes) {
         if (pricePerMiB < 0 || bytes < 0) throw new IllegalArgumentException("negative price or size");
-        BigInteger c = BigInteger.valueOf(pricePerMiB).multiply(BigInteger.valueOf(bytes)).divide(BigInteger.valueOf(MIB));
-        if (c.bitLength() > 63) throw new ArithmeticException("piece cost overflows");
-        return c.longValue();
+        // the exact 128-bit product shifted right by 20 (MiB is 2^20): no allocation, as it runs per block
+        long hi = Math.multiplyHigh(pricePerMiB, bytes), lo = pricePerMiB * bytes;
+        if (hi >>> 19 != 0) throw new ArithmeticException("piece cost overflows");
+        return (hi << 44) | (lo >>> 20);
     }
 }

@@ -39,7 +39,7 @@ public final class MarketSlotPolicy implements SlotPolicy {
     private final Set<Integer> overExposed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<Integer, Integer> bidsThisRound = new HashMap<>();
     private long bidOrder;
-    private AuctionResult last;
+    private volatile AuctionResult last;
     /** Paid slots the last round could sell; an unsold one makes a new bid worth an early round. */
     private int lastSellable = 1;
     private volatile boolean roundWanted;
@@ -98,10 +98,14 @@ public final class MarketSlotPolicy implements SlotPolicy {
         bids.remove(peer);
     }
 
-    /** A winner whose unpaid debt passed the exposure limit takes no paid slot until it pays. */
+    /**
+     * A winner whose unpaid debt passed the exposure limit takes no paid slot until it pays. A
+     * current winner that falls over the limit asks for a round now: the seller stops serving it
+     * the paid slot at once rather than at the next regular round.
+     */
     public void setOverExposed(int peer, boolean over) {
         if (over) {
-            overExposed.add(peer);
+            if (overExposed.add(peer) && last != null && last.won(peer)) roundWanted = true;
         } else if (overExposed.remove(peer) && bids.containsKey(peer) && slotUnsold()) {
             roundWanted = true; // it paid up while the slot it was kept from stands empty
         }

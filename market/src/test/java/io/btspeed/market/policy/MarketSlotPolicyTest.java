@@ -69,8 +69,9 @@ class MarketSlotPolicyTest {
         assertThat(p.roundWanted()).as("the round ran").isFalse();
         p.bid(2, 900);
         assertThat(p.roundWanted()).as("the slot is sold: a higher bid waits for the next regular round").isFalse();
-        // the winner falls behind on payment, loses the slot, pays up: the empty slot is re-auctioned early
+        // the winner falls behind on payment: a round at once takes the slot away; it pays up: the empty slot is re-auctioned early
         p.setOverExposed(1, true);
+        assertThat(p.roundWanted()).as("an over-exposed winner loses its slot now, not at the next regular round").isTrue();
         p.withdraw(2);
         assertThat(p.decide(peers, new ChokeContext(2, false, 2, 2)).paid()).isEmpty();
         p.setOverExposed(1, false);
