@@ -52,8 +52,6 @@ await_line() {
   done
 }
 
-# peer name -> kind, in the scenario's group order
-names=(b1 b2 b3 n1 n2 n3 p1 p2)
 declare -A kind=([b1]=bidder [b2]=bidder [b3]=bidder [n1]=nonbidder [n2]=nonbidder [n3]=nonbidder [p1]=plain [p2]=plain)
 
 src="$work/src"; mkdir -p "$src"
@@ -82,29 +80,36 @@ seeder=$!; pids+=("$seeder")
 await_line "$work/seed.log" '^seeding; ' "$seeder" 120
 sport=$(sed -nE 's/^listening on [^ ]*:([0-9]+)$/\1/p' "$work/seed.log" | head -1)
 
+# Leechers start one after another, kinds interleaved; each dials the seed and the leechers started
+# before it, once their torrent is added: a dial that reaches a process whose torrent is not added yet
+# is refused and retried only 30 s later, which would leave pairs unconnected for half the run.
+names=(b1 n1 p1 b2 n2 b3 n3 p2)
 declare -A port pid ready done_at
-for n in "${names[@]}"; do port[$n]=$(free_port); done
-log "8 leechers start together; each knows the seed and every other leecher"
+log "8 leechers start one after another; each dials the seed and every leecher before it"
 t0=$(now)
+started=()
 for n in "${names[@]}"; do
   peers=(--peer "127.0.0.1:$sport")
-  for m in "${names[@]}"; do [[ $m != "$n" ]] && peers+=(--peer "127.0.0.1:${port[$m]}"); done
+  for m in "${started[@]:-}"; do [[ -n $m ]] && peers+=(--peer "127.0.0.1:${port[$m]}"); done
   case ${kind[$n]} in
     bidder) mx=($(market "$n") --budget 6 --paid-slots 1 --free-slots 4) ;;
     nonbidder) mx=($(market "$n") --spend off --paid-slots 1 --free-slots 4) ;;
     plain) mx=() ;;
   esac
+  port[$n]=$(free_port)
   "$btspeed" download "$work/payload.torrent" --dir "$work/out-$n" --bind 127.0.0.1 --port "${port[$n]}" --no-trackers \
     --no-dht --no-lsd --upload-limit 128K --download-limit 1M "${peers[@]}" "${mx[@]}" >"$work/$n.log" 2>&1 &
   pid[$n]=$!; pids+=("${pid[$n]}")
+  await_line "$work/$n.log" '^(resume: |download )' "${pid[$n]}" 120
+  ready[$n]=$(now)
+  started+=("$n")
 done
 
-# ready = the process listens (JVM up, wallet unlocked, torrent added); done = its "complete:" line
+# ready = the torrent is added (JVM up, wallet unlocked, listening); done = its "complete:" line
 end=$((SECONDS + timeout_s))
 while :; do
   left=0
   for n in "${names[@]}"; do
-    [[ -z "${ready[$n]:-}" ]] && grep -q '^listening on ' "$work/$n.log" 2>/dev/null && ready[$n]=$(now)
     if [[ -z "${done_at[$n]:-}" ]]; then
       if grep -q '^complete: ' "$work/$n.log" 2>/dev/null; then done_at[$n]=$(now)
       elif ! kill -0 "${pid[$n]}" 2>/dev/null; then echo "$n exited before completing; log:" >&2; tail -30 "$work/$n.log" >&2; exit 1
