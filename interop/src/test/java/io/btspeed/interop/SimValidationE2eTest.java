@@ -28,17 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  * table in docs/INCENTIVES.md ("Validation").
  *
  * <p>What must hold: every leecher completes with identical bytes and the ledger audits; bidders finish
- * before non-bidders on average, in the real swarm and in the simulation; each simulated download time
- * is within a factor of two of the real one, and the mean over the leechers within 35 %. Those bounds
- * are from measured runs on a loaded 2-core machine (per peer up to 46 % off, mean 14–15 % off, see the
- * doc): loose enough for machine noise, tight enough that a model which lost a factor in capacity,
- * slots or choke timing fails.
+ * before non-bidders on average, in the real swarm and in the simulation (mean of three simulator seeds);
+ * each simulated download time is within 60 % of the real one, and the mean over the leechers within
+ * 35 %. Those bounds are from measured runs on a loaded 2-core machine (one peer up to 46 % off, the mean
+ * up to 15 % off; docs/INCENTIVES.md): loose enough for machine noise, tight enough that a model which
+ * lost a factor in capacity, slots or choke timing fails.
  */
 @Tag("e2e")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SimValidationE2eTest {
     /** Launch order, kinds interleaved; the names are the scenario's group names. */
     private static final List<String> LEECHERS = List.of("b1", "n1", "p1", "b2", "n2", "b3", "n3", "p2");
+    private static final List<Integer> SIM_SEEDS = List.of(5, 6, 7);
 
     @TempDir
     Path tmp;
@@ -122,14 +123,19 @@ class SimValidationE2eTest {
             }
             assertThat(peers.btspeedRun("audit", "ledger", "audit", "--ledger", ledger.toString())).containsIgnoringCase("ok");
 
-            // the same swarm simulated, each peer arriving when its process was ready
-            Path simOut = tmp.resolve("sim");
-            List<String> sim = new ArrayList<>(List.of("sim", "run", scenario.toString(), "--out", simOut.toString()));
-            for (String n : LEECHERS) {
-                sim.addAll(List.of("--set", String.format(Locale.ROOT, "groups.%s.arrival.at=%.1f", n, ready.get(n))));
+            // the same swarm simulated, each peer arriving when its process was ready; the prediction is the
+            // mean over three simulator seeds (one seed alone moves a peer by a few seconds: piece choice, optimistic unchoke)
+            Map<String, Double> simSecs = new LinkedHashMap<>();
+            for (int seed : SIM_SEEDS) {
+                Path simOut = tmp.resolve("sim-" + seed);
+                List<String> sim = new ArrayList<>(List.of("sim", "run", scenario.toString(), "--out", simOut.toString(),
+                        "--seed", String.valueOf(seed)));
+                for (String n : LEECHERS) {
+                    sim.addAll(List.of("--set", String.format(Locale.ROOT, "groups.%s.arrival.at=%.1f", n, ready.get(n))));
+                }
+                peers.btspeedRun("sim-" + seed, sim.toArray(String[]::new));
+                simDownloadSeconds(simOut.resolve("peers.csv")).forEach((n, v) -> simSecs.merge(n, v / SIM_SEEDS.size(), Double::sum));
             }
-            peers.btspeedRun("sim", sim.toArray(String[]::new));
-            Map<String, Double> simSecs = simDownloadSeconds(simOut.resolve("peers.csv"));
 
             StringBuilder table = new StringBuilder("peer | kind | start s | real s | sim s | error\n");
             double realSum = 0, simSum = 0;
@@ -143,7 +149,7 @@ class SimValidationE2eTest {
             System.out.print(table);
             for (String n : LEECHERS) {
                 double real = done.get(n) - ready.get(n);
-                assertThat(simSecs.get(n)).as(n + " simulated within a factor of two of real\n" + table).isBetween(real / 2, real * 2);
+                assertThat(simSecs.get(n)).as(n + " simulated within 60 % of real\n" + table).isBetween(real * 0.4, real * 1.6);
             }
             assertThat(Math.abs(simSum - realSum) / realSum).as("mean download time, simulated vs real\n" + table).isLessThan(0.35);
             assertThat(mean(done, ready, "b")).as("real: bidders before non-bidders\n" + table).isLessThan(mean(done, ready, "n"));
