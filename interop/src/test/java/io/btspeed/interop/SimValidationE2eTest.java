@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +42,7 @@ class SimValidationE2eTest {
     /** Launch order, kinds interleaved; the names are the scenario's group names. */
     private static final List<String> LEECHERS = List.of("b1", "n1", "p1", "b2", "n2", "b3", "n3", "p2");
     private static final List<Integer> SIM_SEEDS = List.of(5, 6, 7);
+    private static final Pattern COMPLETE = Pattern.compile("^complete: .* verified in ([0-9.]+) s", Pattern.MULTILINE);
 
     @TempDir
     Path tmp;
@@ -104,11 +107,11 @@ class SimValidationE2eTest {
                 p.awaitLine("^(resume: |download )", Duration.ofSeconds(60));
                 ready.put(n, secondsSince(t0));
                 dial.add("127.0.0.1:" + port);
-                pollDone(procs, done, t0);
+                pollDone(procs, ready, done);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (done.size() < LEECHERS.size() && System.nanoTime() < deadline) {
-                pollDone(procs, done, t0);
+                pollDone(procs, ready, done);
                 Thread.sleep(100);
             }
             assertThat(done.keySet()).as("every leecher completes\n" + peers.dumpLogs()).containsExactlyInAnyOrderElementsOf(LEECHERS);
@@ -157,9 +160,15 @@ class SimValidationE2eTest {
         }
     }
 
-    private static void pollDone(Map<String, Proc> procs, Map<String, Double> done, long t0) {
+    /**
+     * A leecher's download time from its own "complete: ... verified in S s" line (timed from adding the torrent,
+     * so independent of how often this test polls), put at ready + S.
+     */
+    private static void pollDone(Map<String, Proc> procs, Map<String, Double> ready, Map<String, Double> done) {
         for (var e : procs.entrySet()) {
-            if (!done.containsKey(e.getKey()) && e.getValue().output().contains("\ncomplete: ")) done.put(e.getKey(), secondsSince(t0));
+            if (done.containsKey(e.getKey())) continue;
+            Matcher m = COMPLETE.matcher(e.getValue().output());
+            if (m.find()) done.put(e.getKey(), ready.get(e.getKey()) + Double.parseDouble(m.group(1)));
         }
     }
 
