@@ -10,7 +10,7 @@
 # env:   BENCH_DIR (parent of the work directory, default /var/tmp), BENCH_TIMEOUT (s for the swarm, 300)
 #
 # Takes about 2.5 minutes: ~40 s of wallets and ledger, 60-90 s of swarm, 10 s of simulation.
-# Everything listens on 127.0.0.1; every process started here is stopped on exit.
+# Everything listens on 127.0.x.1 (loopback); every process started here is stopped on exit.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,8 +40,8 @@ trap 'exit 130' INT TERM
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 now() { date +%s.%N; }
 
-# A free port on 127.0.0.1, taken from the OS just before use (every leecher must know the others' ports up front).
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A free port, taken from the OS just before use (every leecher must know the others' ports up front).
+free_port() { python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$1"; }
 
 await_line() {
   local file=$1 regex=$2 pid=$3 secs=$4 end=$((SECONDS + $4))
@@ -74,7 +74,7 @@ done
 market() { echo --wallet "$work/$1.json" --password-file "$work/pw" --ledger "$work/ledger.db"; }
 
 # every market peer unchokes 5 like a plain one (4 regular + 1 optimistic) and auctions 1 of them
-"$btspeed" seed "$work/payload.torrent" --dir "$src" --bind 127.0.0.1 --port 0 --no-trackers --no-dht --no-lsd \
+"$btspeed" seed "$work/payload.torrent" --dir "$src" --bind 127.0.9.1 --port 0 --no-trackers --no-dht --no-lsd \
   --upload-limit 512K $(market seed) --paid-slots 1 --free-slots 4 >"$work/seed.log" 2>&1 &
 seeder=$!; pids+=("$seeder")
 await_line "$work/seed.log" '^seeding; ' "$seeder" 120
@@ -83,21 +83,24 @@ sport=$(sed -nE 's/^listening on [^ ]*:([0-9]+)$/\1/p' "$work/seed.log" | head -
 # Leechers start one after another, kinds interleaved; each dials the seed and the leechers started
 # before it, once their torrent is added: a dial that reaches a process whose torrent is not added yet
 # is refused and retried only 30 s later, which would leave pairs unconnected for half the run.
+# Every process has its own address in its own /24 (seed 127.0.9.1, leechers 127.0.10.1 ...): on one
+# address all peers would get the same BEP 6 allowed-fast pieces from everybody, a loopback artefact
+# that made the real swarm slower and favoured late starters (docs/INCENTIVES.md, "Validation").
 names=(b1 n1 p1 b2 n2 b3 n3 p2)
-declare -A port pid ready done_at
+declare -A port pid ready done_at ip
 log "8 leechers start one after another; each dials the seed and every leecher before it"
 t0=$(now)
 started=()
 for n in "${names[@]}"; do
-  peers=(--peer "127.0.0.1:$sport")
-  for m in "${started[@]:-}"; do [[ -n $m ]] && peers+=(--peer "127.0.0.1:${port[$m]}"); done
+  peers=(--peer "127.0.9.1:$sport")
+  for m in "${started[@]:-}"; do [[ -n $m ]] && peers+=(--peer "${ip[$m]}:${port[$m]}"); done
   case ${kind[$n]} in
     bidder) mx=($(market "$n") --budget 6 --paid-slots 1 --free-slots 4) ;;
     nonbidder) mx=($(market "$n") --spend off --paid-slots 1 --free-slots 4) ;;
     plain) mx=() ;;
   esac
-  port[$n]=$(free_port)
-  "$btspeed" download "$work/payload.torrent" --dir "$work/out-$n" --bind 127.0.0.1 --port "${port[$n]}" --no-trackers \
+  ip[$n]=127.0.$((10 + ${#started[@]})).1; port[$n]=$(free_port "${ip[$n]}")
+  "$btspeed" download "$work/payload.torrent" --dir "$work/out-$n" --bind "${ip[$n]}" --port "${port[$n]}" --no-trackers \
     --no-dht --no-lsd --upload-limit 128K --download-limit 1M "${peers[@]}" "${mx[@]}" >"$work/$n.log" 2>&1 &
   pid[$n]=$!; pids+=("${pid[$n]}")
   await_line "$work/$n.log" '^(resume: |download )' "${pid[$n]}" 120

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The simulator against the real thing: the swarm of {@code sim/scenarios/validation.yaml} — a market
  * seed and 8 rate-limited leechers (3 bidders, 3 market peers that sell but never buy, 2 plain peers) —
- * runs as btspeed processes on 127.0.0.1 and then in {@code btspeed sim run}, every simulated peer
+ * runs as btspeed processes on loopback (127.0.x.1) and then in {@code btspeed sim run}, every simulated peer
  * arriving when its real process was ready. Same as {@code bench/sim-validate.sh}, which prints the
  * table in docs/INCENTIVES.md ("Validation").
  *
@@ -42,6 +42,7 @@ class SimValidationE2eTest {
     /** Launch order, kinds interleaved; the names are the scenario's group names. */
     private static final List<String> LEECHERS = List.of("b1", "n1", "p1", "b2", "n2", "b3", "n3", "p2");
     private static final List<Integer> SIM_SEEDS = List.of(5, 6, 7);
+    private static final String SEED_IP = "127.0.9.1";
     private static final Pattern COMPLETE = Pattern.compile("^complete: .* verified in ([0-9.]+) s", Pattern.MULTILINE);
 
     @TempDir
@@ -78,21 +79,23 @@ class SimValidationE2eTest {
 
             int seedPort = Peers.freePort();
             Proc seeder = peers.btspeed("seeder", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(),
-                    "--bind", "127.0.0.1", "--port", String.valueOf(seedPort), "--no-trackers", "--upload-limit", "512K",
+                    "--bind", SEED_IP, "--port", String.valueOf(seedPort), "--no-trackers", "--upload-limit", "512K",
                     "--wallet", key("seed").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
                     "--paid-slots", "1", "--free-slots", "4");
             seeder.awaitLine("^seeding; ", Duration.ofSeconds(60));
 
             // One after another; each dials the seed and the leechers before it once their torrent is added
-            // (a dial that arrives before is refused and retried only 30 s later).
+            // (a dial that arrives before is refused and retried only 30 s later). Each peer has its own /24 of
+            // 127/8: on one address every peer would get the same BEP 6 allowed-fast pieces from everybody.
             long t0 = System.nanoTime();
             Map<String, Proc> procs = new LinkedHashMap<>();
             Map<String, Double> ready = new LinkedHashMap<>(), done = new LinkedHashMap<>();
-            List<String> dial = new ArrayList<>(List.of("127.0.0.1:" + seedPort));
+            List<String> dial = new ArrayList<>(List.of(SEED_IP + ":" + seedPort));
             for (String n : LEECHERS) {
                 int port = Peers.freePort();
+                String ip = "127.0." + (10 + procs.size()) + ".1";
                 List<String> args = new ArrayList<>(List.of("download", torrent.toString(), "--dir", tmp.resolve("out-" + n).toString(),
-                        "--bind", "127.0.0.1", "--port", String.valueOf(port), "--no-trackers",
+                        "--bind", ip, "--port", String.valueOf(port), "--no-trackers",
                         "--upload-limit", "128K", "--download-limit", "1M"));
                 for (String d : dial) args.addAll(List.of("--peer", d));
                 switch (n.charAt(0)) {
@@ -106,7 +109,7 @@ class SimValidationE2eTest {
                 procs.put(n, p);
                 p.awaitLine("^(resume: |download )", Duration.ofSeconds(60));
                 ready.put(n, secondsSince(t0));
-                dial.add("127.0.0.1:" + port);
+                dial.add(ip + ":" + port);
                 pollDone(procs, ready, done);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
