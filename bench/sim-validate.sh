@@ -73,9 +73,9 @@ for w in b1 b2 b3; do
 done
 market() { echo --wallet "$work/$1.json" --password-file "$work/pw" --ledger "$work/ledger.db"; }
 
-# every market peer unchokes 5 like a plain one (4 regular + 1 optimistic) and auctions 1 of them
+# every market peer unchokes 5 like a plain one (4 regular + 1 optimistic) and auctions 2 of them
 "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind 127.0.9.1 --port 0 --no-trackers --no-dht --no-lsd \
-  --upload-limit 512K $(market seed) --paid-slots 1 --free-slots 4 >"$work/seed.log" 2>&1 &
+  --upload-limit 512K $(market seed) --paid-slots 2 --free-slots 3 >"$work/seed.log" 2>&1 &
 seeder=$!; pids+=("$seeder")
 await_line "$work/seed.log" '^seeding; ' "$seeder" 120
 sport=$(sed -nE 's/^listening on [^ ]*:([0-9]+)$/\1/p' "$work/seed.log" | head -1)
@@ -95,8 +95,8 @@ for n in "${names[@]}"; do
   peers=(--peer "127.0.9.1:$sport")
   for m in "${started[@]:-}"; do [[ -n $m ]] && peers+=(--peer "${ip[$m]}:${port[$m]}"); done
   case ${kind[$n]} in
-    bidder) mx=($(market "$n") --budget 6 --paid-slots 1 --free-slots 4) ;;
-    nonbidder) mx=($(market "$n") --spend off --paid-slots 1 --free-slots 4) ;;
+    bidder) mx=($(market "$n") --budget 6 --paid-slots 2 --free-slots 3) ;;
+    nonbidder) mx=($(market "$n") --spend off --paid-slots 2 --free-slots 3) ;;
     plain) mx=() ;;
   esac
   ip[$n]=127.0.$((10 + ${#started[@]})).1; port[$n]=$(free_port "${ip[$n]}")

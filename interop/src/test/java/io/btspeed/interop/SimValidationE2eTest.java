@@ -81,7 +81,7 @@ class SimValidationE2eTest {
             Proc seeder = peers.btspeed("seeder", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(),
                     "--bind", SEED_IP, "--port", String.valueOf(seedPort), "--no-trackers", "--upload-limit", "512K",
                     "--wallet", key("seed").toString(), "--password-file", pw.toString(), "--ledger", ledger.toString(),
-                    "--paid-slots", "1", "--free-slots", "4");
+                    "--paid-slots", "2", "--free-slots", "3");
             seeder.awaitLine("^seeding; ", Duration.ofSeconds(60));
 
             // One after another; each dials the seed and the leechers before it once their torrent is added
@@ -100,10 +100,10 @@ class SimValidationE2eTest {
                 for (String d : dial) args.addAll(List.of("--peer", d));
                 switch (n.charAt(0)) {
                     case 'b' -> args.addAll(List.of("--wallet", key(n).toString(), "--password-file", pw.toString(), "--ledger",
-                            ledger.toString(), "--budget", "6", "--paid-slots", "1", "--free-slots", "4"));
+                            ledger.toString(), "--budget", "6", "--paid-slots", "2", "--free-slots", "3"));
                     case 'n' -> args.addAll(List.of("--wallet", key(n).toString(), "--password-file", pw.toString(), "--ledger",
-                            ledger.toString(), "--spend", "off", "--paid-slots", "1", "--free-slots", "4"));
-                    default -> {} // plain: 4 regular slots + the optimistic one, like the market peers' 1 + 4
+                            ledger.toString(), "--spend", "off", "--paid-slots", "2", "--free-slots", "3"));
+                    default -> {} // plain: 4 regular slots + the optimistic one, like the market peers' 2 + 3
                 }
                 Proc p = peers.btspeed(n, args.toArray(String[]::new));
                 procs.put(n, p);
