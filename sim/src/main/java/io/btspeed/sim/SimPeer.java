@@ -31,6 +31,8 @@ final class SimPeer {
     boolean present, departed;
     long arrivedAt = -1, completedAt = -1, departedAt = -1;
     long nextAnnounceAt, lastChokeAt;
+    /** A downloader became interested in this peer since its last choke round (the engine's Interested message). */
+    boolean newlyInterested;
     long standingBid;
     long spent, earned, unpaid, paidBytes;
     long bytesDown, bytesUp, usefulDown;

@@ -228,6 +228,7 @@ public final class Swarm {
             for (int i = u.have.nextSetBit(0); i >= 0; i = u.have.nextSetBit(i + 1)) if (!v.have.get(i)) m++;
             l.missing = m;
         }
+        if (l.interested()) u.newlyInterested = true;
         if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
     }
 
@@ -302,7 +303,15 @@ public final class Swarm {
         List<SimPeer> leaving = null;
         for (int i = 0; i < present.size(); i++) {
             SimPeer p = present.get(i);
-            if (!p.choker.roundDue(now)) continue;
+            if (!p.choker.roundDue(now)) {
+                // as the engine does on an Interested message: a free slot (the optimistic one counts) is not left
+                // idle until the next round; the forced round restarts the interval
+                boolean newcomer = p.newlyInterested;
+                p.newlyInterested = false;
+                if (newcomer && p.unchoked.size() < sc.uploadSlots() + 1) chokeRound(p, true);
+                continue;
+            }
+            p.newlyInterested = false;
             if (p.earnRing != null && earningsTooLow(p)) {
                 if (leaving == null) leaving = new ArrayList<>();
                 leaving.add(p);
@@ -336,6 +345,10 @@ public final class Swarm {
     }
 
     private void chokeRound(SimPeer u) {
+        chokeRound(u, false);
+    }
+
+    private void chokeRound(SimPeer u, boolean force) {
         double secs = Math.max(roundNanos, now - u.lastChokeAt) / 1e9;
         u.lastChokeAt = now;
         List<PeerStats> stats = new ArrayList<>(u.out.size());
@@ -347,7 +360,8 @@ public final class Swarm {
             stats.add(new PeerStats(l.down.key, l.interested(), !l.unchoked, downRate, upRate, l.down.complete(), false,
                     l.connectedAt, l.down.kind.market()));
         }
-        Optional<UnchokeDecision> od = u.choker.tick(now, stats, u.complete(), sc.uploadSlots());
+        Optional<UnchokeDecision> od = force ? Optional.of(u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots()))
+                : u.choker.tick(now, stats, u.complete(), sc.uploadSlots());
         if (od.isEmpty()) return;
         UnchokeDecision d = od.get();
         Set<Integer> paid = d.paid();
@@ -493,6 +507,7 @@ public final class Swarm {
                 batchSeen[p >>> 6] |= 1L << p;
                 if (!d.have.get(p)) missing++;
             }
+            if (l.missing == 0 && missing > 0) u.newlyInterested = true;
             l.missing = missing;
             l.cursor = end;
             l.nothingToPick = false;
@@ -526,6 +541,7 @@ public final class Swarm {
             picker.peerHas(p);
             if (!d.have.get(p)) missing++;
         }
+        if (l.missing == 0 && missing > 0) u.newlyInterested = true;
         l.missing = missing;
         l.cursor = end;
         l.nothingToPick = false;

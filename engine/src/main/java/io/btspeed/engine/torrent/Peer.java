@@ -56,7 +56,9 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     /** Sent metadata that did not hash to the info-hash: never asked for metadata again. */
     boolean metadataExcluded;
     final Set<InetSocketAddress> pexSent = new HashSet<>();
-    long lastPexNanos;
+    /** When we last sent this peer a PEX message; MIN_VALUE until the first, which goes out at the next tick
+     *  (System.nanoTime() has an arbitrary origin, so "0" is not "long ago": on a freshly booted machine it is not). */
+    long lastPexNanos = Long.MIN_VALUE;
 
     final TransferMeter up = new TransferMeter();
     int failedPieces;

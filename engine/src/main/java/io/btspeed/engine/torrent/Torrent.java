@@ -688,7 +688,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 if (now - p.conn.lastSendNanos() > KEEPALIVE_AFTER) p.conn.send(new KeepAlive());
                 if (requests != null) requests.checkSnubbed(p, now);
                 metadata.request(p);
-                if (p.pexExtId > 0 && now - p.lastPexNanos >= PeerExchange.INTERVAL_NANOS) {
+                if (p.pexExtId > 0 && (p.lastPexNanos == Long.MIN_VALUE || now - p.lastPexNanos >= PeerExchange.INTERVAL_NANOS)) {
                     p.lastPexNanos = now;
                     PeerExchange.send(p, peers);
                 }
