@@ -66,6 +66,8 @@ public final class Swarm {
     /** Scratch for {@link #catchUpAll}: copies of each piece a picker is told of in one round, and which pieces. */
     private final int[] batchCount;
     private final long[] batchSeen;
+    /** The round's haves for one picker in ascending piece order, a piece once per uploader that gained it. */
+    private int[] batch = new int[256];
 
     public Swarm(Scenario scenario) {
         this.sc = scenario;
@@ -511,7 +513,8 @@ public final class Swarm {
             any = true;
         }
         if (!any) return;
-        PiecePicker picker = d.picker;
+        int[] batch = this.batch;
+        int n = 0;
         for (int w = 0; w < batchSeen.length; w++) {
             long bits = batchSeen[w];
             if (bits == 0) continue;
@@ -519,10 +522,14 @@ public final class Swarm {
             while (bits != 0) {
                 int p = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                for (int c = batchCount[p]; c > 0; c--) picker.peerHas(p);
+                for (int c = batchCount[p]; c > 0; c--) {
+                    if (n == batch.length) batch = this.batch = Arrays.copyOf(batch, 2 * n);
+                    batch[n++] = p;
+                }
                 batchCount[p] = 0;
             }
         }
+        d.picker.peerHas(batch, n);
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
