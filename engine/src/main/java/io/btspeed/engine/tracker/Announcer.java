@@ -39,7 +39,8 @@ public final class Announcer implements AutoCloseable {
     /**
      * @param schedule        tiers and timing
      * @param announceTimeout bound on one announce (HTTP: connect..body; UDP: all retransmissions)
-     * @param stopTimeout     bound on the {@code stopped} announces at shutdown
+     * @param stopTimeout     bound on the {@code stopped} announces at shutdown (and on the {@code completed}
+     *                        ones still owed, sent before them)
      * @param numWant         peers to ask for
      */
     public record Config(AnnounceSchedule.Config schedule, Duration announceTimeout, Duration stopTimeout, int numWant) {
@@ -125,10 +126,22 @@ public final class Announcer implements AutoCloseable {
             interrupted = true;
         } finally {
             Thread.interrupted(); // the stopped announces must not fail on our own interrupt flag
-            List<AnnounceSchedule.Planned> stops;
+            List<AnnounceSchedule.Planned> owed;
             lock.lock();
             try {
                 stopRequested = true;
+                owed = schedule.owedBeforeStop();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                execute(owed, config.stopTimeout());
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            List<AnnounceSchedule.Planned> stops;
+            lock.lock();
+            try {
                 stops = schedule.stop();
             } finally {
                 lock.unlock();
@@ -260,7 +273,8 @@ public final class Announcer implements AutoCloseable {
             return;
         }
         try {
-            finished.await(config.stopTimeout().toMillis() + config.announceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // an announce being abandoned, the completed ones still owed, then the stopped ones
+            finished.await(2 * config.stopTimeout().toMillis() + config.announceTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // our caller is being stopped too; run() finishes on its own
         }
