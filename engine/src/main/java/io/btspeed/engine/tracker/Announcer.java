@@ -126,34 +126,30 @@ public final class Announcer implements AutoCloseable {
             interrupted = true;
         } finally {
             Thread.interrupted(); // the stopped announces must not fail on our own interrupt flag
-            List<AnnounceSchedule.Planned> owed;
-            lock.lock();
-            try {
-                stopRequested = true;
-                owed = schedule.owedBeforeStop();
-            } finally {
-                lock.unlock();
-            }
-            try {
-                execute(owed, config.stopTimeout());
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            List<AnnounceSchedule.Planned> stops;
-            lock.lock();
-            try {
-                stops = schedule.stop();
-            } finally {
-                lock.unlock();
-            }
-            try {
-                execute(stops, config.stopTimeout());
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+            // the completed announces still owed go out before the stopped ones, each phase bounded
+            interrupted |= !farewell(schedule::owedBeforeStop);
+            interrupted |= !farewell(schedule::stop);
             clients.values().forEach(TrackerClient::close);
             finished.countDown();
             if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Plans one shutdown phase under the lock and sends it; false when interrupted. */
+    private boolean farewell(java.util.function.Supplier<List<AnnounceSchedule.Planned>> plan) {
+        List<AnnounceSchedule.Planned> planned;
+        lock.lock();
+        try {
+            stopRequested = true;
+            planned = plan.get();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            execute(planned, config.stopTimeout());
+            return true;
+        } catch (InterruptedException e) {
+            return false;
         }
     }
 
