@@ -107,7 +107,10 @@ printf '%-8s %5s %9s\n' market round "MB/s"
 results="$work/results"; : >"$results"
 status=0
 for round in $(seq 1 "$repeat"); do
-  for mode in off on; do
+  # alternate which goes first: whatever the machine does between two transfers (writeback, JIT of
+  # the script's helpers, caches) then falls on both modes alike
+  order="off on"; (( round % 2 == 0 )) && order="on off"
+  for mode in $order; do
     log "round $round: market $mode, $size_mib MiB"
     if mbps=$(run "$mode" "$round"); then
       echo "$mode $mbps" >>"$results"
