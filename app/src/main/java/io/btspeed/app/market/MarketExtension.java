@@ -84,6 +84,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private final AtomicLong spentTotal = new AtomicLong();
     private final AtomicLong earned = new AtomicLong();
     private volatile long lastResultRound = -1;
+    private final Object bidLock = new Object();
     private volatile long balanceCache = -1;
     private volatile long balanceAtNanos;
 
@@ -185,6 +186,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         }
         if (!sameLedger || !keyMatches || new Address(hello.address()).equals(wallet.address())) return;
         peers.put(peer.key(), new PeerState(peer, hello, new ExposureGate(config.exposurePieces(), pieceLength)));
+        // bid now rather than at the next tick: the seller may run its auction before then (the
+        // balance lookup is a ledger call, so not here under the torrent's lock)
+        if (config.spend() && hello.paidSlots() > 0) {
+            try {
+                ledgerCalls.execute(this::bidAll);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down: no more bids
+            }
+        }
     }
 
     @Override
@@ -429,9 +439,20 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         return Math.max(0, Math.min(balanceCache, config.budget() - spent()));
     }
 
+    /**
+     * From the tick (under the torrent's lock) and from the ledger worker (a new seller). The bids
+     * are sent under {@link #bidLock} so that each goes once; the lock is taken only after the
+     * torrent has been asked what remains, so it never waits for the torrent's lock while held.
+     */
     private void bidAll() {
         long remaining = remainingBytes.getAsLong();
         long bid = config.spend() ? config.autobid().bid(spendable(), remaining) : 0;
+        synchronized (bidLock) {
+            sendBids(bid);
+        }
+    }
+
+    private void sendBids(long bid) {
         for (PeerState ps : peers.values()) {
             if (ps.hello.paidSlots() == 0) continue;
             if (Autobid.shouldRebid(ps.standingBid, bid)) {
