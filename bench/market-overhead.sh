@@ -3,7 +3,8 @@
 # on, alternating, in one run.
 #
 # usage: bench/market-overhead.sh [SIZE_MIB=1024] [-n|--repeat N=3] [--keep]
-# env:   BENCH_DIR (parent of the work directory, default /var/tmp), BENCH_TIMEOUT (s per transfer, 900)
+# env:   BENCH_DIR (parent of the work directory, default /var/tmp), BENCH_TIMEOUT (s per transfer, 900),
+#        BENCH_LEDGER_DIR (where the shared ledger file goes, default the work directory)
 #
 # off: `btspeed seed` -> `btspeed download`, plain BitTorrent.
 # on:  the seeder sells 1 paid slot (`--wallet --ledger --paid-slots 1`), the leecher bids from a
@@ -39,7 +40,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
-  if [[ $keep == 1 ]]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
+  if [[ $keep == 1 ]]; then echo "work directory kept: $work (ledger $ledger_db)"; else rm -rf "$work"; rm -f "${ledger_db:-}" "${ledger_db:-}"-wal "${ledger_db:-}"-shm "${ledger_db:-}".journal; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -59,17 +60,22 @@ log "writing $size_mib MiB of random bytes"
 head -c $((size_mib * 1024 * 1024)) /dev/urandom >"$src/payload.bin"
 "$btspeed" create "$src/payload.bin" -o "$work/payload.torrent" >"$work/create.log" 2>&1 || { cat "$work/create.log" >&2; exit 1; }
 
-log "wallets and a ledger"
+# The ledger file may live elsewhere (BENCH_LEDGER_DIR): its durable commits (fsync) on the disk the
+# download is written to also flush the download's dirty pages on some filesystems.
+ledger_dir="${BENCH_LEDGER_DIR:-$work}"
+mkdir -p "$ledger_dir"
+ledger_db="$(mktemp -u "$ledger_dir/btspeed-ledger.XXXXXX").db"
+log "wallets and a ledger ($ledger_db)"
 echo "bench password" >"$work/pw"
 for w in bank seller buyer; do
   "$btspeed" wallet create --keystore "$work/$w.json" --password-file "$work/pw" >"$work/$w.addr"
 done
 addr() { awk '/TRON/{print $NF}' "$work/$1.addr"; }
-"$btspeed" ledger init --db "$work/ledger.db" --genesis "$(addr bank)" >/dev/null
-"$btspeed" wallet send --ledger "$work/ledger.db" --keystore "$work/bank.json" --password-file "$work/pw" \
+"$btspeed" ledger init --db "$ledger_db" --genesis "$(addr bank)" >/dev/null
+"$btspeed" wallet send --ledger "$ledger_db" --keystore "$work/bank.json" --password-file "$work/pw" \
   --to "$(addr buyer)" --amount 1000000 >/dev/null
-market_seed=(--wallet "$work/seller.json" --password-file "$work/pw" --ledger "$work/ledger.db" --paid-slots 1)
-market_leech=(--wallet "$work/buyer.json" --password-file "$work/pw" --ledger "$work/ledger.db" --budget 100)
+market_seed=(--wallet "$work/seller.json" --password-file "$work/pw" --ledger "$ledger_db" --paid-slots 1)
+market_leech=(--wallet "$work/buyer.json" --password-file "$work/pw" --ledger "$ledger_db" --budget 100)
 
 # MODE ROUND -> prints MB/s; fails on any problem
 run() {
@@ -101,7 +107,10 @@ printf '%-8s %5s %9s\n' market round "MB/s"
 results="$work/results"; : >"$results"
 status=0
 for round in $(seq 1 "$repeat"); do
-  for mode in off on; do
+  # alternate which goes first: whatever the machine does between two transfers (writeback, JIT of
+  # the script's helpers, caches) then falls on both modes alike
+  order="off on"; (( round % 2 == 0 )) && order="on off"
+  for mode in $order; do
     log "round $round: market $mode, $size_mib MiB"
     if mbps=$(run "$mode" "$round"); then
       echo "$mode $mbps" >>"$results"
@@ -111,14 +120,22 @@ for round in $(seq 1 "$repeat"); do
     fi
   done
 done
-"$btspeed" ledger audit --ledger "$work/ledger.db" >"$work/audit.log" 2>&1 || { echo "ledger audit failed:" >&2; cat "$work/audit.log" >&2; status=1; }
+"$btspeed" ledger audit --ledger "$ledger_db" >"$work/audit.log" 2>&1 || { echo "ledger audit failed:" >&2; cat "$work/audit.log" >&2; status=1; }
 
 echo
-echo "means over $repeat round(s), $size_mib MiB, loopback, no rate limit:"
-awk '{ n[$1]++; mb[$1] += $2 }
+echo "over $repeat round(s), $size_mib MiB, loopback, no rate limit:"
+awk '{ n[$1]++; mb[$1] += $2; v[$1, n[$1]] = $2 }
+  function median(c,   i, j, t, k, a) {
+    k = n[c]; for (i = 1; i <= k; i++) a[i] = v[c, i]
+    for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+  }
   END {
-    for (c in n) printf "market %-4s %9.1f MB/s\n", c, mb[c]/n[c]
-    if (n["on"] && n["off"]) printf "ratio on/off: %.3f (throughput loss %.1f%%)\n", (mb["on"]/n["on"]) / (mb["off"]/n["off"]), 100 * (1 - (mb["on"]/n["on"]) / (mb["off"]/n["off"]))
+    for (c in n) printf "market %-4s mean %7.1f MB/s, median %7.1f MB/s\n", c, mb[c]/n[c], median(c)
+    if (n["on"] && n["off"]) {
+      printf "ratio on/off of the means: %.3f (throughput loss %.1f%%)\n", (mb["on"]/n["on"]) / (mb["off"]/n["off"]), 100 * (1 - (mb["on"]/n["on"]) / (mb["off"]/n["off"]))
+      printf "ratio on/off of the medians: %.3f (throughput loss %.1f%%)\n", median("on") / median("off"), 100 * (1 - median("on") / median("off"))
+    }
   }' "$results"
 [[ $status == 0 ]] || echo "FAILED: see above" >&2
 exit $status

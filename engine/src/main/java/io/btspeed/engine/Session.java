@@ -165,7 +165,9 @@ public final class Session implements AutoCloseable {
         for (Torrent t : torrents.values()) {
             try {
                 t.tick(now);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
+                // never let it escape: the timer would cancel the task, and every torrent would stop
+                // ticking (no choke rounds, keep-alives or PEX) without a word
                 log.warn("{}: tick failed", t.infoHash(), e);
             }
         }

@@ -39,13 +39,56 @@ class SwarmTest {
             io.btspeed.engine.torrent.Torrent ct = (io.btspeed.engine.torrent.Torrent) tc;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (!ct.connectedPeers().contains(local(a)) && System.nanoTime() < deadline) Thread.sleep(50);
-            assertThat(ct.knownAddresses()).contains(local(a));
-            assertThat(ct.connectedPeers()).contains(local(a));
+            io.btspeed.engine.torrent.Torrent bt = (io.btspeed.engine.torrent.Torrent) tb;
+            String seen = "b connected to " + bt.connectedPeers() + ", b status " + tb.status() + "; c connected to "
+                    + ct.connectedPeers() + ", c status " + tc.status();
+            assertThat(ct.knownAddresses()).as(seen).contains(local(a));
+            assertThat(ct.connectedPeers()).as(seen).contains(local(a));
             a.setRateLimits(0, 0);
             tc.completion().get(40, TimeUnit.SECONDS);
             tb.completion().get(40, TimeUnit.SECONDS);
         }
         TestTorrents.assertSameTree(seedDir, tmp.resolve("c"));
+    }
+
+    @Test
+    @Timeout(60)
+    void peersThatDialEachOtherAtOnceKeepOneConnection() throws Exception {
+        Path seedDir = tmp.resolve("s");
+        Metainfo m = TestTorrents.singleFile(seedDir, "both.bin", 1_000_000, 32 * 1024, 47);
+        for (int round = 0; round < 3; round++) {
+            // the seed uploads slowly, so the pair stays seed + leecher (two seeds would part) while we watch
+            try (Session x = Session.start(SessionConfig.defaults().withRateLimits(64 << 10, 0));
+                 Session y = Session.start(SessionConfig.defaults())) {
+                io.btspeed.engine.torrent.Torrent tx = (io.btspeed.engine.torrent.Torrent)
+                        x.add(AddTorrentParams.of(m, seedDir).withTrackers(false));
+                tx.completion().get(20, TimeUnit.SECONDS);
+                io.btspeed.engine.torrent.Torrent ty = (io.btspeed.engine.torrent.Torrent)
+                        y.add(AddTorrentParams.of(m, tmp.resolve("y" + round)).withTrackers(false));
+                while (ty.status().state() == TorrentState.CHECKING) Thread.sleep(10);
+                tx.learn(local(y));
+                ty.learn(local(x));
+                // both dial at the same moment, as two peers do that learn of each other from one PEX message
+                java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
+                Thread other = Thread.ofVirtual().start(() -> {
+                    try {
+                        go.await();
+                        tx.connectMore();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                go.await();
+                ty.connectMore();
+                other.join();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while ((tx.status().peers() != 1 || ty.status().peers() != 1) && System.nanoTime() < deadline) Thread.sleep(20);
+                Thread.sleep(1500); // a connection both sides dropped would be gone by now
+                assertThat(tx.status().peers()).as("round " + round + ": the seed's connections").isEqualTo(1);
+                assertThat(ty.status().peers()).as("round " + round + ": the leecher's connections").isEqualTo(1);
+                assertThat(ty.status().totalDownloaded()).isPositive();
+            }
+        }
     }
 
     @Test

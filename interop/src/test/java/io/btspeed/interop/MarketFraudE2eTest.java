@@ -63,7 +63,7 @@ class MarketFraudE2eTest {
 
             Proc seeder = peers.btspeed("seeder", MarketScarcityE2eTest.args(List.of("seed", torrent.toString(), "--dir",
                     tmp.resolve("seed").toString(), "--port", "0", "--no-trackers", "--upload-limit", "128K",
-                    "--paid-slots", "1", "--free-slots", "1"), ledger.walletArgs("seller")));
+                    "--paid-slots", "1", "--free-slots", "1", "--exposure-pieces", "2"), ledger.walletArgs("seller")));
             int seedPort = Integer.parseInt(seeder.awaitLine("listening on [0-9.]+:(\\d+)", Duration.ofSeconds(30)).group(1));
             seeder.awaitLine("seeding; ", Duration.ofSeconds(30));
 

@@ -75,7 +75,7 @@ final class MarketRun implements AutoCloseable {
             throw new UserException(e.getMessage());
         }
         extension = new MarketExtension(wallet, ledger,
-                new MarketExtension.Config(ledgerId, policy, 2, options.spending(), budget, new Autobid(1000, maxPrice),
+                new MarketExtension.Config(ledgerId, policy, options.exposurePieces(pieceLength), options.spending(), budget, new Autobid(1000, maxPrice),
                         ChannelOpen.DEFAULT_LIFETIME_MILLIS),
                 pieceLength, this::remaining, memo);
         AddTorrentParams p = params.withExtensions(List.of(extension));

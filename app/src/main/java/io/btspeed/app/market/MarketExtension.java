@@ -69,11 +69,22 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Signs and sends payments, in the order pieces verified. The engine reports a verified piece
+     * under the torrent's lock on its disk thread: a signature there would hold up every
+     * connection of the torrent, so only the amount is noted there and the state is signed here.
+     */
+    private final ExecutorService payments = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "market-pay");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<Integer, PeerState> peers = new ConcurrentHashMap<>();
     /** Σ of what every payment state we sent added: one counter, so nothing is counted twice. */
     private final AtomicLong spentTotal = new AtomicLong();
     private final AtomicLong earned = new AtomicLong();
     private volatile long lastResultRound = -1;
+    private final Object bidLock = new Object();
     private volatile long balanceCache = -1;
     private volatile long balanceAtNanos;
 
@@ -86,6 +97,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         long price;
         PayerAccount payer;
         boolean opening;
+        /** Verified pieces whose payment is still waiting on the payment thread. */
+        int paymentsPending;
         // selling to this peer
         final PayeeAccount payee;
         long channelExpiresAt;
@@ -173,6 +186,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         }
         if (!sameLedger || !keyMatches || new Address(hello.address()).equals(wallet.address())) return;
         peers.put(peer.key(), new PeerState(peer, hello, new ExposureGate(config.exposurePieces(), pieceLength)));
+        // bid now rather than at the next tick: the seller may run its auction before then (the
+        // balance lookup is a ledger call, so not here under the torrent's lock)
+        if (config.spend() && hello.paidSlots() > 0) {
+            try {
+                ledgerCalls.execute(this::bidAll);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down: no more bids
+            }
+        }
     }
 
     @Override
@@ -417,14 +439,33 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         return Math.max(0, Math.min(balanceCache, config.budget() - spent()));
     }
 
+    /**
+     * From the tick (under the torrent's lock) and from the ledger worker (a new seller). The bids
+     * are sent under {@link #bidLock} so that each goes once; the lock is taken only after the
+     * torrent has been asked what remains, so it never waits for the torrent's lock while held.
+     */
     private void bidAll() {
         long remaining = remainingBytes.getAsLong();
         long bid = config.spend() ? config.autobid().bid(spendable(), remaining) : 0;
+        synchronized (bidLock) {
+            sendBids(bid);
+        }
+    }
+
+    private void sendBids(long bid) {
         for (PeerState ps : peers.values()) {
             if (ps.hello.paidSlots() == 0) continue;
             if (Autobid.shouldRebid(ps.standingBid, bid)) {
                 ps.standingBid = bid;
                 ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.BidMsg(bid)));
+            }
+            if (bid > 0) {
+                // fund the channel while the auction runs: a winner whose channel is still opening
+                // has its paid blocks held at the seller's exposure limit until the first payment
+                synchronized (ps) {
+                    if (ps.payer == null) ps.payer = new PayerAccount(st -> st.sign(wallet));
+                    if (ps.payer.channel() == null) openNext(ps);
+                }
             }
         }
     }
@@ -447,7 +488,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         long budget = spendable();
         long price;
         synchronized (ps) {
-            price = Math.max(1, ps.price);
+            // before a result, our standing bid: no round clears above the winner's bid
+            price = Math.max(1, Math.max(ps.price, ps.standingBid));
         }
         long owed;
         synchronized (ps) {
@@ -479,16 +521,37 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         }
     }
 
-    /** Each seller is paid for the bytes of the piece it sent, as it billed them when it sent them. */
+    /**
+     * Each seller is paid for the bytes of the piece it sent, as it billed them when it sent them:
+     * at the price in force now, signed on the payment thread (see {@link #payments}).
+     */
     @Override
     public void onPieceVerified(int piece, int size, Map<PeerHandle, Long> bytesByPeer) {
         if (!config.spend() || bytesByPeer.isEmpty()) return;
         for (Map.Entry<PeerHandle, Long> e : bytesByPeer.entrySet()) {
             PeerState ps = peers.get(e.getKey().key());
-            if (ps == null || e.getValue() <= 0) continue;
+            long bytes = e.getValue();
+            if (ps == null || bytes <= 0) continue;
+            long price;
             synchronized (ps) {
                 if (!ps.won || ps.payer == null || ps.price == 0) continue;
-                pay(ps, ps.payer.pieceVerified(e.getValue(), ps.price));
+                price = ps.price;
+                ps.paymentsPending++;
+            }
+            try {
+                payments.execute(() -> {
+                    synchronized (ps) {
+                        try {
+                            pay(ps, ps.payer.pieceVerified(bytes, price));
+                        } finally {
+                            ps.paymentsPending--;
+                        }
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                synchronized (ps) {
+                    ps.paymentsPending--;
+                }
             }
         }
     }
@@ -516,13 +579,16 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         ledgerCalls.execute(() -> openChannel(ps));
     }
 
-    /** A completed download keeps its connection to this seller until the channel being opened carries what we owe. */
+    /**
+     * A completed download keeps its connection to this seller until what we owe has left: the
+     * payments still being signed, and the channel being opened for what the last one could not carry.
+     */
     @Override
     public boolean holdsConnection(PeerHandle peer) {
         PeerState ps = peers.get(peer.key());
         if (ps == null) return false;
         synchronized (ps) {
-            return ps.opening;
+            return ps.opening || ps.paymentsPending > 0;
         }
     }
 
@@ -571,9 +637,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         }
     }
 
-    /** Settles every channel we were paid in, then stops the ledger worker (bounded wait). */
+    /** Sends the payments still being signed, settles every channel we were paid in, then stops the workers (bounded waits). */
     @Override
     public void close() {
+        payments.shutdown();
+        try {
+            payments.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (PeerState ps : peers.values()) {
             if (ps.payee.channel() != null) {
                 ledgerCalls.execute(() -> {

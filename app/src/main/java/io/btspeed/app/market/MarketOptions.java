@@ -39,6 +39,27 @@ public final class MarketOptions {
             description = "auction price rule: lowest-winning or highest-losing (default: ${DEFAULT-VALUE})")
     public String clearing;
 
+    @Option(names = "--exposure-pieces", paramLabel = "N",
+            description = "most unpaid pieces a buyer in a paid slot may owe before its blocks wait for payment"
+                    + " (default: the pieces of 16 MiB, at least 2)")
+    public Integer exposurePieces;
+
+    /**
+     * Bytes between a block leaving and its payment coming back (socket buffers both ways, the
+     * buyer's hash queue) reach several MiB on a fast link: a limit below that holds an honest
+     * buyer's blocks and caps the transfer, so the default covers 16 MiB (docs/spec §5.3).
+     */
+    static final long DEFAULT_EXPOSURE_BYTES = 16L << 20;
+
+    /** The exposure limit in pieces of {@code pieceLength} bytes. */
+    public int exposurePieces(int pieceLength) {
+        if (exposurePieces != null) {
+            if (exposurePieces < 1) throw new UserException("--exposure-pieces must be at least 1");
+            return exposurePieces;
+        }
+        return (int) Math.max(2, (DEFAULT_EXPOSURE_BYTES + pieceLength - 1) / pieceLength);
+    }
+
     @Option(names = "--reserve-price", paramLabel = "AMOUNT", defaultValue = "0", description = "lowest accepted bid, tokens per MiB (default: 0)")
     public String reservePrice;
 
@@ -68,6 +89,7 @@ public final class MarketOptions {
     public void checkSlots() {
         if (paidSlots < 0) throw new UserException("--paid-slots must be 0 or more");
         if (freeSlots < 1) throw new UserException("--free-slots must be at least 1: plain peers always keep a slot");
+        if (exposurePieces != null && exposurePieces < 1) throw new UserException("--exposure-pieces must be at least 1");
     }
 
     public static long amount(String option, String text, TokenInfo token, long otherwise) {

@@ -40,7 +40,10 @@ public interface TorrentExtension {
     /**
      * A piece passed its hash check, with the bytes of it each peer sent (they add up to {@code size}; what a
      * peer sent of a piece that failed, or sent twice, is not in it). The default hands the peers to
-     * {@link #onPieceVerified(int, int, Set)}; override this one to pay or credit by bytes.
+     * {@link #onPieceVerified(int, int, Set)}; override this one to pay or credit by bytes. Called on a hashing
+     * thread right after the check, before the piece is written and announced (so possibly from two threads at
+     * once, and not under the torrent's lock): anything costly (a signature) still belongs on a thread of the
+     * extension's own, with {@link #holdsConnection} true until it is done.
      */
     default void onPieceVerified(int piece, int size, Map<PeerHandle, Long> bytesByPeer) {
         onPieceVerified(piece, size, bytesByPeer.keySet());
@@ -78,7 +81,8 @@ public interface TorrentExtension {
     /**
      * Work is still owed on this connection (a payment waiting for a new channel, say): when the
      * download completes, a connection to a seed is kept open while an extension holds it, for at
-     * most 30 s, instead of being closed at once. Asked under the torrent's lock: answer quickly.
+     * most 30 s, instead of being closed at once; and when the torrent closes, it waits up to 5 s
+     * for every hold to end. Asked under the torrent's lock: answer quickly.
      */
     default boolean holdsConnection(PeerHandle peer) {
         return false;

@@ -127,19 +127,35 @@ final class Extensions {
         each("tick", e -> e.onTick(now));
     }
 
-    /** A piece was verified or failed: who sent how many of its bytes. */
-    void pieceDone(PieceAssembly a, boolean ok) {
+    /** A piece passed its hash check (called on the hashing thread, outside the torrent's lock): who sent how many of its bytes. */
+    void pieceVerified(PieceAssembly a) {
         if (list.isEmpty()) return;
-        Map<PeerHandle, Long> bytes = new LinkedHashMap<>();
-        for (int i = 0; i < a.sourceCount(); i++) bytes.put(a.source(i), a.bytesFrom(i));
-        Map<PeerHandle, Long> byPeer = Collections.unmodifiableMap(bytes);
+        Map<PeerHandle, Long> byPeer = bytesByPeer(a);
         for (var e : list) {
             try {
-                if (ok) e.onPieceVerified(a.piece, a.size, byPeer);
-                else e.onPieceFailed(a.piece, byPeer.keySet());
+                e.onPieceVerified(a.piece, a.size, byPeer);
             } catch (RuntimeException ex) {
                 log.warn("{}: extension {} failed on piece {}: {}", infoHash, e.name(), a.piece, ex.toString());
             }
         }
+    }
+
+    /** A piece failed its hash check (called under the torrent's lock). */
+    void pieceFailed(PieceAssembly a) {
+        if (list.isEmpty()) return;
+        var from = bytesByPeer(a).keySet();
+        for (var e : list) {
+            try {
+                e.onPieceFailed(a.piece, from);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on piece {}: {}", infoHash, e.name(), a.piece, ex.toString());
+            }
+        }
+    }
+
+    private static Map<PeerHandle, Long> bytesByPeer(PieceAssembly a) {
+        Map<PeerHandle, Long> bytes = new LinkedHashMap<>();
+        for (int i = 0; i < a.sourceCount(); i++) bytes.put(a.source(i), a.bytesFrom(i));
+        return Collections.unmodifiableMap(bytes);
     }
 }

@@ -80,6 +80,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private static final long SECOND = 1_000_000_000L;
     private static final long KEEPALIVE_AFTER = 60 * SECOND;
     private static final long LEAVE_GRACE_NANOS = 30 * SECOND;
+    /** At close: how long extensions may hold connections, and how long queued messages get to leave. */
+    private static final long CLOSE_HOLD_NANOS = 5 * SECOND;
+    private static final long CLOSE_FLUSH_NANOS = 2 * SECOND;
     private static final long OPTIMISTIC_INTERVAL = 30 * SECOND;
     private static final long PROGRESS_SAVE_INTERVAL = 30 * SECOND;
     private static final int MAX_QUEUED_UPLOADS = 4096;
@@ -286,6 +289,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         String pidKey = HexFormat.of().formatHex(pid);
         PeerConnection conn;
         Peer p;
+        Peer displaced;
         lock.lock();
         try {
             if (Arrays.equals(pid, ctx.peerId())) {
@@ -296,7 +300,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             // Until the check says what we have, our first message (bitfield / have-all) cannot be written.
             if (requests == null && !fromMagnet) return false;
             if (bannedPeerIds.contains(pidKey) || (dialed != null && known.isBanned(dialed))) return false;
-            for (Peer q : peers) if (Arrays.equals(q.conn.remotePeerId(), pid)) return false;
+            displaced = null;
+            for (Peer q : peers) {
+                if (!Arrays.equals(q.conn.remotePeerId(), pid)) continue;
+                if (!keepsNewConnection(q.outgoing, outgoing, pid)) return false;
+                displaced = q;
+            }
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
                     downThrottle, upThrottle);
             p = new Peer(nextPeerKey++, conn, outgoing, outgoing ? dialed : null, ctx.timeouts().request().toNanos());
@@ -319,9 +328,24 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         } finally {
             lock.unlock();
         }
+        if (displaced != null) displaced.conn.close();
         conn.start();
         log.debug("{}: connected {} ({})", infoHash, conn.remoteAddress(), outgoing ? "out" : "in");
         return true;
+    }
+
+    /**
+     * A second connection to a peer we are already connected to: when both of us dialed at once
+     * (each learned the other from the same PEX message), each side sees its own connection first
+     * and would drop the other's, leaving none. Both sides keep the connection dialed by the peer
+     * with the lower peer id instead, so they agree. Two connections dialed by the same side: the
+     * older one stays.
+     */
+    private boolean keepsNewConnection(boolean existingOutgoing, boolean newOutgoing, byte[] theirPeerId) {
+        if (existingOutgoing == newOutgoing) return false;
+        byte[] newDialer = newOutgoing ? ctx.peerId() : theirPeerId;
+        byte[] existingDialer = existingOutgoing ? ctx.peerId() : theirPeerId;
+        return Arrays.compareUnsigned(newDialer, existingDialer) < 0;
     }
 
     /** Connections may exist before the storage does (magnet, checking); uploads are only queued once it does. */
@@ -574,6 +598,9 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private void verify(PieceAssembly a) {
         ByteBuffer data = a.buffer.duplicate().position(0).limit(a.size);
         if (PieceCheck.hashMatches(meta, a.piece, data.duplicate())) {
+            // Extensions hear of it now, not after the write: a buyer pays "as soon as the piece
+            // verifies", and a seller holding blocks until that payment should not wait on our disk.
+            extensions.pieceVerified(a);
             // One writer thread: concurrent pwrites to one file only contend on the inode lock.
             ctx.diskWriter().execute(() -> {
                 try {
@@ -598,7 +625,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             if (closed) return;
             requests.pieceDone(a, ok);
             if (ok) have.set(a.piece);
-            extensions.pieceDone(a, ok);
+            if (!ok) extensions.pieceFailed(a);
             if (ok) {
                 if (wanted.get(a.piece)) wantedDoneBytes += a.size;
                 piecesSinceSave++;
@@ -629,6 +656,36 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
         for (Peer q : toClose) q.conn.close();
         for (Peer q : seedsToLeave) q.conn.closeGracefully();
+    }
+
+    private void awaitHolds(long deadline) {
+        while (System.nanoTime() - deadline < 0) {
+            boolean held = false;
+            lock.lock();
+            try {
+                if (closed) return;
+                for (Peer p : peers) {
+                    if (extensions.hold(p)) {
+                        held = true;
+                        break;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!held || !sleepQuietly(5)) return;
+        }
+    }
+
+    /** False when interrupted (the flag is kept): the caller stops waiting. */
+    private static boolean sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Bans a peer that contributed to 3 bad pieces, or to 2 that it sent alone. */
@@ -906,8 +963,14 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         }
     }
 
-    /** Disconnects everyone, then records a clean resume state (so the next start needs no re-hash). */
+    /**
+     * Disconnects everyone, then records a clean resume state (so the next start needs no re-hash).
+     * What an extension still owes a peer (a payment being signed, see
+     * {@link io.btspeed.engine.ext.TorrentExtension#holdsConnection}) is sent first, and the
+     * messages already queued leave before the connection closes; both waits are bounded.
+     */
     public void close() {
+        awaitHolds(System.nanoTime() + CLOSE_HOLD_NANOS);
         List<Peer> toClose;
         PieceStore s;
         BitSet h;
@@ -923,7 +986,14 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         } finally {
             lock.unlock();
         }
-        for (Peer p : toClose) p.conn.close();
+        for (Peer p : toClose) p.conn.closeGracefully();
+        long flushDeadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
+        for (Peer p : toClose) {
+            while (!p.conn.isClosed() && System.nanoTime() - flushDeadline < 0 && sleepQuietly(5)) {
+                // the writer is sending what was queued before the Close
+            }
+            p.conn.close();
+        }
         if (s == null) return;
         // Pieces still being hashed are simply not in the saved state: they are fetched again next time.
         try {

@@ -274,6 +274,26 @@ public final class AnnounceSchedule {
     }
 
     /**
+     * Shutting down right after the download finished (a client that exits on completion): the
+     * {@code completed} announces still owed, to go out before {@link #stop()}'s {@code stopped} —
+     * otherwise the trackers never count the download. Call when nothing is in flight.
+     */
+    public List<Planned> owedBeforeStop() {
+        List<Planned> out = new ArrayList<>();
+        if (stopped) return out;
+        for (List<Tracker> tier : tiers) {
+            for (Tracker t : tier) {
+                if (t.inFlight == null && eventFor(t) == AnnounceEvent.COMPLETED) {
+                    t.inFlight = AnnounceEvent.COMPLETED;
+                    t.inFlightWhileIncomplete = false;
+                    out.add(new Planned(t.url, AnnounceEvent.COMPLETED));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Shutting down: no more rounds; returns a {@code stopped} announce for every tracker that has us
      * registered (including one whose {@code started} is still in flight, as it may have arrived).
      */

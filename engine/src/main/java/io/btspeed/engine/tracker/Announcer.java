@@ -39,7 +39,8 @@ public final class Announcer implements AutoCloseable {
     /**
      * @param schedule        tiers and timing
      * @param announceTimeout bound on one announce (HTTP: connect..body; UDP: all retransmissions)
-     * @param stopTimeout     bound on the {@code stopped} announces at shutdown
+     * @param stopTimeout     bound on the {@code stopped} announces at shutdown (and on the {@code completed}
+     *                        ones still owed, sent before them)
      * @param numWant         peers to ask for
      */
     public record Config(AnnounceSchedule.Config schedule, Duration announceTimeout, Duration stopTimeout, int numWant) {
@@ -125,22 +126,30 @@ public final class Announcer implements AutoCloseable {
             interrupted = true;
         } finally {
             Thread.interrupted(); // the stopped announces must not fail on our own interrupt flag
-            List<AnnounceSchedule.Planned> stops;
-            lock.lock();
-            try {
-                stopRequested = true;
-                stops = schedule.stop();
-            } finally {
-                lock.unlock();
-            }
-            try {
-                execute(stops, config.stopTimeout());
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+            // the completed announces still owed go out before the stopped ones, each phase bounded
+            interrupted |= !farewell(schedule::owedBeforeStop);
+            interrupted |= !farewell(schedule::stop);
             clients.values().forEach(TrackerClient::close);
             finished.countDown();
             if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Plans one shutdown phase under the lock and sends it; false when interrupted. */
+    private boolean farewell(java.util.function.Supplier<List<AnnounceSchedule.Planned>> plan) {
+        List<AnnounceSchedule.Planned> planned;
+        lock.lock();
+        try {
+            stopRequested = true;
+            planned = plan.get();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            execute(planned, config.stopTimeout());
+            return true;
+        } catch (InterruptedException e) {
+            return false;
         }
     }
 
@@ -260,7 +269,8 @@ public final class Announcer implements AutoCloseable {
             return;
         }
         try {
-            finished.await(config.stopTimeout().toMillis() + config.announceTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // an announce being abandoned, the completed ones still owed, then the stopped ones
+            finished.await(2 * config.stopTimeout().toMillis() + config.announceTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // our caller is being stopped too; run() finishes on its own
         }

@@ -178,6 +178,39 @@ class AnnounceScheduleTest {
     }
 
     @Test
+    void aClientThatStopsRightAfterCompletingStillSendsCompletedBeforeStopped() {
+        AnnounceSchedule s = inOrder(TIERS, CFG.withAllTiers(true), false);
+        s.due(0);
+        s.succeeded("a1", ok(100, 0), 0);
+        s.succeeded("b1", ok(100, 0), 0);
+        s.completed(10); // due at once, but the client exits before the round runs (or abandons it)
+        List<Planned> owed = s.owedBeforeStop();
+        assertThat(owed).containsExactlyInAnyOrder(new Planned("a1", COMPLETED), new Planned("b1", COMPLETED));
+        s.succeeded("a1", ok(100, 0), 20);
+        s.failed("b1", "down", 20);
+        assertThat(s.stop()).containsExactlyInAnyOrder(new Planned("a1", STOPPED), new Planned("b1", STOPPED));
+        assertThat(s.owedBeforeStop()).as("nothing more once stopped").isEmpty();
+    }
+
+    @Test
+    void nothingIsOwedAtStopWhenCompletedWasSentOrWeWereNeverIncomplete() {
+        AnnounceSchedule s = inOrder(List.of(List.of("t")), CFG, false);
+        s.due(0);
+        s.succeeded("t", ok(1800, 0), 0);
+        s.completed(10);
+        assertThat(s.due(10)).containsExactly(new Planned("t", COMPLETED));
+        s.succeeded("t", ok(1800, 0), 20);
+        assertThat(s.owedBeforeStop()).isEmpty();
+        AnnounceSchedule seed = inOrder(List.of(List.of("t")), CFG, true);
+        seed.due(0);
+        seed.succeeded("t", ok(1800, 0), 0);
+        assertThat(seed.owedBeforeStop()).as("started as a seed: never completed").isEmpty();
+        AnnounceSchedule unstarted = inOrder(List.of(List.of("t")), CFG, false);
+        unstarted.completed(0);
+        assertThat(unstarted.owedBeforeStop()).as("never started: the tracker does not know us").isEmpty();
+    }
+
+    @Test
     void announceSoonDuringAnAnnounceIsKeptAndMinIntervalDoesNotCauseFailover() {
         AnnounceSchedule s = inOrder(TIERS, CFG, false);
         assertThat(s.due(0)).containsExactly(new Planned("a1", STARTED));

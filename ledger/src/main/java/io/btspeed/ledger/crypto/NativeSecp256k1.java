@@ -4,9 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ECDSA verification through bitcoin-core's libsecp256k1 (ACINQ's maintained JNI binding), about
- * three times faster than BouncyCastle — a payee verifies one state per piece and the ledger one
- * signature per operation. Where the native library cannot load (another OS or CPU), callers fall
+ * ECDSA signing and verification through bitcoin-core's libsecp256k1 (ACINQ's maintained JNI
+ * binding), several times faster than BouncyCastle — a payer signs and a payee verifies one state
+ * per piece, and the ledger verifies one signature per operation. Where the native library cannot load (another OS or CPU), callers fall
  * back to BouncyCastle, which accepts exactly the same (low-S) signatures.
  */
 final class NativeSecp256k1 {
@@ -22,9 +22,11 @@ final class NativeSecp256k1 {
             // self-check on a fixed vector before trusting it
             KeyPair k = KeyPair.fromPrivateKey(java.math.BigInteger.valueOf(7));
             byte[] digest = Keccak.keccak256(new byte[] {1, 2, 3});
-            Signature sig = Secp256k1.sign(java.math.BigInteger.valueOf(7), digest);
+            Signature sig = Secp256k1.signBouncyCastle(java.math.BigInteger.valueOf(7), digest);
             byte[] pub = uncompressed(k.publicKey());
-            if (!lib.verify(sig.encode(), digest, pub) || lib.verify(sig.encode(), Keccak.keccak256(new byte[] {4}), pub)) {
+            byte[] nativeSig = lib.sign(digest, Secp256k1.toBytes32(java.math.BigInteger.valueOf(7)), null);
+            if (!lib.verify(sig.encode(), digest, pub) || lib.verify(sig.encode(), Keccak.keccak256(new byte[] {4}), pub)
+                    || !java.util.Arrays.equals(nativeSig, sig.encode())) {
                 log.warn("native secp256k1 failed its self-check; using BouncyCastle");
                 return null;
             }
@@ -44,6 +46,15 @@ final class NativeSecp256k1 {
         pub[0] = 0x04;
         System.arraycopy(raw64, 0, pub, 1, 64);
         return pub;
+    }
+
+    /** r ‖ s (64 bytes, low-S, k by RFC 6979 as BouncyCastle's), or null when the library refuses the input. */
+    static byte[] sign(byte[] digest32, byte[] priv32) {
+        try {
+            return LIB.sign(digest32, priv32, null);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** @param pub65 uncompressed key; {@code sig64} r ‖ s, low-S */

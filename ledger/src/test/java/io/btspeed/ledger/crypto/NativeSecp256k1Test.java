@@ -39,6 +39,23 @@ class NativeSecp256k1Test {
     }
 
     @Test
+    void signsExactlyAsBouncyCastleDoes() {
+        // both derive k by RFC 6979 and keep the low S, so a payer's states do not depend on which one loaded
+        Random rnd = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            BigInteger priv = i == 0 ? BigInteger.ONE : i == 1 ? Secp256k1.N.subtract(BigInteger.ONE)
+                    : new BigInteger(i % 2 == 0 ? 256 : 200, rnd).mod(Secp256k1.N.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+            byte[] digest = new byte[32];
+            rnd.nextBytes(digest);
+            Signature bc = Secp256k1.signBouncyCastle(priv, digest);
+            assertThat(Secp256k1.sign(priv, digest)).isEqualTo(bc);
+            if (NativeSecp256k1.available()) {
+                assertThat(NativeSecp256k1.sign(digest, Secp256k1.toBytes32(priv))).isEqualTo(bc.encode());
+            }
+        }
+    }
+
+    @Test
     void theHighSTwinOfAValidSignatureIsRejected() {
         KeyPair kp = KeyPair.fromPrivateKey(BigInteger.valueOf(424242));
         PublicKey pk = PublicKey.of(kp.publicKey());
