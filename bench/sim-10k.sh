@@ -8,5 +8,5 @@ out="${1:-/tmp/sim-bench-10k}"; shift || true
 source "$here/scripts/java-home.sh"
 [[ -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
 /usr/bin/time -f "wall %e s, user %U s, peak RSS %M KiB" \
-  "$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -jar "$here/app/target/btspeed.jar" \
+  "$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$here/app/target/btspeed.jar" \
   sim run "$here/sim/scenarios/bench-10k.yaml" --out "$out" "$@"

@@ -47,8 +47,6 @@ final class SimPeer {
      */
     final int[] log;
     int logLen;
-    /** Index in {@code log} of each piece: -1 for pieces had on arrival, MAX_VALUE for pieces not (yet) had. */
-    final int[] logIndex;
     /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
     final java.util.HashMap<Integer, Long> partial = new java.util.HashMap<>();
 
@@ -65,8 +63,6 @@ final class SimPeer {
         if (g.complete()) have.setAll();
         // a seed gains nothing, so it needs neither log
         this.log = g.complete() ? new int[0] : new int[pieces];
-        this.logIndex = g.complete() ? new int[0] : new int[pieces];
-        java.util.Arrays.fill(logIndex, Integer.MAX_VALUE);
     }
 
     boolean complete() { return have.isComplete(); }

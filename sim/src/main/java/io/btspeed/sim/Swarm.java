@@ -66,6 +66,8 @@ public final class Swarm {
     /** Scratch for {@link #catchUpAll}: copies of each piece a picker is told of in one round, and which pieces. */
     private final int[] batchCount;
     private final long[] batchSeen;
+    /** The round's haves for one picker in ascending piece order, a piece once per uploader that gained it. */
+    private int[] batch = new int[256];
 
     public Swarm(Scenario scenario) {
         this.sc = scenario;
@@ -173,10 +175,7 @@ public final class Swarm {
             onSeeding(p);
         } else {
             leechersPresent++;
-            for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) {
-                gain(i);
-                p.logIndex[i] = -1;
-            }
+            for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) gain(i);
             // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces
             p.picker = new PiecePicker(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
         }
@@ -514,7 +513,8 @@ public final class Swarm {
             any = true;
         }
         if (!any) return;
-        PiecePicker picker = d.picker;
+        int[] batch = this.batch;
+        int n = 0;
         for (int w = 0; w < batchSeen.length; w++) {
             long bits = batchSeen[w];
             if (bits == 0) continue;
@@ -522,10 +522,14 @@ public final class Swarm {
             while (bits != 0) {
                 int p = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                for (int c = batchCount[p]; c > 0; c--) picker.peerHas(p);
+                for (int c = batchCount[p]; c > 0; c--) {
+                    if (n == batch.length) batch = this.batch = Arrays.copyOf(batch, 2 * n);
+                    batch[n++] = p;
+                }
                 batchCount[p] = 0;
             }
         }
+        d.picker.peerHas(batch, n);
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
@@ -595,15 +599,27 @@ public final class Swarm {
             earnedTotal += moved;
         }
         gain(p);
-        d.logIndex[p] = d.logLen;
         d.log[d.logLen++] = p;
         // neighbours learn of p when they next catch up; here only d's interest in its uploaders changes: p no
         // longer counts towards what an uploader offers, if that uploader's p had been counted (seen in its log)
         for (int k = 0; k < d.in.size(); k++) {
             Link i = d.in.get(k);
-            if (i.countedAsSeed || i.up.logIndex[p] < i.cursor) i.missing--;
+            if (i.countedAsSeed || counted(i, p)) i.missing--;
         }
         if (d.complete()) complete(d);
+    }
+
+    /**
+     * Whether {@code l.down}'s picker has been told that {@code l.up} has {@code piece}: the uploader has it and it
+     * is not among the few gains after the link's cursor. Reads one line of the uploader's bitfield and the
+     * hot tail of its log (a round's gains at most) rather than a per-piece index of log positions.
+     */
+    private static boolean counted(Link l, int piece) {
+        SimPeer u = l.up;
+        if (!u.have.get(piece)) return false;
+        int[] log = u.log;
+        for (int c = l.cursor, end = u.logLen; c < end; c++) if (log[c] == piece) return false;
+        return true;
     }
 
     private void complete(SimPeer d) {

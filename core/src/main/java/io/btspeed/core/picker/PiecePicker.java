@@ -55,6 +55,8 @@ public final class PiecePicker {
     private int[] bucketStart;
     private int seeds;
     private int maxPriority = 1;
+    /** Written by the batched {@link #peerHas(int[], int)}'s first pass so the JIT keeps its reads. */
+    private int touched;
 
     /**
      * Pieces under way, oldest first (partial pieces are finished in the order they were started): an intrusive
@@ -178,6 +180,18 @@ public final class PiecePicker {
     // ---- availability ----
 
     public void peerHas(int piece) { increment(piece); }
+
+    /**
+     * Haves for {@code count} pieces at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
+     * for each in turn. A first pass reads each piece's slot in the rarity order, so the batch's cache misses
+     * overlap instead of coming one after another (a simulator with thousands of pickers is bound by them).
+     */
+    public void peerHas(int[] pieces, int count) {
+        int sum = 0;
+        for (int i = 0; i < count; i++) sum += order[pos[pieces[i]]];
+        touched = sum;
+        for (int i = 0; i < count; i++) increment(pieces[i]);
+    }
 
     public void peerBitfield(Bitfield bits) {
         for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) increment(p);

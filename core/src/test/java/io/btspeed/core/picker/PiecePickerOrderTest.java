@@ -53,6 +53,37 @@ class PiecePickerOrderTest {
     }
 
     @Test
+    void batchedHavesLeaveThePickerExactlyAsOneAtATime() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            int n = 1 + r.nextInt(500);
+            Bitfield start = new Bitfield(n);
+            for (int i = 0; i < n; i++) if (r.nextInt(4) == 0) start.set(i);
+            PiecePicker single = new PiecePicker(B, (long) n * B, start, new Random(seed));
+            PiecePicker batched = new PiecePicker(B, (long) n * B, start, new Random(seed));
+            for (int round = 0; round < 50; round++) {
+                int[] batch = new int[r.nextInt(40)];
+                for (int i = 0; i < batch.length; i++) batch[i] = r.nextInt(n);
+                for (int piece : batch) single.peerHas(piece);
+                batched.peerHas(batch, batch.length);
+                batched.checkOrder();
+                // a random peer's pick, then the piece verified: both pickers must choose the same pieces
+                Bitfield peer = new Bitfield(n);
+                for (int i = 0; i < n; i++) if (r.nextBoolean()) peer.set(i);
+                int max = 1 + r.nextInt(3);
+                List<BlockRequest> a = single.pickBlocks("p" + round, peer, max, null);
+                List<BlockRequest> b = batched.pickBlocks("p" + round, peer, max, null);
+                assertThat(b).as("seed %d round %d", seed, round).isEqualTo(a);
+                for (BlockRequest q : a) {
+                    single.onPieceVerified(q.piece());
+                    batched.onPieceVerified(q.piece());
+                }
+            }
+            for (int i = 0; i < n; i++) assertThat(batched.availability(i)).isEqualTo(single.availability(i));
+        }
+    }
+
+    @Test
     void picksOnlyMissingPiecesAndTheRarestOfThem() {
         int n = 4096;
         Bitfield start = new Bitfield(n);
