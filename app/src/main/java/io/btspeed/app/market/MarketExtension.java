@@ -64,21 +64,13 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private final int pieceLength;
     private final LongSupplier remainingBytes;
     private final String memo;
-    private final ExecutorService ledgerCalls = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "market-ledger");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService ledgerCalls = worker("market-ledger");
     /**
      * Signs and sends payments, in the order pieces verified. The engine reports a verified piece
      * under the torrent's lock on its disk thread: a signature there would hold up every
      * connection of the torrent, so only the amount is noted there and the state is signed here.
      */
-    private final ExecutorService payments = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "market-pay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService payments = worker("market-pay");
     private final Map<Integer, PeerState> peers = new ConcurrentHashMap<>();
     /** Σ of what every payment state we sent added: one counter, so nothing is counted twice. */
     private final AtomicLong spentTotal = new AtomicLong();
@@ -87,6 +79,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private final Object bidLock = new Object();
     private volatile long balanceCache = -1;
     private volatile long balanceAtNanos;
+
+    /** One daemon thread running tasks in order. */
+    private static ExecutorService worker(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private static final class PeerState {
         final PeerHandle handle;

@@ -51,12 +51,12 @@ public final class MarketOptions {
      */
     static final long DEFAULT_EXPOSURE_BYTES = 16L << 20;
 
-    /** The exposure limit in pieces of {@code pieceLength} bytes. */
+    /** The exposure limit in pieces of {@code pieceLength} bytes ({@link #checkSlots} refused a value below 1). */
     public int exposurePieces(int pieceLength) {
-        if (exposurePieces != null) {
-            if (exposurePieces < 1) throw new UserException("--exposure-pieces must be at least 1");
-            return exposurePieces;
-        }
+        return exposurePieces != null ? exposurePieces : defaultExposurePieces(pieceLength);
+    }
+
+    static int defaultExposurePieces(int pieceLength) {
         return (int) Math.max(2, (DEFAULT_EXPOSURE_BYTES + pieceLength - 1) / pieceLength);
     }
 

@@ -62,7 +62,7 @@ public final class MarketLoopbackThroughput {
         KeyPair bank = KeyPair.fromPrivateKey(BigInteger.valueOf(11)), buyer = KeyPair.fromPrivateKey(BigInteger.valueOf(12)),
                 seller = KeyPair.fromPrivateKey(BigInteger.valueOf(13));
         TokenInfo token = new TokenInfo("BTT", 6, 1_000_000_000_000_000L);
-        int exposure = (int) Math.max(2, (MarketOptions.DEFAULT_EXPOSURE_BYTES + m.pieceLength() - 1) / m.pieceLength());
+        int exposure = MarketOptions.defaultExposurePieces(m.pieceLength());
         String memo = m.infoHash().hex();
         try (SqliteLedger ledger = SqliteLedger.create(dir.resolve("ledger.db"), token, bank.address(), InstantSource.system())) {
             ledger.transfer(new Transfer(bank.address(), buyer.address(), 1_000_000_000_000L, 0, "").sign(bank));

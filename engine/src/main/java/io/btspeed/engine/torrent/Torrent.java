@@ -625,7 +625,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             if (closed) return;
             requests.pieceDone(a, ok);
             if (ok) have.set(a.piece);
-            if (!ok) extensions.pieceFailed(a);
             if (ok) {
                 if (wanted.get(a.piece)) wantedDoneBytes += a.size;
                 piecesSinceSave++;
@@ -647,6 +646,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     }
                 }
             } else {
+                extensions.pieceFailed(a); // a verified piece was already reported, from the hashing thread
                 log.debug("{}: {} failed its hash check", infoHash, a);
                 punish(a, toClose);
                 requests.refillAll();
@@ -660,16 +660,11 @@ public final class Torrent implements TorrentHandle, PeerHandler {
 
     private void awaitHolds(long deadline) {
         while (System.nanoTime() - deadline < 0) {
-            boolean held = false;
+            boolean held;
             lock.lock();
             try {
                 if (closed) return;
-                for (Peer p : peers) {
-                    if (extensions.hold(p)) {
-                        held = true;
-                        break;
-                    }
-                }
+                held = peers.stream().anyMatch(extensions::hold);
             } finally {
                 lock.unlock();
             }
