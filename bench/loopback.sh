@@ -7,6 +7,7 @@
 #   --keep       keep the work directory (printed at the end) instead of removing it
 # env: BENCH_DIR   parent of the work directory (default /var/tmp: on disk, not tmpfs)
 #      BENCH_TIMEOUT  seconds allowed per transfer (default 900)
+#      BENCH_BT_ARGS  extra arguments for the btspeed leecher, e.g. "--disk-writes cached"
 #
 # What it does: writes SIZE_MIB of random bytes to a file, makes a torrent of it with
 # `btspeed create`, then for each round transfers seeder -> leecher over TCP on loopback:
@@ -125,7 +126,7 @@ run_bt() {
   [[ -n "$sport" ]] || { echo "btspeed seeder printed no 'listening on' line" >&2; return 1; }
   /usr/bin/time -f '%e %U %S %M' -o "$work/bt-time-$round" \
     timeout "$timeout_s" "$btspeed" download "$work/payload.torrent" --dir "$out" --bind $lip --port 0 --no-trackers --no-dht \
-    --peer "$sip:$sport" >"$work/bt-leech-$round.log" 2>&1 \
+    --peer "$sip:$sport" ${BENCH_BT_ARGS:-} >"$work/bt-leech-$round.log" 2>&1 \
     || { echo "btspeed leecher failed; log:" >&2; tail -30 "$work/bt-leech-$round.log" >&2; return 1; }
   kill "$seeder" 2>/dev/null || true; wait "$seeder" 2>/dev/null || true
   cmp "$src/payload.bin" "$out/payload.bin" >&2 || { echo "btspeed: downloaded bytes differ" >&2; return 1; }

@@ -24,6 +24,12 @@ public final class DownloadCommand implements Callable<Integer> {
             description = "download limit in bytes/s, e.g. 500K, 10M (default: unlimited)")
     long downloadLimit;
 
+    @Option(names = "--disk-writes", paramLabel = "direct|cached", defaultValue = "direct",
+            description = {"direct: verified pieces go to disk without passing through the page cache (less CPU; falls back",
+                    "to cached where the filesystem has no direct I/O); cached: through the page cache, which suits slow",
+                    "spinning disks better (default: ${DEFAULT-VALUE})"})
+    String diskWrites;
+
     @Mixin
     NetworkOptions net;
 
@@ -32,6 +38,14 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new TorrentRun(net, downloadLimit, market).run(TorrentSource.parse(source), dir, seed, false);
+        return new TorrentRun(net, downloadLimit, market, directWrites()).run(TorrentSource.parse(source), dir, seed, false);
+    }
+
+    boolean directWrites() {
+        return switch (diskWrites) {
+            case "direct" -> true;
+            case "cached" -> false;
+            default -> throw new io.btspeed.app.UserException("--disk-writes must be direct or cached, not '" + diskWrites + "'");
+        };
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class TorrentRun {
     private final NetworkOptions net;
     private final long downloadLimit;
+    private final boolean directWrites;
     private final Progress progress = Progress.forStdout();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -37,7 +38,12 @@ final class TorrentRun {
     }
 
     TorrentRun(NetworkOptions net, long downloadLimit, io.btspeed.app.market.MarketOptions marketOptions) {
+        this(net, downloadLimit, marketOptions, true);
+    }
+
+    TorrentRun(NetworkOptions net, long downloadLimit, io.btspeed.app.market.MarketOptions marketOptions, boolean directWrites) {
         this.net = net;
+        this.directWrites = directWrites;
         this.downloadLimit = downloadLimit;
         this.marketOptions = marketOptions;
     }
@@ -111,7 +117,8 @@ final class TorrentRun {
                 .withListenPort(net.port)
                 .withRateLimits(net.uploadLimit, downloadLimit)
                 .withStateDir(stateDir)
-                .withMaxPeersPerTorrent(net.maxPeers);
+                .withMaxPeersPerTorrent(net.maxPeers)
+                .withDirectWrites(directWrites);
     }
 
     private int loop(TorrentHandle handle, boolean keepSeeding, boolean mustBeComplete) throws InterruptedException {

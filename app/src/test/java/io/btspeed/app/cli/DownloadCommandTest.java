@@ -75,6 +75,21 @@ class DownloadCommandTest {
     }
 
     @Test
+    void diskWritesAreDirectByDefaultAndCachedOnRequest() {
+        DownloadCommand byDefault = CommandLine.populateCommand(new DownloadCommand(), "x.torrent", "--dir", tmp.toString());
+        DownloadCommand cached = CommandLine.populateCommand(new DownloadCommand(), "x.torrent", "--dir", tmp.toString(),
+                "--disk-writes", "cached");
+        assertThat(new TorrentRun(byDefault.net, 0, null, byDefault.directWrites()).config(tmp).directWrites()).isTrue();
+        assertThat(new TorrentRun(cached.net, 0, null, cached.directWrites()).config(tmp).directWrites()).isFalse();
+    }
+
+    @Test
+    void anUnknownDiskWriteModeIsAOneLineError() {
+        assertOneLineError(cli("download", "x.torrent", "--dir", tmp.toString(), "--disk-writes", "fast"),
+                "--disk-writes must be direct or cached");
+    }
+
+    @Test
     void downloadsWithADownloadLimitFromADirectPeerAndTheBytesMatch() throws Exception {
         Path data = source(600_000);
         Path torrent = torrentOf(data);

@@ -189,7 +189,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private void checkThenRun() {
         try {
             Metainfo m = meta;
-            PieceStore s = new PieceStore(m, downloadDir);
+            PieceStore s = new PieceStore(m, downloadDir, ctx.config().directWrites());
             BitSet w = PieceCheck.wantedPieces(m, selectedFiles);
             ResumeStore.Loaded saved = resume == null ? ResumeStore.Loaded.NOTHING : resume.load(m, s);
             BitSet h = saved.trusted() ? saved.pieces() : PieceCheck.recheck(m, s, saved.pieces(), ctx.hashPool(), rechecked);
