@@ -4,7 +4,8 @@
 #
 # usage: bench/market-overhead.sh [SIZE_MIB=1024] [-n|--repeat N=3] [--keep]
 # env:   BENCH_DIR (parent of the work directory, default /var/tmp), BENCH_TIMEOUT (s per transfer, 900),
-#        BENCH_LEDGER_DIR (where the shared ledger file goes, default the work directory)
+#        BENCH_LEDGER_DIR (where the shared ledger file goes, default the work directory),
+#        BENCH_SETTLE (seconds of pause before each transfer, default 5: see bench/loopback.sh, "Memory state")
 #
 # off: `btspeed seed` -> `btspeed download`, plain BitTorrent.
 # on:  the seeder sells 1 paid slot (`--wallet --ledger --paid-slots 1`), the leecher bids from a
@@ -84,6 +85,7 @@ run() {
   if [[ $mode == on ]]; then sx=("${market_seed[@]}"); lx=("${market_leech[@]}"); fi
   mkdir -p "$out"
   sync # start each transfer with no dirty pages of the last one still being written back
+  sleep "${BENCH_SETTLE:-5}"
   "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers --no-dht --no-lsd \
     --state-dir "$work/seed-state-$mode-$round" "${sx[@]}" >"$work/seed-$mode-$round.log" 2>&1 &
   seeder=$!; pids+=("$seeder")
