@@ -131,6 +131,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Throttle upThrottle;
     private final Throttle downThrottle;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private volatile boolean completeWhenChecked;
     private final List<Runnable> onComplete = new ArrayList<>();
     private volatile Supplier<List<AnnounceSchedule.TrackerState>> trackerInfo = List::of;
 
@@ -174,14 +175,23 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         return trackerInfo.get();
     }
 
-    /** Called once a torrent completes (tracker "completed" announce). */
+    /** Called once the torrent completes (tracker "completed" announce); at once (on the hash pool) if it already has. */
     public void onComplete(Runnable r) {
         lock.lock();
         try {
-            onComplete.add(r);
+            if (completion.isDone() && !completion.isCompletedExceptionally()) ctx.hashPool().execute(r);
+            else onComplete.add(r);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether every wanted piece was already there when the data was checked, before this session downloaded anything
+     * (a seed): trackers then never get {@code completed}. False while checking and for a magnet before its metadata.
+     */
+    public boolean completeWhenChecked() {
+        return completeWhenChecked;
     }
 
     // ================================================================= metadata, checking
@@ -210,6 +220,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 have = h;
                 wanted = w;
                 requests = new Requests(m, have, wanted, random.nextLong(), peers, () -> paused);
+                completeWhenChecked = requests.wantedComplete(); // before the state leaves CHECKING: the tracker bridge waits on it
                 for (int i = w.nextSetBit(0); i >= 0; i = w.nextSetBit(i + 1)) {
                     wantedBytes += m.pieceSize(i);
                     if (have.get(i)) wantedDoneBytes += m.pieceSize(i);
