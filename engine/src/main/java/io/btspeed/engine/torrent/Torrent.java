@@ -1,5 +1,6 @@
 package io.btspeed.engine.torrent;
 
+import io.btspeed.core.session.DuplicateConnections;
 import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.SlotPolicy;
 import io.btspeed.core.choke.TitForTatPolicy;
@@ -314,7 +315,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             displaced = null;
             for (Peer q : peers) {
                 if (!Arrays.equals(q.conn.remotePeerId(), pid)) continue;
-                if (!keepsNewConnection(q.outgoing, outgoing, pid)) return false;
+                if (!DuplicateConnections.keepNew(q.outgoing, outgoing, ctx.peerId(), pid)) return false;
                 displaced = q;
             }
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
@@ -343,20 +344,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         conn.start();
         log.debug("{}: connected {} ({})", infoHash, conn.remoteAddress(), outgoing ? "out" : "in");
         return true;
-    }
-
-    /**
-     * A second connection to a peer we are already connected to: when both of us dialed at once
-     * (each learned the other from the same PEX message), each side sees its own connection first
-     * and would drop the other's, leaving none. Both sides keep the connection dialed by the peer
-     * with the lower peer id instead, so they agree. Two connections dialed by the same side: the
-     * older one stays.
-     */
-    private boolean keepsNewConnection(boolean existingOutgoing, boolean newOutgoing, byte[] theirPeerId) {
-        if (existingOutgoing == newOutgoing) return false;
-        byte[] newDialer = newOutgoing ? ctx.peerId() : theirPeerId;
-        byte[] existingDialer = existingOutgoing ? ctx.peerId() : theirPeerId;
-        return Arrays.compareUnsigned(newDialer, existingDialer) < 0;
     }
 
     /** Connections may exist before the storage does (magnet, checking); uploads are only queued once it does. */
