@@ -30,6 +30,10 @@ public final class DownloadCommand implements Callable<Integer> {
                     "spinning disks better (default: ${DEFAULT-VALUE})"})
     String diskWrites;
 
+    @Option(names = "--files", paramLabel = "LIST",
+            description = "download only these files, numbered as `btspeed info` lists them, e.g. 0,2-4 (default: all)")
+    String files;
+
     @Mixin
     NetworkOptions net;
 
@@ -38,7 +42,16 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new TorrentRun(net, downloadLimit, market, directWrites()).run(TorrentSource.parse(source), dir, seed, false);
+        boolean direct = directWrites();
+        TorrentSource src = TorrentSource.parse(source);
+        java.util.Set<Integer> selection = switch (src) {
+            case TorrentSource.File f -> FileSelection.parse(files, f.metainfo());
+            case TorrentSource.Magnet m -> {
+                if (files != null) throw new io.btspeed.app.UserException("--files needs a .torrent file: a magnet link's file list is not known yet");
+                yield java.util.Set.of();
+            }
+        };
+        return new TorrentRun(net, downloadLimit, market, direct, selection).run(src, dir, seed, false);
     }
 
     boolean directWrites() {
