@@ -67,6 +67,10 @@ final class SimLedger {
         tokens.release(c.payer(), c.payee(), c.escrow(), amount);
     }
 
+    long opened() {
+        return nextId;
+    }
+
     int openChannels() {
         return open.size();
     }

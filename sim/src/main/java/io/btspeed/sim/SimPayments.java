@@ -150,6 +150,23 @@ final class SimPayments {
         return ledger.openChannels();
     }
 
+    /** Channels opened over the run. */
+    long channelsOpened() {
+        return ledger.opened();
+    }
+
+    /** Whether the seller of {@code l} keeps its buyer out of the paid slots (false when the link carries no flows). */
+    boolean overExposed(Link l) {
+        Pair x = pairs.get(l);
+        return x != null && x.payee.overExposed();
+    }
+
+    /** The seller's unpaid bill for {@code l}'s buyer (0 when the link carries no flows). */
+    long debt(Link l) {
+        Pair x = pairs.get(l);
+        return x == null ? 0 : x.payee.debt();
+    }
+
     /**
      * Delivers actions between the two flows until none are left, in order: what the buyer sends reaches the
      * seller's flow and the other way round; ledger actions go to the book.
