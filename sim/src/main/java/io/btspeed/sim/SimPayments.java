@@ -205,7 +205,7 @@ final class SimPayments {
                 }
                 case MarketAction.LookUpChannel c -> {
                     ChannelInfo info = ledger.channel(c.channel());
-                    more = info == null ? x.payee.onChannelLookupFailed(c.channel()) : x.payee.onChannelChecked(info, nowMillis);
+                    more = info == null ? x.payee.onChannelNotFound(c.channel()) : x.payee.onChannelChecked(info, nowMillis);
                 }
                 case MarketAction.CloseChannel c -> ledger.close(c.channel(), c.amount());
                 case MarketAction.RefundExpired r -> ledger.close(r.channel(), 0);

@@ -70,14 +70,15 @@ final class LedgerCalls implements AutoCloseable {
         });
     }
 
-    /** Looks a channel up; an empty answer when it is unknown or the ledger cannot be reached. */
+    /** Looks a channel up: {@code done} gets the ledger's record, an empty answer when it is unknown, null when the ledger cannot be reached. */
     void lookUp(ChannelId id, Consumer<Optional<ChannelInfo>> done) {
         execute(() -> {
             Optional<ChannelInfo> info;
             try {
                 info = ledger.channel(id);
             } catch (LedgerException e) {
-                info = Optional.empty();
+                log.debug("looking channel {} up failed: {}", id, e.getMessage());
+                info = null;
             }
             done.accept(info);
         });

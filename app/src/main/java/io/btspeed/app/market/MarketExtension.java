@@ -234,7 +234,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                     spendable.refresh();
                 });
                 case MarketAction.LookUpChannel l -> ledgerCalls.lookUp(l.channel(), info -> {
-                    if (info.isEmpty()) selling(ps, () -> ps.payee.onChannelLookupFailed(l.channel()));
+                    if (info == null) selling(ps, () -> ps.payee.onChannelLookupFailed(l.channel()));
+                    else if (info.isEmpty()) selling(ps, () -> ps.payee.onChannelNotFound(l.channel()));
                     else selling(ps, () -> ps.payee.onChannelChecked(info.get(), System.currentTimeMillis()));
                     updateExposure(ps);
                 });

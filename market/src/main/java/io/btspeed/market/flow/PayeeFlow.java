@@ -153,12 +153,20 @@ public final class PayeeFlow {
         return nextCheck(out);
     }
 
-    /** The lookup failed (ledger unreachable or the channel unknown). */
+    /** The lookup failed: the ledger could not be reached (err 8; the buyer may announce the channel again). */
     public List<MarketAction> onChannelLookupFailed(ChannelId id) {
         if (!id.equals(checking)) return List.of();
         checking = null;
         early = null;
         return nextCheck(new ArrayList<>(List.of(new MarketAction.Send(ErrorCode.LEDGER.message("channel lookup failed")))));
+    }
+
+    /** The ledger has no such channel (err 2, as for a channel that fails the check). */
+    public List<MarketAction> onChannelNotFound(ChannelId id) {
+        if (!id.equals(checking)) return List.of();
+        checking = null;
+        early = null;
+        return nextCheck(new ArrayList<>(List.of(new MarketAction.Send(ErrorCode.NO_CHANNEL.message("channel not found")))));
     }
 
     /** A payment state: accepted (acknowledged with the remaining debt) or refused with a reason; a refusal changes nothing. */

@@ -195,6 +195,16 @@ class MarketRulesTest {
     }
 
     @Test
+    void anUnknownChannelIsRefusedAsNoChannelAndAnUnreachableLedgerAsLedger() {
+        PayeeFlow s = seller(2);
+        s.onChannelAnnounced(new SpeedMessage.ChannelOpened(ch1.bytes(), 1_000, T0 + DAY));
+        assertThat(PayeeFlowTest.errorCode(s.onChannelNotFound(ch1))).isEqualTo(io.btspeed.market.wire.ErrorCode.NO_CHANNEL.code());
+        assertThat(s.phase()).isEqualTo(PayeeFlow.Phase.UNFUNDED);
+        s.onChannelAnnounced(new SpeedMessage.ChannelOpened(ch2.bytes(), 1_000, T0 + DAY));
+        assertThat(PayeeFlowTest.errorCode(s.onChannelLookupFailed(ch2))).isEqualTo(io.btspeed.market.wire.ErrorCode.LEDGER.code());
+    }
+
+    @Test
     void theDefaultExposureCovers16MiBAndAtLeastTwoPieces() {
         assertThat(Exposure.defaultPieces(16 * 1024)).isEqualTo(1024);
         assertThat(Exposure.defaultPieces(256 * 1024)).isEqualTo(64);
