@@ -128,6 +128,25 @@ class MarketRulesTest {
     }
 
     @Test
+    void aPieceStraddlingAPriceChangeIsBilledAtThePriceTheBuyerPaysIt() {
+        // the seller's new result (a higher price) is on the wire between two blocks of piece 0; the
+        // buyer reads it before the piece's last block, so it pays the whole piece at the new price
+        PayeeFlow s = fundedSeller(4, 100_000_000);
+        s.onResultDelivered(1_000_000);
+        for (int b = 0; b < 8; b++) s.onBlockSent(0, PIECE, 16 * 1024);
+        s.onResultDelivered(1_200_000);
+        for (int b = 8; b < 16; b++) s.onBlockSent(0, PIECE, 16 * 1024);
+        PayerFlow f = buyer();
+        f.rebid(1_200_000);
+        f.onResult(PayerFlowTest.won(1, 1_000_000), 1L << 40, 64L << 20, T0);
+        f.onChannelOpened(ch1, 100_000_000, T0 + DAY);
+        f.onResult(PayerFlowTest.won(2, 1_200_000), 1L << 40, 64L << 20, T0);
+        SpeedMessage.Payment p = PayerFlowTest.payment(f.onPieceVerified(PIECE, 1L << 40, 63L << 20, T0));
+        assertThat(p.cumulative()).isEqualTo(Pricing.cost(1_200_000, PIECE));
+        assertThat(s.owed()).as("the seller bills what the buyer pays, not half at each price").isEqualTo(p.cumulative());
+    }
+
+    @Test
     void blocksAreBilledOnlyAfterAWinningResultReachedTheBuyer() {
         PayeeFlow s = fundedSeller(2, 100_000_000);
         s.onBlockSent(0, PIECE, PIECE);
