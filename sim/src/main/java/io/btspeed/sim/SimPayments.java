@@ -97,18 +97,22 @@ final class SimPayments {
             byPayer.computeIfAbsent(d.id, k -> new ArrayList<>(4)).add(x);
         }
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
+        // a new channel is sized for this seller's share of what remains: the sellers d bids at are its market uploaders
+        int sellers = 0;
+        for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
+        long share = PayerFlow.shareOf(remainingBytes, sellers), shareBefore = PayerFlow.shareOf(remainingBytes + pieceSize, sellers);
         if (x.payer.standingBid() != d.standingBid || x.price != l.price) {
             // the bid that won this slot, then the round's result, reach the flows as they would on the wire
-            run(x, x.payer.onBid(d.standingBid, spendable(d), remainingBytes + pieceSize, nowMillis), true, nowMillis);
+            run(x, x.payer.onBid(d.standingBid, spendable(d), shareBefore, nowMillis), true, nowMillis);
         }
         if (x.price != l.price) {
             x.price = l.price;
             x.payee.onResultDelivered(l.price);
             run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), spendable(d),
-                    remainingBytes + pieceSize, nowMillis), true, nowMillis);
+                    shareBefore, nowMillis), true, nowMillis);
         }
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
-        run(x, x.payer.onPieceVerified(pieceSize, spendable(d), remainingBytes, nowMillis), true, nowMillis);
+        run(x, x.payer.onPieceVerified(pieceSize, spendable(d), share, nowMillis), true, nowMillis);
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)
         if (!x.payee.mayServe(pieceSize)) x.payee.stall();
         if (u.market != null) u.market.setOverExposed(d.key, x.payee.overExposed());
@@ -187,7 +191,13 @@ final class SimPayments {
                     more = switch (s.message()) {
                         case SpeedMessage.ChannelOpened o -> x.payee.onChannelAnnounced(o);
                         case SpeedMessage.Payment p -> x.payee.onPayment(p);
-                        default -> List.of(); // bids reach the auction directly; a buyer's err changes nothing
+                        case SpeedMessage.BidMsg b -> {
+                            // the buyer cannot fund a channel for what it owes: it withdraws its bid at this seller
+                            // (raising bids is the simulator's autobid, which reaches every seller directly)
+                            if (b.price() == 0 && x.link.up.market != null) x.link.up.market.withdraw(x.link.down.key);
+                            yield List.of();
+                        }
+                        default -> List.of(); // a buyer's err changes nothing
                     };
                 }
                 case MarketAction.Send s -> {

@@ -72,6 +72,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private final SpendableBalance spendable;
     /** Bytes left to download as last asked of the torrent (the payment thread never calls into the torrent). */
     private volatile long remaining = Long.MAX_VALUE;
+    /** Sellers we bid at (market peers with a payer flow): a new channel is sized for one seller's share. */
+    private final java.util.concurrent.atomic.AtomicInteger sellers = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long lastResultRound = -1;
     private final Object bidLock = new Object();
 
@@ -152,7 +154,9 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                         PayerFlow.Config.defaults(pieceLength).minEscrowPieces(), pieceLength)) : null;
         PayeeFlow payee = config.policy() == null ? null
                 : new PayeeFlow(wallet.address(), them, new PayeeFlow.Config(config.exposurePieces(), pieceLength, PayeeFlow.CLOSE_MARGIN_MILLIS));
-        peers.put(peer.key(), new MarketPeer(peer, hello, payer, payee));
+        MarketPeer old = peers.put(peer.key(), new MarketPeer(peer, hello, payer, payee));
+        if (payer != null) sellers.incrementAndGet();
+        if (old != null && old.payer != null) sellers.decrementAndGet();
         // bid now rather than at the next tick: the seller may run its auction before then (the
         // balance lookup is a ledger call, so not here under the torrent's lock)
         if (buys) ledgerCalls.execute(this::bidFromLedgerThread);
@@ -170,8 +174,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             case SpeedMessage.Result r -> {
                 log.debug("{}: result round {} won {} price {}", peer.address(), r.round(), r.won(), r.price());
                 if (ps.payer == null) return;
-                long rem = remaining, budget = spendable.get();
-                paying(ps, () -> ps.payer.onResult(r, budget, rem, System.currentTimeMillis()));
+                long share = share(), budget = spendable.get();
+                paying(ps, () -> ps.payer.onResult(r, budget, share, System.currentTimeMillis()));
             }
             case SpeedMessage.ChannelOpened o -> {
                 if (ps.payee != null) selling(ps, () -> ps.payee.onChannelAnnounced(o));
@@ -371,12 +375,17 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         remaining = rem;
         long budget = spendable.get();
         long bid = config.spend() ? config.autobid().bid(budget, rem) : 0;
-        long now = System.currentTimeMillis();
+        long now = System.currentTimeMillis(), share = share();
         synchronized (bidLock) {
             for (MarketPeer ps : peers.values()) {
-                if (ps.payer != null) paying(ps, () -> ps.payer.onBid(bid, budget, rem, now));
+                if (ps.payer != null) paying(ps, () -> ps.payer.onBid(bid, budget, share, now));
             }
         }
+    }
+
+    /** What a new channel is sized for: one seller's share of what remains (spec §5.1). */
+    private long share() {
+        return PayerFlow.shareOf(remaining, sellers.get());
     }
 
     /**
@@ -399,8 +408,8 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             try {
                 payments.execute(() -> {
                     try {
-                        long budget = spendable.get(), rem = remaining;
-                        paying(ps, () -> ps.payer.onPieceVerified(bytes, price, budget, rem, System.currentTimeMillis()));
+                        long budget = spendable.get(), share = share();
+                        paying(ps, () -> ps.payer.onPieceVerified(bytes, price, budget, share, System.currentTimeMillis()));
                     } finally {
                         synchronized (ps) {
                             ps.paymentsPending--;
@@ -454,6 +463,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     @Override
     public void onPeerClosed(PeerHandle peer) {
         MarketPeer ps = peers.remove(peer.key());
+        if (ps != null && ps.payer != null) sellers.decrementAndGet();
         if (config.policy() != null) config.policy().remove(peer.key());
         if (ps == null || ps.payee == null) return;
         synchronized (ps) {

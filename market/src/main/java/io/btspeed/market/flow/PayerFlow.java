@@ -111,6 +111,18 @@ public final class PayerFlow {
     }
 
     /**
+     * The bytes a buyer expects from one of the {@code sellers} sellers it bids at: the remaining
+     * download split evenly, rounded up (spec §5.1). Drivers pass this as {@code remainingBytes}: a
+     * channel sized for the whole remaining download would lock the budget in the first seller's
+     * channel and leave nothing to pay the others with.
+     */
+    public static long shareOf(long remainingBytes, int sellers) {
+        if (remainingBytes <= 0) return 0;
+        int n = Math.max(1, sellers);
+        return remainingBytes / n + (remainingBytes % n == 0 ? 0 : 1);
+    }
+
+    /**
      * The price a new channel's escrow is sized at (spec §5.1): the price of the latest result or,
      * before a result, the standing bid — no round clears above a winner's bid — and at least 1.
      */

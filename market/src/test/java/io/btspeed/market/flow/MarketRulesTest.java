@@ -65,6 +65,19 @@ class MarketRulesTest {
     }
 
     @Test
+    void aChannelIsSizedForOneSellersShareOfWhatRemains() {
+        assertThat(PayerFlow.shareOf(10L << 20, 1)).isEqualTo(10L << 20);
+        assertThat(PayerFlow.shareOf(10L << 20, 4)).isEqualTo(10L << 18);
+        assertThat(PayerFlow.shareOf(10, 3)).as("rounded up").isEqualTo(4);
+        assertThat(PayerFlow.shareOf(10, 0)).as("no seller counted: all of it").isEqualTo(10);
+        assertThat(PayerFlow.shareOf(0, 3)).isZero();
+        // bidding at 4 sellers with 64 MiB left: the channel holds 16 MiB at the bid
+        PayerFlow f = buyer();
+        assertThat(f.onBid(1_000_000, 1L << 40, PayerFlow.shareOf(64L << 20, 4), T0)).contains(
+                new MarketAction.OpenChannel(payee.address(), 16_000_000, T0 + DAY));
+    }
+
+    @Test
     void withNothingSpendableTheFirstBidStandsButOpensNothing() {
         PayerFlow f = buyer();
         assertThat(f.onBid(1_000, 0, 10L << 20, T0)).containsExactly(new MarketAction.Send(new SpeedMessage.BidMsg(1_000)));
