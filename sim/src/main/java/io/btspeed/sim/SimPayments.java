@@ -10,6 +10,7 @@ import io.btspeed.market.flow.PayeeFlow;
 import io.btspeed.market.flow.PayerFlow;
 import io.btspeed.market.pay.Exposure;
 import io.btspeed.market.pay.PayeeAccount;
+import io.btspeed.market.pay.Pricing;
 import io.btspeed.market.wire.SpeedMessage;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -97,22 +98,33 @@ final class SimPayments {
             byPayer.computeIfAbsent(d.id, k -> new ArrayList<>(4)).add(x);
         }
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
-        // a new channel is sized for this seller's share of what remains: the sellers d bids at are its market uploaders
-        int sellers = 0;
-        for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
-        long share = PayerFlow.shareOf(remainingBytes, sellers), shareBefore = PayerFlow.shareOf(remainingBytes + pieceSize, sellers);
-        if (x.payer.standingBid() != d.standingBid || x.price != l.price) {
-            // the bid that won this slot, then the round's result, reach the flows as they would on the wire
-            run(x, x.payer.onBid(d.standingBid, spendable(d), shareBefore, nowMillis), true, nowMillis);
+        boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
+        // Only a flow that may open a channel reads what may be locked and one seller's share of what remains
+        // (the sellers d bids at are its market uploaders). Both take a walk over d's links and balances, so
+        // they are worked out only then: a paying link with room in its channel skips them.
+        boolean mayOpen = priced || x.payer.channel() == null
+                || x.payer.remainingEscrow() < Math.addExact(Pricing.cost(l.price, pieceSize), x.payer.unpaid());
+        long spendable = 0, share = 0, shareBefore = 0;
+        if (mayOpen) {
+            int sellers = 0;
+            for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
+            spendable = spendable(d);
+            share = PayerFlow.shareOf(remainingBytes, sellers);
+            shareBefore = PayerFlow.shareOf(remainingBytes + pieceSize, sellers);
         }
-        if (x.price != l.price) {
-            x.price = l.price;
-            x.payee.onResultDelivered(l.price);
-            run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), spendable(d),
-                    shareBefore, nowMillis), true, nowMillis);
+        if (priced) {
+            // the bid that won this slot, then the round's result, reach the flows as they would on the wire
+            run(x, x.payer.onBid(d.standingBid, spendable, shareBefore, nowMillis), true, nowMillis);
+            if (x.price != l.price) {
+                x.price = l.price;
+                x.payee.onResultDelivered(l.price);
+                run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), spendable(d),
+                        shareBefore, nowMillis), true, nowMillis);
+            }
+            if (x.payer.channel() != null) spendable = spendable(d); // a channel opened: less may be locked now
         }
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
-        run(x, x.payer.onPieceVerified(pieceSize, spendable(d), share, nowMillis), true, nowMillis);
+        run(x, x.payer.onPieceVerified(pieceSize, spendable, share, nowMillis), true, nowMillis);
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)
         if (!x.payee.mayServe(pieceSize)) x.payee.stall();
         if (u.market != null) u.market.setOverExposed(d.key, x.payee.overExposed());
