@@ -61,6 +61,9 @@ final class SimPayments {
     /** Insertion-ordered, so nothing here depends on identity hashes: runs stay deterministic. */
     private final Map<Link, Pair> pairs = new LinkedHashMap<>();
     private final Map<Integer, List<Pair>> byPayer = new LinkedHashMap<>();
+    /** Actions under delivery and which flow each came from ({@link #run} never nests). */
+    private final ArrayDeque<MarketAction> queue = new ArrayDeque<>();
+    private final ArrayDeque<Boolean> sides = new ArrayDeque<>();
 
     SimPayments(Tokens tokens, long pieceSize, String rule) {
         this.tokens = tokens;
@@ -189,12 +192,13 @@ final class SimPayments {
      */
     private void run(Pair x, List<MarketAction> first, boolean fromPayer, long nowMillis) {
         if (first.isEmpty()) return;
-        ArrayDeque<Object[]> queue = new ArrayDeque<>();
-        for (MarketAction a : first) queue.add(new Object[] {a, fromPayer});
+        for (MarketAction a : first) {
+            queue.add(a);
+            sides.add(fromPayer);
+        }
         while (!queue.isEmpty()) {
-            Object[] next = queue.poll();
-            MarketAction a = (MarketAction) next[0];
-            boolean payerSide = (Boolean) next[1];
+            MarketAction a = queue.poll();
+            boolean payerSide = sides.poll();
             List<MarketAction> more = List.of();
             boolean moreFromPayer = payerSide;
             switch (a) {
@@ -232,7 +236,10 @@ final class SimPayments {
                 case MarketAction.CloseChannel c -> ledger.close(c.channel(), c.amount());
                 case MarketAction.RefundExpired r -> ledger.close(r.channel(), 0);
             }
-            for (MarketAction m : more) queue.add(new Object[] {m, moreFromPayer});
+            for (MarketAction m : more) {
+                queue.add(m);
+                sides.add(moreFromPayer);
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import io.btspeed.ledger.op.ChannelState;
 import io.btspeed.market.pay.Exposure;
 import io.btspeed.market.pay.ExposureGate;
 import io.btspeed.market.pay.PayeeAccount;
+import io.btspeed.market.pay.PieceBills;
 import io.btspeed.market.pay.Pricing;
 import io.btspeed.market.wire.ErrorCode;
 import io.btspeed.market.wire.SpeedMessage;
@@ -80,7 +81,7 @@ public final class PayeeFlow {
     private long channelExpiresAt;
     private boolean closed;
     private long price;
-    private final Map<Integer, Billed> billed = new HashMap<>();
+    private final PieceBills billed = new PieceBills();
 
     /**
      * @param self  our ledger address (channels must pay it)
@@ -208,14 +209,12 @@ public final class PayeeFlow {
         if (bytes < 0 || pieceSize < 1 || bytes > pieceSize) throw new IllegalArgumentException("bad served size");
         price = pricePerMiB;
         gate.billedAt(pricePerMiB);
-        Billed old = billed.get(piece);
-        long sent = old == null || old.bytes() + bytes > pieceSize ? bytes : old.bytes() + bytes;
+        long oldBytes = billed.bytes(piece), oldCost = billed.cost(piece);
+        long sent = oldBytes + bytes > pieceSize ? bytes : oldBytes + bytes;
         long cost = Pricing.cost(pricePerMiB, sent);
-        account.rebill(old == null ? 0 : old.cost(), cost);
-        billed.put(piece, new Billed(sent, cost));
+        account.rebill(oldCost, cost);
+        billed.put(piece, sent, cost);
     }
-
-    private record Billed(long bytes, long cost) {}
 
     /** The result of a round reached the buyer's socket: {@code price} if it won, 0 if it lost. Billing follows it. */
     public void onResultDelivered(long pricePerMiB) {
