@@ -44,6 +44,8 @@ final class SimPayments {
         final PayeeFlow payee;
         long price = -1;
         long round;
+        /** Last verdict told to the seller's auction (told again only when it changes). */
+        boolean overExposed;
 
         Pair(Link l) {
             link = l;
@@ -130,7 +132,9 @@ final class SimPayments {
         run(x, x.payer.onPieceVerified(pieceSize, spendable, share, nowMillis), true, nowMillis);
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)
         if (!x.payee.mayServe(pieceSize)) x.payee.stall();
-        if (u.market != null) u.market.setOverExposed(d.key, x.payee.overExposed());
+        boolean over = x.payee.overExposed();
+        if (u.market != null && over != x.overExposed) u.market.setOverExposed(d.key, over);
+        x.overExposed = over;
         long spent = x.payer.spent() - spentBefore, earned = x.payee.paid() - paidBefore;
         d.spent += spent;
         d.unpaid += x.payer.unpaid() - unpaidBefore;
