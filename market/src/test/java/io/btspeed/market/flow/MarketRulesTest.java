@@ -78,6 +78,11 @@ class MarketRulesTest {
     }
 
     @Test
+    void anUnknownRemainderIsCappedAtWhatMayBeSpent() {
+        assertThat(io.btspeed.market.pay.PayerAccount.escrowFor(Long.MAX_VALUE, 1L << 40, 5_000, 4, PIECE)).isEqualTo(5_000);
+    }
+
+    @Test
     void withNothingSpendableTheFirstBidStandsButOpensNothing() {
         PayerFlow f = buyer();
         assertThat(f.onBid(1_000, 0, 10L << 20, T0)).containsExactly(new MarketAction.Send(new SpeedMessage.BidMsg(1_000)));
