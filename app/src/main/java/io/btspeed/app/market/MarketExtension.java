@@ -5,7 +5,6 @@ import io.btspeed.engine.ext.TorrentExtension;
 import io.btspeed.ledger.Ledger;
 import io.btspeed.ledger.crypto.Address;
 import io.btspeed.ledger.crypto.KeyPair;
-import io.btspeed.market.auction.AuctionResult;
 import io.btspeed.market.auction.ClearingRule;
 import io.btspeed.market.flow.MarketAction;
 import io.btspeed.market.flow.PayeeFlow;
@@ -24,11 +23,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +36,13 @@ import org.slf4j.LoggerFactory;
  * turns torrent events and wire messages into flow events, and the flows' {@link MarketAction}s into
  * messages ({@link SpeedCodec}) and ledger calls ({@link LedgerCalls}, on a background thread, never
  * under the torrent's lock). Payments are signed on the {@code market-pay} thread, never on the
- * torrent's disk thread. One instance per torrent; it can buy and sell at the same time.
+ * torrent's disk thread. One instance per torrent; it can buy and sell at the same time. This class
+ * holds the handshake, the message dispatch and the lifecycle; the selling hooks (billing, the
+ * exposure wait, results) are in {@link SellerSide}, the buying ones (bids, payments) in
+ * {@link BuyerSide}, the running of flow events and their actions in {@link FlowActions}.
  */
 public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MarketExtension.class);
-    /**
-     * How long a block that would take a winner past its exposure limit waits for the winner's
-     * payment before it is refused (and the winner loses the paid slot until it pays).
-     */
-    private static final long EXPOSURE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     /** How this peer takes part. {@code policy} null: it does not sell; {@code spend} false: it does not buy. */
     public record Config(String ledgerId, MarketSlotPolicy policy, int exposurePieces, boolean spend, long budget,
                          Autobid autobid, long channelLifetimeMillis) {}
@@ -57,25 +51,12 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     private final Ledger ledger;
     private final Config config;
     private final int pieceLength;
-    private final LongSupplier remainingBytes;
     private final LedgerCalls ledgerCalls;
-    /**
-     * Signs and sends payments, in the order pieces verified. The engine reports a verified piece
-     * under the torrent's lock on its disk thread: a signature there would hold up every
-     * connection of the torrent, so only the amount is noted there and the state is signed here.
-     */
-    private final ExecutorService payments = worker("market-pay");
     private final Map<Integer, MarketPeer> peers = new ConcurrentHashMap<>();
-    /** Σ of what every payment state we sent added: one counter, so nothing is counted twice. */
-    private final AtomicLong spentTotal = new AtomicLong();
-    private final AtomicLong earned = new AtomicLong();
     private final SpendableBalance spendable;
-    /** Bytes left to download as last asked of the torrent (the payment thread never calls into the torrent). */
-    private volatile long remaining = Long.MAX_VALUE;
-    /** Sellers we bid at (market peers with a payer flow): a new channel is sized for one seller's share. */
-    private final java.util.concurrent.atomic.AtomicInteger sellers = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile long lastResultRound = -1;
-    private final Object bidLock = new Object();
+    private final FlowActions flows;
+    private final SellerSide seller;
+    private final BuyerSide buyer;
 
     /** One daemon thread running tasks in order. */
     static ExecutorService worker(String name) {
@@ -95,9 +76,12 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         this.ledger = ledger;
         this.config = config;
         this.pieceLength = pieceLength;
-        this.remainingBytes = remainingBytes;
         this.ledgerCalls = new LedgerCalls(ledger, wallet, memo);
+        AtomicLong spentTotal = new AtomicLong();
         this.spendable = new SpendableBalance(ledger, wallet.address(), config.budget(), spentTotal::get);
+        this.seller = new SellerSide(config.policy(), peers, pieceLength);
+        this.flows = new FlowActions(ledgerCalls, spendable, spentTotal, seller::updateExposure);
+        this.buyer = new BuyerSide(config.spend(), config.autobid(), peers, flows, spendable, remainingBytes);
     }
 
     @Override
@@ -122,11 +106,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
 
     /** Base units this torrent has paid uploaders so far. */
     public long spent() {
-        return spentTotal.get();
+        return flows.spent();
     }
 
     public long earned() {
-        return earned.get();
+        return flows.earned();
     }
 
     @Override
@@ -155,11 +139,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         PayeeFlow payee = config.policy() == null ? null
                 : new PayeeFlow(wallet.address(), them, new PayeeFlow.Config(config.exposurePieces(), pieceLength, PayeeFlow.CLOSE_MARGIN_MILLIS));
         MarketPeer old = peers.put(peer.key(), new MarketPeer(peer, hello, payer, payee));
-        if (payer != null) sellers.incrementAndGet();
-        if (old != null && old.payer != null) sellers.decrementAndGet();
+        if (payer != null) buyer.sellers.incrementAndGet();
+        if (old != null && old.payer != null) buyer.sellers.decrementAndGet();
         // bid now rather than at the next tick: the seller may run its auction before then (the
         // balance lookup is a ledger call, so not here under the torrent's lock)
-        if (buys) ledgerCalls.execute(this::bidFromLedgerThread);
+        if (buys) ledgerCalls.execute(buyer::bidFromLedgerThread);
     }
 
     @Override
@@ -174,296 +158,81 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
             case SpeedMessage.Result r -> {
                 log.debug("{}: result round {} won {} price {}", peer.address(), r.round(), r.won(), r.price());
                 if (ps.payer == null) return;
-                long share = share(), budget = spendable.get();
-                paying(ps, () -> ps.payer.onResult(r, budget, share, System.currentTimeMillis()));
+                long share = buyer.share(), budget = spendable.get();
+                flows.paying(ps, () -> ps.payer.onResult(r, budget, share, System.currentTimeMillis()));
             }
             case SpeedMessage.ChannelOpened o -> {
-                if (ps.payee != null) selling(ps, () -> ps.payee.onChannelAnnounced(o));
+                if (ps.payee != null) flows.selling(ps, () -> ps.payee.onChannelAnnounced(o));
             }
             case SpeedMessage.Payment p -> {
                 if (ps.payee != null) {
-                    selling(ps, () -> ps.payee.onPayment(p));
-                    updateExposure(ps);
+                    flows.selling(ps, () -> ps.payee.onPayment(p));
+                    seller.updateExposure(ps);
                 }
             }
             case SpeedMessage.Ack a -> {
-                if (ps.payer != null) paying(ps, () -> ps.payer.onAck(a));
+                if (ps.payer != null) flows.paying(ps, () -> ps.payer.onAck(a));
             }
             case SpeedMessage.Error e -> {
                 log.info("{}: bt_speed error {}: {}", peer.address(), e.code(), e.message());
-                if (ps.payer != null) paying(ps, () -> ps.payer.onError(e));
+                if (ps.payer != null) flows.paying(ps, () -> ps.payer.onError(e));
             }
             case SpeedMessage.Hello h -> { }
         }
     }
 
-    // ------------------------------------------------------------------ flows to actions
+    // ------------------------------------------------------------------ selling: SellerSide
 
-    /** Runs a payer-flow event under the peer's monitor; what its payment states added is counted as spent. */
-    private void paying(MarketPeer ps, Supplier<List<MarketAction>> event) {
-        synchronized (ps) {
-            long before = ps.payer.spent();
-            List<MarketAction> actions = event.get();
-            spentTotal.addAndGet(ps.payer.spent() - before);
-            run(ps, actions);
-        }
-    }
-
-    /** Runs a payee-flow event under the peer's monitor; what accepted states added is counted as earned. */
-    private void selling(MarketPeer ps, Supplier<List<MarketAction>> event) {
-        synchronized (ps) {
-            long before = ps.payee.paid();
-            List<MarketAction> actions = event.get();
-            long gained = ps.payee.paid() - before;
-            if (gained > 0) {
-                earned.addAndGet(gained);
-                ps.notifyAll(); // a held block may be waiting for this payment
-            }
-            run(ps, actions);
-        }
-    }
-
-    /** Call holding ps: messages are sent now, in order; ledger work is queued for the ledger thread. */
-    private void run(MarketPeer ps, List<MarketAction> actions) {
-        for (MarketAction a : actions) {
-            switch (a) {
-                case MarketAction.Send s -> ps.handle.sendExtended(name(), SpeedCodec.encode(s.message()));
-                case MarketAction.OpenChannel o -> ledgerCalls.open(o, this::spendableOnLedgerThread, opened -> {
-                    if (opened == null) {
-                        paying(ps, ps.payer::onChannelOpenFailed);
-                    } else {
-                        // the announcement goes first, then what was owed meanwhile
-                        paying(ps, () -> ps.payer.onChannelOpened(opened.id(), opened.escrow(), opened.expiresAtMillis()));
-                    }
-                    spendable.refresh();
-                });
-                case MarketAction.LookUpChannel l -> ledgerCalls.lookUp(l.channel(), info -> {
-                    if (info == null) selling(ps, () -> ps.payee.onChannelLookupFailed(l.channel()));
-                    else if (info.isEmpty()) selling(ps, () -> ps.payee.onChannelNotFound(l.channel()));
-                    else selling(ps, () -> ps.payee.onChannelChecked(info.get(), System.currentTimeMillis()));
-                    updateExposure(ps);
-                });
-                case MarketAction.CloseChannel c -> ledgerCalls.close(c);
-                case MarketAction.RefundExpired r -> ledgerCalls.refund(r);
-            }
-        }
-    }
-
-    private long spendableOnLedgerThread() {
-        spendable.refresh();
-        return spendable.get();
-    }
-
-    // ------------------------------------------------------------------ selling
-
-    /**
-     * Billed when the block leaves, not when queued (a queued block is dropped if we choke the buyer),
-     * at the price of the last result the buyer was sent before it, from its first block as a
-     * winner: a buyer that wins and never opens a channel still owes, and is stopped at the limit.
-     */
     @Override
     public void onBlockSent(PeerHandle peer, int piece, int length) {
-        MarketPeer ps = peers.get(peer.key());
-        if (ps == null || ps.payee == null) return;
-        synchronized (ps) {
-            if (ps.payee.billedPrice() == 0) return;
-            ps.payee.onBlockSent(piece, pieceLength, length);
-        }
-        updateExposure(ps);
+        seller.onBlockSent(peer, piece, length);
     }
 
-    /** The seller never sends a paid block that would take the buyer's unpaid debt past the exposure limit. */
     @Override
     public boolean mayUpload(PeerHandle peer, int length) {
-        MarketPeer ps = peers.get(peer.key());
-        if (ps == null || ps.payee == null) return true;
-        synchronized (ps) {
-            return ps.payee.mayServe(length);
-        }
+        return seller.mayUpload(peer, length);
     }
 
-    /**
-     * An honest buyer pays as soon as the piece verifies, so the block waits for that payment; one
-     * that does not pay in time has the block refused and loses the paid slot until it pays.
-     */
     @Override
     public boolean awaitUpload(PeerHandle peer, int length) {
-        MarketPeer ps = peers.get(peer.key());
-        if (ps == null || ps.payee == null) return true;
-        long start = System.nanoTime(), deadline = start + EXPOSURE_WAIT_NANOS;
-        synchronized (ps) {
-            // already waited in vain: refuse the rest at once (the choke that follows drops what is queued)
-            if (ps.payee.stalled() && !ps.payee.mayServe(length)) return false;
-            ps.heldBlocks++;
-            while (!ps.payee.mayServe(length)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    if (!ps.payee.stalled()) log.debug("{}: no payment for {} ms: paid block refused (debt {}, limit {})", ps.handle.address(),
-                            TimeUnit.NANOSECONDS.toMillis(EXPOSURE_WAIT_NANOS), ps.payee.debt(), ps.payee.exposureLimit());
-                    ps.payee.stall();
-                    break;
-                }
-                try {
-                    ps.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 250)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        updateExposure(ps);
-        synchronized (ps) {
-            ps.heldNanos += System.nanoTime() - start;
-            return !ps.payee.stalled();
-        }
+        return seller.awaitUpload(peer, length);
     }
 
-    /** Tells the auction whether this buyer is kept out of the paid slots (spec §5.3). */
-    private void updateExposure(MarketPeer ps) {
-        MarketSlotPolicy policy = config.policy();
-        if (policy == null || ps.payee == null) return;
-        boolean over;
-        synchronized (ps) {
-            over = ps.payee.overExposed();
-            if (over != ps.overExposed) {
-                ps.overExposed = over;
-                log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit",
-                        ps.payee.debt(), ps.payee.exposureLimit());
-            }
-        }
-        policy.setOverExposed(ps.handle.key(), over);
-    }
+    // ------------------------------------------------------------------ buying: BuyerSide
 
-    private void sendResults() {
-        MarketSlotPolicy policy = config.policy();
-        if (policy == null || policy.lastRound() == lastResultRound) return;
-        lastResultRound = policy.lastRound();
-        AuctionResult r = policy.lastAuction();
-        log.debug("auction round {}: winners {} at {} per MiB", lastResultRound, r.winners(), r.clearingPrice());
-        for (MarketPeer ps : peers.values()) {
-            boolean won = r.won(ps.handle.key());
-            ps.handle.sendExtended(name(), SpeedCodec.encode(new SpeedMessage.Result(lastResultRound, won,
-                    r.clearingPrice(), r.rule().wireName(), r.winners().size())));
-            long price = won ? r.clearingPrice() : 0;
-            // billing follows the result from the moment it is on the buyer's socket (spec §4)
-            ps.handle.afterQueued(() -> {
-                synchronized (ps) {
-                    ps.payee.onResultDelivered(price);
-                    ps.notifyAll();
-                }
-                updateExposure(ps);
-            });
-        }
-    }
-
-    // ------------------------------------------------------------------ buying
-
-    /** At a new seller: the balance is read first (a ledger call, so on the ledger thread), then the bids go out. */
-    private void bidFromLedgerThread() {
-        if (spendable.stale()) spendable.refresh();
-        bidAll();
-    }
-
-    /**
-     * From the tick (under the torrent's lock) and from the ledger thread (a new seller). The bids
-     * are sent under {@link #bidLock} so that each goes once; the lock is taken only after the
-     * torrent has been asked what remains, so it never waits for the torrent's lock while held.
-     * Each payer flow opens its channel at the first bid above 0 (spec §5.1).
-     */
-    private void bidAll() {
-        long rem = remainingBytes.getAsLong();
-        remaining = rem;
-        long budget = spendable.get();
-        long bid = config.spend() ? config.autobid().bid(budget, rem) : 0;
-        long now = System.currentTimeMillis(), share = share();
-        synchronized (bidLock) {
-            for (MarketPeer ps : peers.values()) {
-                if (ps.payer != null) paying(ps, () -> ps.payer.onBid(bid, budget, share, now));
-            }
-        }
-    }
-
-    /** What a new channel is sized for: one seller's share of what remains (spec §5.1). */
-    private long share() {
-        return PayerFlow.shareOf(remaining, sellers.get());
-    }
-
-    /**
-     * Each seller is paid for the bytes of the piece it sent, at the price in force when the piece
-     * verified; the state is signed on the payment thread (see {@link #payments}).
-     */
     @Override
     public void onPieceVerified(int piece, int size, Map<PeerHandle, Long> bytesByPeer) {
-        if (!config.spend() || bytesByPeer.isEmpty()) return;
-        for (Map.Entry<PeerHandle, Long> e : bytesByPeer.entrySet()) {
-            MarketPeer ps = peers.get(e.getKey().key());
-            long bytes = e.getValue();
-            if (ps == null || ps.payer == null || bytes <= 0) continue;
-            long price;
-            synchronized (ps) {
-                price = ps.payer.payablePrice();
-                if (price == 0) continue;
-                ps.paymentsPending++;
-            }
-            try {
-                payments.execute(() -> {
-                    try {
-                        long budget = spendable.get(), share = share();
-                        paying(ps, () -> ps.payer.onPieceVerified(bytes, price, budget, share, System.currentTimeMillis()));
-                    } finally {
-                        synchronized (ps) {
-                            ps.paymentsPending--;
-                        }
-                    }
-                });
-            } catch (RejectedExecutionException closing) {
-                synchronized (ps) {
-                    ps.paymentsPending--;
-                }
-            }
-        }
+        buyer.onPieceVerified(piece, size, bytesByPeer);
     }
 
-    /** A failed piece is never paid for (spec §5.2): the flows are told so, and nothing is owed. */
     @Override
     public void onPieceFailed(int piece, Set<PeerHandle> from) {
-        for (PeerHandle h : from) {
-            MarketPeer ps = peers.get(h.key());
-            if (ps != null && ps.payer != null) paying(ps, () -> ps.payer.onPieceFailed(0));
-        }
+        buyer.onPieceFailed(piece, from);
     }
 
-    /**
-     * A completed download keeps its connection to this seller until what we owe has left: the
-     * payments still being signed, and the channel being opened for what the last one could not carry.
-     */
     @Override
     public boolean holdsConnection(PeerHandle peer) {
-        MarketPeer ps = peers.get(peer.key());
-        if (ps == null || ps.payer == null) return false;
-        synchronized (ps) {
-            return (ps.payer.opening() && ps.payer.unpaid() > 0) || ps.paymentsPending > 0;
-        }
+        return buyer.holdsConnection(peer);
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     @Override
     public void onTick(long nowNanos) {
-        sendResults();
-        bidAll();
+        seller.sendResults();
+        buyer.bidAll();
         if (spendable.stale()) ledgerCalls.execute(spendable::refresh);
         long now = System.currentTimeMillis();
         for (MarketPeer ps : peers.values()) {
-            if (ps.payee != null) selling(ps, () -> ps.payee.onTick(now));
-            if (ps.payer != null) paying(ps, () -> ps.payer.onTick(now));
+            if (ps.payee != null) flows.selling(ps, () -> ps.payee.onTick(now));
+            if (ps.payer != null) flows.paying(ps, () -> ps.payer.onTick(now));
         }
     }
 
     @Override
     public void onPeerClosed(PeerHandle peer) {
         MarketPeer ps = peers.remove(peer.key());
-        if (ps != null && ps.payer != null) sellers.decrementAndGet();
+        if (ps != null && ps.payer != null) buyer.sellers.decrementAndGet();
         if (config.policy() != null) config.policy().remove(peer.key());
         if (ps == null || ps.payee == null) return;
         synchronized (ps) {
@@ -475,20 +244,15 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                         TimeUnit.NANOSECONDS.toMillis(ps.heldNanos));
             }
         }
-        selling(ps, ps.payee::onPeerLeft);
+        flows.selling(ps, ps.payee::onPeerLeft);
     }
 
     /** Sends the payments still being signed, settles every channel we were paid in, then stops the workers (bounded waits). */
     @Override
     public void close() {
-        payments.shutdown();
-        try {
-            payments.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        buyer.close();
         for (MarketPeer ps : peers.values()) {
-            if (ps.payee != null) selling(ps, ps.payee::onPeerLeft);
+            if (ps.payee != null) flows.selling(ps, ps.payee::onPeerLeft);
         }
         ledgerCalls.close();
     }
