@@ -8,7 +8,6 @@ import io.btspeed.core.picker.BlockRequest;
 import io.btspeed.core.picker.BlockResult;
 import io.btspeed.core.picker.PiecePicker;
 import io.btspeed.market.auction.ClearingRule;
-import io.btspeed.market.pay.Pricing;
 import io.btspeed.market.policy.Autobid;
 import io.btspeed.market.policy.MarketSlotPolicy;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import java.util.Set;
  * {@link TitForTatPolicy} (plain peers) or the market's {@link MarketSlotPolicy} around it (market peers); every
  * leecher has core's {@link PiecePicker}; bidders bid with the market's {@link Autobid} within their
  * {@link io.btspeed.market.policy.Spending} budget; every piece received through a paid slot is paid at the
- * auction's clearing price with {@link Pricing#cost}.
+ * auction's clearing price through the market's payer and payee flows ({@link SimPayments}).
  *
  * <p>The unit of transfer is a piece. The picker is given a geometry of one 16 KiB block per piece, so its piece
  * choice (random first pieces, rarest first, endgame duplicates and cancels) is the real one while the simulator
@@ -50,6 +49,8 @@ public final class Swarm {
     private final SimPeer[] peers;
     private final Scenario.Group[] groupOf;
     private final Tokens tokens;
+    /** Payments on paid links, through the market's own payer and payee flows (only paid links carry any). */
+    private final SimPayments payments;
     /** Peers in order of arrival time (ties by id). */
     private final int[] arrivalOrder;
     private final long[] arrivalTime;
@@ -83,6 +84,7 @@ public final class Swarm {
         this.peers = new SimPeer[n];
         this.groupOf = new Scenario.Group[n];
         this.tokens = new Tokens(n);
+        this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
         this.holders = new int[pieces];
         this.batchCount = new int[pieces];
         this.batchSeen = new long[(pieces + 63) >>> 6];
@@ -148,6 +150,7 @@ public final class Swarm {
             }
         }
         sample();
+        payments.settleAll();
         tokens.checkSupply();
         List<PeerResult> out = new ArrayList<>(peers.length);
         for (SimPeer p : peers) out.add(result(p));
@@ -252,6 +255,7 @@ public final class Swarm {
         }
         l.piece = -1;
         if (u.market != null) u.market.remove(v.key);
+        payments.linkClosed(l);
         u.out.remove(l);
         v.in.remove(l);
     }
@@ -325,7 +329,7 @@ public final class Swarm {
 
     private void rebid(SimPeer p) {
         long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
-        long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, 0, remaining);
+        long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
         if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
         if (!Autobid.shouldRebid(p.standingBid, target)) return;
         p.standingBid = target;
@@ -588,16 +592,7 @@ public final class Swarm {
         d.have.set(p);
         d.usefulDown += pieceSize;
         useful += pieceSize;
-        if (l.paid) {
-            long cost = Pricing.cost(l.price, pieceSize);
-            long moved = tokens.pay(d.id, u.id, cost);
-            d.spent += moved;
-            d.unpaid += cost - moved;
-            d.paidBytes += pieceSize;
-            u.earned += moved;
-            u.earnedSinceTick += moved;
-            earnedTotal += moved;
-        }
+        if (l.paid) earnedTotal += payments.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize, now);
         gain(p);
         d.log[d.logLen++] = p;
         // neighbours learn of p when they next catch up; here only d's interest in its uploaders changes: p no
@@ -630,6 +625,7 @@ public final class Swarm {
             i.piece = -1;
             i.remaining = 0;
         }
+        payments.buyerComplete(d);
         completedTotal++;
         leechersPresent--;
         seedsPresent++;

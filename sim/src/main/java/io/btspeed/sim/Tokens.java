@@ -1,12 +1,14 @@
 package io.btspeed.sim;
 
 /**
- * Token balances of every simulated peer in base units, exact. Payments only move balance, so the supply is
- * constant; {@link #checkSupply} proves it and that no balance went negative.
+ * Token balances of every simulated peer in base units, exact, and the escrow locked in open channels
+ * ({@link SimLedger}). Payments and channels only move tokens, so balances plus locked escrow stay the
+ * supply; {@link #checkSupply} proves it and that no balance went negative.
  */
 final class Tokens {
     private final long[] balance;
     private long supply;
+    private long locked;
 
     Tokens(int peers) { balance = new long[peers]; }
 
@@ -18,14 +20,23 @@ final class Tokens {
 
     long balance(int peer) { return balance[peer]; }
 
-    /** Moves up to {@code amount}; returns what moved (less when the payer has less). */
-    long pay(int from, int to, long amount) {
-        long moved = Math.min(amount, balance[from]);
-        if (moved <= 0) return 0;
-        balance[from] -= moved;
-        balance[to] = Math.addExact(balance[to], moved);
-        return moved;
+    /** Moves {@code amount} of {@code peer}'s balance into escrow (a channel opens); false if it has less. */
+    boolean lock(int peer, long amount) {
+        if (amount < 0 || amount > balance[peer]) return false;
+        balance[peer] -= amount;
+        locked += amount;
+        return true;
     }
+
+    /** Releases {@code escrow}: {@code paid} of it to {@code payee}, the rest back to {@code payer} (a channel closes). */
+    void release(int payer, int payee, long escrow, long paid) {
+        if (paid < 0 || paid > escrow || escrow > locked) throw new IllegalStateException("bad channel settlement " + paid + " of " + escrow);
+        locked -= escrow;
+        balance[payee] = Math.addExact(balance[payee], paid);
+        balance[payer] = Math.addExact(balance[payer], escrow - paid);
+    }
+
+    long locked() { return locked; }
 
     long supply() { return supply; }
 
@@ -39,7 +50,7 @@ final class Tokens {
         for (int i = 0; i < balance.length; i++) {
             if (balance[i] < 0) throw new IllegalStateException("peer " + i + " has a negative balance " + balance[i]);
         }
-        long s = sum();
-        if (s != supply) throw new IllegalStateException("token supply changed: " + supply + " minted, " + s + " held");
+        long s = Math.addExact(sum(), locked);
+        if (s != supply) throw new IllegalStateException("token supply changed: " + supply + " minted, " + s + " held (" + locked + " in escrow)");
     }
 }

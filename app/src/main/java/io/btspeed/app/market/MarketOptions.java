@@ -4,6 +4,7 @@ import io.btspeed.app.UserException;
 import io.btspeed.ledger.Amounts;
 import io.btspeed.ledger.TokenInfo;
 import io.btspeed.market.auction.ClearingRule;
+import io.btspeed.market.pay.Exposure;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -44,20 +45,14 @@ public final class MarketOptions {
                     + " (default: the pieces of 16 MiB, at least 2)")
     public Integer exposurePieces;
 
-    /**
-     * Bytes between a block leaving and its payment coming back (socket buffers both ways, the
-     * buyer's hash queue) reach several MiB on a fast link: a limit below that holds an honest
-     * buyer's blocks and caps the transfer, so the default covers 16 MiB (docs/spec §5.3).
-     */
-    static final long DEFAULT_EXPOSURE_BYTES = 16L << 20;
-
     /** The exposure limit in pieces of {@code pieceLength} bytes ({@link #checkSlots} refused a value below 1). */
     public int exposurePieces(int pieceLength) {
         return exposurePieces != null ? exposurePieces : defaultExposurePieces(pieceLength);
     }
 
+    /** The spec's default (§5.3), kept in the market module so the simulator uses the same: 16 MiB of pieces, at least 2. */
     static int defaultExposurePieces(int pieceLength) {
-        return (int) Math.max(2, (DEFAULT_EXPOSURE_BYTES + pieceLength - 1) / pieceLength);
+        return Exposure.defaultPieces(pieceLength);
     }
 
     @Option(names = "--reserve-price", paramLabel = "AMOUNT", defaultValue = "0", description = "lowest accepted bid, tokens per MiB (default: 0)")

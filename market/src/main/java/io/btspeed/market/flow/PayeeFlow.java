@@ -5,7 +5,10 @@ import io.btspeed.ledger.ChannelInfo;
 import io.btspeed.ledger.crypto.Address;
 import io.btspeed.ledger.crypto.Signature;
 import io.btspeed.ledger.op.ChannelState;
+import io.btspeed.market.pay.Exposure;
+import io.btspeed.market.pay.ExposureGate;
 import io.btspeed.market.pay.PayeeAccount;
+import io.btspeed.market.pay.PieceBills;
 import io.btspeed.market.pay.Pricing;
 import io.btspeed.market.wire.ErrorCode;
 import io.btspeed.market.wire.SpeedMessage;
@@ -22,10 +25,17 @@ import java.util.Map;
  * the exposure limit, and closes the channel with the best state when the peer leaves, when the
  * peer is complete, and before expiry. Events in, {@link MarketAction}s out; time is passed in.
  *
- * <p>The exposure limit is {@code exposurePieces} pieces at the price the peer is being billed, so
- * it follows the clearing price. Ask {@link #mayServe} before sending on a paid slot and feed
- * {@link #shouldChoke()} to {@code MarketSlotPolicy.setOverExposed} after every event: a winner that
- * cannot take another piece within the limit gets no paid slot until it pays.
+ * <p>Billing (spec §4): tell the flow when each auction result reaches the buyer
+ * ({@link #onResultDelivered}); every block written after a "won at P" result is billed at P with
+ * {@link #onBlockSent}, per piece: a piece's bill is {@code cost(P, bytes sent of it)}, rounded once
+ * per piece exactly as the buyer rounds its payment (rounding per block would bill less than the
+ * buyer pays).
+ *
+ * <p>Exposure (spec §5.3): the limit is {@code exposurePieces} pieces at the last price billed. Ask
+ * {@link #mayServe(long)} before writing a paid block; a block that does not fit waits for a
+ * payment, and if none comes the driver calls {@link #stall()}. Feed {@link #overExposed()} to
+ * {@code MarketSlotPolicy.setOverExposed} after every event: a stalled buyer, or one whose debt
+ * passed the limit, gets no paid slot until its payments leave room for a block again.
  */
 public final class PayeeFlow {
     /** Where the flow is (spec §8, uploader). */
@@ -41,16 +51,26 @@ public final class PayeeFlow {
             if (exposurePieces < 0 || pieceBytes < 1 || closeMarginMillis < 0) throw new IllegalArgumentException("bad payee config");
         }
 
+        /** The spec's defaults: the exposure of {@link Exposure#defaultPieces}, closing 1 h before expiry. */
         public static Config defaults(long pieceBytes) {
-            return new Config(2, pieceBytes, 60 * 60 * 1000L);
+            return new Config(Exposure.defaultPieces(pieceBytes), pieceBytes, CLOSE_MARGIN_MILLIS);
         }
+    }
+
+    /** Channels are closed this long before expiry (spec §5.4): a close after expiry cannot pay out. */
+    public static final long CLOSE_MARGIN_MILLIS = 60 * 60 * 1000L;
+
+    private static int checkedPieceBytes(long pieceBytes) {
+        if (pieceBytes > Integer.MAX_VALUE) throw new IllegalArgumentException("piece too large");
+        return (int) pieceBytes;
     }
 
     private final Address self;
     private final Address payer;
     private final Config config;
-    /** Exposure is judged here against the current price, so the account's own limit is unused. */
-    private final PayeeAccount account = new PayeeAccount(Long.MAX_VALUE);
+    /** Exposure is judged by the gate against the current price, so the account's own limit is unused. */
+    private final PayeeAccount account;
+    private final ExposureGate gate;
     /** Announcements that arrive while another channel is being checked wait here (a buyer that fills one channel opens the next at once). */
     static final int MAX_WAITING = 2;
     private ChannelId checking;
@@ -61,16 +81,23 @@ public final class PayeeFlow {
     private long channelExpiresAt;
     private boolean closed;
     private long price;
-    private final Map<Integer, Billed> billed = new HashMap<>();
+    private final PieceBills billed = new PieceBills();
 
     /**
      * @param self  our ledger address (channels must pay it)
      * @param payer the downloader's address from its handshake (channels must come from it)
      */
     public PayeeFlow(Address self, Address payer, Config config) {
+        this(self, payer, config, PayeeAccount.Verifier.SECP256K1);
+    }
+
+    /** @param verifier checks the payer's signature on each state (the simulator, whose peers are honest, skips the curve) */
+    public PayeeFlow(Address self, Address payer, Config config, PayeeAccount.Verifier verifier) {
         this.self = self;
         this.payer = payer;
         this.config = config;
+        this.account = new PayeeAccount(Long.MAX_VALUE, verifier);
+        this.gate = new ExposureGate(config.exposurePieces(), checkedPieceBytes(config.pieceBytes()));
     }
 
     /** The downloader announced a channel: have it looked up before any state in it is trusted. */
@@ -127,12 +154,20 @@ public final class PayeeFlow {
         return nextCheck(out);
     }
 
-    /** The lookup failed (ledger unreachable or the channel unknown). */
+    /** The lookup failed: the ledger could not be reached (err 8; the buyer may announce the channel again). */
     public List<MarketAction> onChannelLookupFailed(ChannelId id) {
         if (!id.equals(checking)) return List.of();
         checking = null;
         early = null;
         return nextCheck(new ArrayList<>(List.of(new MarketAction.Send(ErrorCode.LEDGER.message("channel lookup failed")))));
+    }
+
+    /** The ledger has no such channel (err 2, as for a channel that fails the check). */
+    public List<MarketAction> onChannelNotFound(ChannelId id) {
+        if (!id.equals(checking)) return List.of();
+        checking = null;
+        early = null;
+        return nextCheck(new ArrayList<>(List.of(new MarketAction.Send(ErrorCode.NO_CHANNEL.message("channel not found")))));
     }
 
     /** A payment state: accepted (acknowledged with the remaining debt) or refused with a reason; a refusal changes nothing. */
@@ -173,14 +208,51 @@ public final class PayeeFlow {
     public void onServed(int piece, long pieceSize, long bytes, long pricePerMiB) {
         if (bytes < 0 || pieceSize < 1 || bytes > pieceSize) throw new IllegalArgumentException("bad served size");
         price = pricePerMiB;
-        Billed old = billed.get(piece);
-        long sent = old == null || old.bytes() + bytes > pieceSize ? bytes : old.bytes() + bytes;
+        gate.billedAt(pricePerMiB);
+        long oldBytes = billed.bytes(piece), oldCost = billed.cost(piece);
+        long sent = oldBytes + bytes > pieceSize ? bytes : oldBytes + bytes;
         long cost = Pricing.cost(pricePerMiB, sent);
-        account.rebill(old == null ? 0 : old.cost(), cost);
-        billed.put(piece, new Billed(sent, cost));
+        account.rebill(oldCost, cost);
+        billed.put(piece, sent, cost);
     }
 
-    private record Billed(long bytes, long cost) {}
+    /** The result of a round reached the buyer's socket: {@code price} if it won, 0 if it lost. Billing follows it. */
+    public void onResultDelivered(long pricePerMiB) {
+        gate.resultDelivered(pricePerMiB);
+        if (pricePerMiB > 0) price = pricePerMiB;
+    }
+
+    /**
+     * A block of {@code bytes} of {@code piece} (full size {@code pieceSize}) left for the buyer: billed at
+     * the price of the last result delivered to it, nothing when that was a loss or a free slot.
+     */
+    public void onBlockSent(int piece, long pieceSize, long bytes) {
+        long p = gate.billedPrice();
+        if (p > 0) onServed(piece, pieceSize, bytes, p);
+    }
+
+    /** The price blocks are billed at now (0: not billed). */
+    public long billedPrice() {
+        return gate.billedPrice();
+    }
+
+    /**
+     * Whether a paid block of {@code bytes} may leave now without the buyer's debt passing the limit
+     * (always, when the buyer is not billed). Ask before each paid block; if it does not fit, wait for a
+     * payment, then {@link #stall()} if none came.
+     */
+    public boolean mayServe(long bytes) {
+        return gate.fits(debt(), (int) Math.min(Integer.MAX_VALUE, bytes));
+    }
+
+    /** A held block waited for a payment in vain: refuse blocks and keep the buyer out of the auction until it pays. */
+    public void stall() {
+        gate.stall();
+    }
+
+    public boolean stalled() {
+        return gate.stalled();
+    }
 
     /** Closes the current channel before it expires. */
     public List<MarketAction> onTick(long nowMillis) {
@@ -215,9 +287,9 @@ public final class PayeeFlow {
         };
     }
 
-    /** The most unpaid debt tolerated: {@code exposurePieces} pieces at the current price. */
+    /** The most unpaid debt tolerated: {@code exposurePieces} pieces at the last price billed. */
     public long exposureLimit() {
-        return Pricing.cost(price, Math.multiplyExact(config.exposurePieces(), config.pieceBytes()));
+        return gate.limit();
     }
 
     /** Served but not paid, base units. */
@@ -225,9 +297,13 @@ public final class PayeeFlow {
         return account.debt();
     }
 
-    /** The debt already passed the limit (only possible if the driver served without asking {@link #mayServe}). */
+    /**
+     * Whether the buyer is to be kept out of the paid slots now: it stalled (a block waited for a payment in
+     * vain) and its payments do not yet leave room for a block, or its debt passed the limit. Feed it to
+     * {@code MarketSlotPolicy.setOverExposed} after every bill, payment and result.
+     */
     public boolean overExposed() {
-        return debt() > exposureLimit();
+        return gate.overExposed(debt());
     }
 
     /**

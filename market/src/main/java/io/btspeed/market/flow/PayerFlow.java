@@ -88,6 +88,49 @@ public final class PayerFlow {
     }
 
     /**
+     * The buyer's bid towards this uploader is now {@code target} (normally from {@link Autobid}; 0
+     * withdraws): {@link #rebid} sends it when it moved enough, and a buyer bidding above 0 without a
+     * usable channel opens one now (spec §5.1), so the channel is usually open and checked by the time
+     * it wins. A channel it cannot fund is not opened; the bid stands (nothing is owed yet).
+     */
+    public List<MarketAction> onBid(long target, long spendable, long remainingBytes, long nowMillis) {
+        List<MarketAction> out = new ArrayList<>(rebid(target));
+        if (standingBid > 0) {
+            retireIfExpiring(nowMillis);
+            if (account.channel() == null && !opening && account.unpaid() == 0) {
+                long escrow = PayerAccount.escrowFor(remainingBytes, escrowPrice(), spendable, config.minEscrowPieces(), config.pieceBytes());
+                if (escrow > 0 && remainingBytes > 0) {
+                    opening = true;
+                    out.add(new MarketAction.OpenChannel(payee, escrow, Math.addExact(nowMillis, config.channelLifetimeMillis())));
+                }
+            } else if (account.channel() == null && account.unpaid() > 0) {
+                requestChannel(out, account.unpaid(), spendable, remainingBytes, nowMillis);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The bytes a buyer expects from one of the {@code sellers} sellers it bids at: the remaining
+     * download split evenly, rounded up (spec §5.1). Drivers pass this as {@code remainingBytes}: a
+     * channel sized for the whole remaining download would lock the budget in the first seller's
+     * channel and leave nothing to pay the others with.
+     */
+    public static long shareOf(long remainingBytes, int sellers) {
+        if (remainingBytes <= 0) return 0;
+        int n = Math.max(1, sellers);
+        return remainingBytes / n + (remainingBytes % n == 0 ? 0 : 1);
+    }
+
+    /**
+     * The price a new channel's escrow is sized at (spec §5.1): the price of the latest result or,
+     * before a result, the standing bid — no round clears above a winner's bid — and at least 1.
+     */
+    public long escrowPrice() {
+        return Math.max(1, Math.max(price, standingBid));
+    }
+
+    /**
      * The uploader's result for a round. Results for a round not newer than the last one are ignored;
      * a price above both our standing and our previous bid (the one a crossing message could have
      * been cleared at) is refused — a winner never pays more than it bid.
@@ -136,11 +179,24 @@ public final class PayerFlow {
      * paid to each for the bytes that peer sent.
      */
     public List<MarketAction> onPieceVerified(long bytes, long spendable, long remainingBytes, long nowMillis) {
-        if (!won || price == 0 || Pricing.cost(price, bytes) == 0) return List.of();
+        return onPieceVerified(bytes, won ? price : 0, spendable, remainingBytes, nowMillis);
+    }
+
+    /**
+     * As {@link #onPieceVerified(long, long, long, long)}, at {@code pricePerMiB}: the price that was in
+     * force when the piece verified, for a driver that pays later on another thread (0: not paid).
+     */
+    public List<MarketAction> onPieceVerified(long bytes, long pricePerMiB, long spendable, long remainingBytes, long nowMillis) {
+        if (pricePerMiB <= 0 || Pricing.cost(pricePerMiB, bytes) == 0) return List.of();
         retireIfExpiring(nowMillis);
         List<MarketAction> out = new ArrayList<>();
-        pay(out, account.pieceVerified(bytes, price), spendable, remainingBytes, nowMillis);
+        pay(out, account.pieceVerified(bytes, pricePerMiB), spendable, remainingBytes, nowMillis);
         return out;
+    }
+
+    /** Whether a verified piece from this uploader is to be paid now, and at what price (0: not paid). */
+    public long payablePrice() {
+        return won ? price : 0;
     }
 
     /** A piece from this uploader failed its hash check: never paid for. Present so drivers state it. */
@@ -202,7 +258,7 @@ public final class PayerFlow {
      */
     private void requestChannel(List<MarketAction> out, long shortfall, long spendable, long remainingBytes, long nowMillis) {
         if (opening) return;
-        long escrow = Math.max(shortfall, PayerAccount.escrowFor(remainingBytes, price, spendable, config.minEscrowPieces(),
+        long escrow = Math.max(shortfall, PayerAccount.escrowFor(remainingBytes, escrowPrice(), spendable, config.minEscrowPieces(),
                 config.pieceBytes()));
         if (escrow <= 0 || escrow > spendable) {
             out.addAll(rebid(0));

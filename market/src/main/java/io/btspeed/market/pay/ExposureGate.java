@@ -33,6 +33,15 @@ public final class ExposureGate {
         if (price > 0) limitPrice = price;
     }
 
+    /**
+     * A bill was made at {@code price} by a driver that passes the price itself (the simulator bills whole
+     * pieces at its round's price): the limit follows it as it follows a delivered result.
+     */
+    public void billedAt(long price) {
+        if (price < 0) throw new IllegalArgumentException("negative price");
+        if (price > 0) limitPrice = price;
+    }
+
     /** What a block written now costs per MiB (0: not billed). */
     public long billedPrice() {
         return billedPrice;

@@ -16,7 +16,15 @@ public final class PayeeAccount {
     /** Why a payment state was refused; the wire's error codes. */
     public enum Rejection { NO_CHANNEL, WRONG_CHANNEL, BAD_SIGNATURE, STALE_SEQUENCE, AMOUNT_DECREASED, OVER_ESCROW }
 
+    /** Checks a payer's signature on a state: the real secp256k1 check, or a model's stand-in (the simulator's peers are honest). */
+    public interface Verifier {
+        Verifier SECP256K1 = ChannelState.Signed::verify;
+
+        boolean verify(ChannelState.Signed state, PublicKey payerKey);
+    }
+
     private final long exposureLimit;
+    private final Verifier verifier;
     private ChannelId channel;
     private PublicKey payerKey;
     private long escrow;
@@ -26,8 +34,13 @@ public final class PayeeAccount {
 
     /** @param exposureLimit largest unpaid debt tolerated, base units (e.g. two pieces at the clearing price) */
     public PayeeAccount(long exposureLimit) {
+        this(exposureLimit, Verifier.SECP256K1);
+    }
+
+    public PayeeAccount(long exposureLimit, Verifier verifier) {
         if (exposureLimit < 0) throw new IllegalArgumentException("negative exposure limit");
         this.exposureLimit = exposureLimit;
+        this.verifier = verifier;
     }
 
     /** The downloader opened (and the ledger confirmed) a channel to us. */
@@ -57,7 +70,7 @@ public final class PayeeAccount {
         if (s.state().cumulativeAmount() > escrow) return Rejection.OVER_ESCROW;
         if (best != null && s.state().sequence() <= best.state().sequence()) return Rejection.STALE_SEQUENCE;
         if (best != null && s.state().cumulativeAmount() < best.state().cumulativeAmount()) return Rejection.AMOUNT_DECREASED;
-        if (!s.verify(payerKey)) return Rejection.BAD_SIGNATURE;
+        if (!verifier.verify(s, payerKey)) return Rejection.BAD_SIGNATURE;
         best = s;
         return null;
     }

@@ -98,7 +98,12 @@ public final class PayerAccount {
 
     /** Escrow for a new channel: the expected need for the rest of the download, within what may be spent. */
     public static long escrowFor(long remainingBytes, long pricePerMiB, long spendable, long minPieces, long pieceBytes) {
-        long need = Pricing.cost(pricePerMiB, remainingBytes);
+        long need;
+        try {
+            need = Pricing.cost(pricePerMiB, remainingBytes);
+        } catch (ArithmeticException tooMuch) {
+            need = Long.MAX_VALUE; // an unknown remainder (Long.MAX_VALUE) needs more than can ever be spent
+        }
         long floor = Pricing.cost(pricePerMiB, Math.multiplyExact(minPieces, pieceBytes));
         return Math.min(spendable, Math.max(need, floor));
     }

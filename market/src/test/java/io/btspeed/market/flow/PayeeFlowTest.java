@@ -25,7 +25,7 @@ class PayeeFlowTest {
     final ChannelId ch1 = PayerFlowTest.id(1), ch2 = PayerFlowTest.id(2);
 
     PayeeFlow flow() {
-        return new PayeeFlow(payee.address(), payer.address(), PayeeFlow.Config.defaults(PIECE));
+        return new PayeeFlow(payee.address(), payer.address(), new PayeeFlow.Config(2, PIECE, PayeeFlow.CLOSE_MARGIN_MILLIS));
     }
 
     ChannelInfo info(ChannelId id, KeyPair from, KeyPair to, long escrow, long expires, ChannelInfo.Status status) {

@@ -1,0 +1,249 @@
+package io.btspeed.sim;
+
+import io.btspeed.ledger.ChannelInfo;
+import io.btspeed.ledger.crypto.KeyPair;
+import io.btspeed.ledger.crypto.PublicKey;
+import io.btspeed.ledger.crypto.Signature;
+import io.btspeed.ledger.op.ChannelState;
+import io.btspeed.market.flow.MarketAction;
+import io.btspeed.market.flow.PayeeFlow;
+import io.btspeed.market.flow.PayerFlow;
+import io.btspeed.market.pay.Exposure;
+import io.btspeed.market.pay.PayeeAccount;
+import io.btspeed.market.pay.Pricing;
+import io.btspeed.market.wire.SpeedMessage;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Payments in the simulator through the runtime's own market rules: each paid link (a bidder in one of an
+ * uploader's paid slots) carries the buyer's {@link PayerFlow} and the seller's {@link PayeeFlow}, and their
+ * {@link MarketAction}s are delivered to each other at once — bids and results are the simulator's own (the
+ * auction is the real {@code MarketSlotPolicy}); channels open and close on a {@link SimLedger}. So a channel
+ * is opened (escrow priced and sized as at run time, within the {@link io.btspeed.market.policy.Spending}
+ * budget), each verified piece is paid with a new state, a full channel is followed by a new one, and a
+ * buyer that cannot pay is choked at the seller's exposure limit (the spec's default, {@link Exposure}).
+ *
+ * <p>Simplifications, because simulated peers are honest: states carry a fixed stand-in signature and
+ * are not verified (the curve would dominate a large run); the whole piece is billed when its last byte
+ * arrives; a link with no flows costs nothing (only paid links ever get one).
+ */
+final class SimPayments {
+    /** The stand-in for every signature: valid in form, never checked. */
+    private static final Signature SIGNATURE = new Signature(BigInteger.ONE, BigInteger.ONE);
+    private static final PayeeAccount.Verifier HONEST = (state, key) -> true;
+
+    /** One paid link's two flows. */
+    private final class Pair {
+        final Link link;
+        final PayerFlow payer;
+        final PayeeFlow payee;
+        long price = -1;
+        long round;
+        /** Last verdict told to the seller's auction (told again only when it changes). */
+        boolean overExposed;
+
+        Pair(Link l) {
+            link = l;
+            payer = new PayerFlow(SimLedger.address(l.up.id), s -> new ChannelState.Signed(s, SIGNATURE),
+                    PayerFlow.Config.defaults(pieceSize));
+            payee = new PayeeFlow(SimLedger.address(l.up.id), SimLedger.address(l.down.id), payeeConfig, HONEST);
+        }
+    }
+
+    private final Tokens tokens;
+    private final SimLedger ledger;
+    private final long pieceSize;
+    private final PayeeFlow.Config payeeConfig;
+    private final String rule;
+    /** Insertion-ordered, so nothing here depends on identity hashes: runs stay deterministic. */
+    private final Map<Link, Pair> pairs = new LinkedHashMap<>();
+    private final Map<Integer, List<Pair>> byPayer = new LinkedHashMap<>();
+    /** Actions under delivery and which flow each came from ({@link #run} never nests). */
+    private final ArrayDeque<MarketAction> queue = new ArrayDeque<>();
+    private final ArrayDeque<Boolean> sides = new ArrayDeque<>();
+
+    SimPayments(Tokens tokens, long pieceSize, String rule) {
+        this.tokens = tokens;
+        this.pieceSize = pieceSize;
+        this.rule = rule;
+        this.ledger = new SimLedger(tokens, PublicKey.of(KeyPair.fromPrivateKey(BigInteger.TWO).publicKey()));
+        this.payeeConfig = new PayeeFlow.Config(Exposure.defaultPieces(pieceSize), pieceSize, PayeeFlow.CLOSE_MARGIN_MILLIS);
+    }
+
+    /** Escrow a bidder has locked and not yet paid out: with its balance, what it can still pay with. */
+    long unspentEscrow(int payer) {
+        List<Pair> ps = byPayer.get(payer);
+        if (ps == null) return 0;
+        long sum = 0;
+        for (Pair x : ps) sum += x.payer.remainingEscrow();
+        return sum;
+    }
+
+    private long spendable(SimPeer d) {
+        return d.spending.forNewEscrow(tokens.balance(d.id), d.spent, unspentEscrow(d.id));
+    }
+
+    /**
+     * A piece {@code l.down} got over the paid link {@code l} verified: the seller bills it at the link's
+     * clearing price, the buyer pays it, and the seller's exposure rule decides whether the buyer keeps its
+     * place in the auction. Returns what the seller was paid (accepted states).
+     */
+    long paidPiece(Link l, int piece, long remainingBytes, long nowNanos) {
+        SimPeer d = l.down, u = l.up;
+        long nowMillis = nowNanos / 1_000_000;
+        Pair x = pairs.get(l);
+        if (x == null) {
+            x = new Pair(l);
+            pairs.put(l, x);
+            byPayer.computeIfAbsent(d.id, k -> new ArrayList<>(4)).add(x);
+        }
+        long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
+        boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
+        // Only a flow that may open a channel reads what may be locked and one seller's share of what remains
+        // (the sellers d bids at are its market uploaders). Both take a walk over d's links and balances, so
+        // they are worked out only then: a paying link with room in its channel skips them.
+        boolean mayOpen = priced || x.payer.channel() == null
+                || x.payer.remainingEscrow() < Math.addExact(Pricing.cost(l.price, pieceSize), x.payer.unpaid());
+        long spendable = 0, share = 0, shareBefore = 0;
+        if (mayOpen) {
+            int sellers = 0;
+            for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
+            spendable = spendable(d);
+            share = PayerFlow.shareOf(remainingBytes, sellers);
+            shareBefore = PayerFlow.shareOf(remainingBytes + pieceSize, sellers);
+        }
+        if (priced) {
+            // the bid that won this slot, then the round's result, reach the flows as they would on the wire
+            run(x, x.payer.onBid(d.standingBid, spendable, shareBefore, nowMillis), true, nowMillis);
+            if (x.price != l.price) {
+                x.price = l.price;
+                x.payee.onResultDelivered(l.price);
+                run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), spendable(d),
+                        shareBefore, nowMillis), true, nowMillis);
+            }
+            if (x.payer.channel() != null) spendable = spendable(d); // a channel opened: less may be locked now
+        }
+        x.payee.onBlockSent(piece, pieceSize, pieceSize);
+        run(x, x.payer.onPieceVerified(pieceSize, spendable, share, nowMillis), true, nowMillis);
+        // a block that does not fit now waits for a payment that cannot come (payments here are instant)
+        if (!x.payee.mayServe(pieceSize)) x.payee.stall();
+        boolean over = x.payee.overExposed();
+        if (u.market != null && over != x.overExposed) u.market.setOverExposed(d.key, over);
+        x.overExposed = over;
+        long spent = x.payer.spent() - spentBefore, earned = x.payee.paid() - paidBefore;
+        d.spent += spent;
+        d.unpaid += x.payer.unpaid() - unpaidBefore;
+        d.paidBytes += pieceSize;
+        u.earned += earned;
+        u.earnedSinceTick += earned;
+        return earned;
+    }
+
+    /** The link closed (either side left): the seller settles the buyer's channel. */
+    void linkClosed(Link l) {
+        Pair x = pairs.remove(l);
+        if (x == null) return;
+        List<Pair> ps = byPayer.get(l.down.id);
+        if (ps != null) {
+            ps.remove(x);
+            if (ps.isEmpty()) byPayer.remove(l.down.id);
+        }
+        run(x, x.payee.onPeerLeft(), false, 0);
+    }
+
+    /** The buyer has every piece: each seller it paid settles now. */
+    void buyerComplete(SimPeer d) {
+        for (Link l : d.in) {
+            Pair x = pairs.get(l);
+            if (x != null) run(x, x.payee.onPeerComplete(), false, 0);
+        }
+    }
+
+    /** The run ends: every channel still open settles, so balances are final. */
+    void settleAll() {
+        for (Pair x : new ArrayList<>(pairs.values())) run(x, x.payee.onPeerLeft(), false, 0);
+    }
+
+    int openChannels() {
+        return ledger.openChannels();
+    }
+
+    /** Channels opened over the run. */
+    long channelsOpened() {
+        return ledger.opened();
+    }
+
+    /** Whether the seller of {@code l} keeps its buyer out of the paid slots (false when the link carries no flows). */
+    boolean overExposed(Link l) {
+        Pair x = pairs.get(l);
+        return x != null && x.payee.overExposed();
+    }
+
+    /** The seller's unpaid bill for {@code l}'s buyer (0 when the link carries no flows). */
+    long debt(Link l) {
+        Pair x = pairs.get(l);
+        return x == null ? 0 : x.payee.debt();
+    }
+
+    /**
+     * Delivers actions between the two flows until none are left, in order: what the buyer sends reaches the
+     * seller's flow and the other way round; ledger actions go to the book.
+     */
+    private void run(Pair x, List<MarketAction> first, boolean fromPayer, long nowMillis) {
+        if (first.isEmpty()) return;
+        for (MarketAction a : first) {
+            queue.add(a);
+            sides.add(fromPayer);
+        }
+        while (!queue.isEmpty()) {
+            MarketAction a = queue.poll();
+            boolean payerSide = sides.poll();
+            List<MarketAction> more = List.of();
+            boolean moreFromPayer = payerSide;
+            switch (a) {
+                case MarketAction.Send s when payerSide -> {
+                    moreFromPayer = false;
+                    more = switch (s.message()) {
+                        case SpeedMessage.ChannelOpened o -> x.payee.onChannelAnnounced(o);
+                        case SpeedMessage.Payment p -> x.payee.onPayment(p);
+                        case SpeedMessage.BidMsg b -> {
+                            // the buyer cannot fund a channel for what it owes: it withdraws its bid at this seller
+                            // (raising bids is the simulator's autobid, which reaches every seller directly)
+                            if (b.price() == 0 && x.link.up.market != null) x.link.up.market.withdraw(x.link.down.key);
+                            yield List.of();
+                        }
+                        default -> List.of(); // a buyer's err changes nothing
+                    };
+                }
+                case MarketAction.Send s -> {
+                    moreFromPayer = true;
+                    more = switch (s.message()) {
+                        case SpeedMessage.Ack k -> x.payer.onAck(k);
+                        case SpeedMessage.Error e -> x.payer.onError(e);
+                        default -> List.of();
+                    };
+                }
+                case MarketAction.OpenChannel o -> {
+                    ChannelInfo info = ledger.open(x.link.down.id, SimLedger.peer(o.payee()), o.escrow(), o.expiresAtMillis());
+                    more = info == null ? x.payer.onChannelOpenFailed()
+                            : x.payer.onChannelOpened(info.id(), info.escrow(), info.expiresAtMillis());
+                }
+                case MarketAction.LookUpChannel c -> {
+                    ChannelInfo info = ledger.channel(c.channel());
+                    more = info == null ? x.payee.onChannelNotFound(c.channel()) : x.payee.onChannelChecked(info, nowMillis);
+                }
+                case MarketAction.CloseChannel c -> ledger.close(c.channel(), c.amount());
+                case MarketAction.RefundExpired r -> ledger.close(r.channel(), 0);
+            }
+            for (MarketAction m : more) {
+                queue.add(m);
+                sides.add(moreFromPayer);
+            }
+        }
+    }
+}
