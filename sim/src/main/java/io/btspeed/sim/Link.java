@@ -12,11 +12,8 @@ final class Link {
     /** The slot was sold in {@code up}'s last auction; {@code price} is its clearing price (base units per MiB). */
     boolean paid;
     long price;
-    /**
-     * Pieces {@code up} has, {@code down} lacks and {@code down}'s picker has been told of: {@code down} is interested
-     * while this is positive.
-     */
-    int missing;
+    /** A piece {@code up} offered {@code down} when last asked: where the interest check looks first (speed only). */
+    int hint;
     /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
     int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */
@@ -39,6 +36,4 @@ final class Link {
         this.down = down;
         this.connectedAt = now;
     }
-
-    boolean interested() { return missing > 0 && down.picker != null; }
 }

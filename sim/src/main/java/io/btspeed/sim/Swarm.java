@@ -1,5 +1,6 @@
 package io.btspeed.sim;
 
+import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.Choker;
 import io.btspeed.core.choke.PeerStats;
 import io.btspeed.core.choke.TitForTatPolicy;
@@ -63,11 +64,6 @@ public final class Swarm {
     private long earnedTotal, auctions, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
     private long now;
-    /** Scratch for {@link #catchUpAll}: copies of each piece a picker is told of in one round, and which pieces. */
-    private final int[] batchCount;
-    private final long[] batchSeen;
-    /** The round's haves for one picker in ascending piece order, a piece once per uploader that gained it. */
-    private int[] batch = new int[256];
 
     public Swarm(Scenario scenario) {
         this.sc = scenario;
@@ -84,8 +80,6 @@ public final class Swarm {
         this.groupOf = new Scenario.Group[n];
         this.tokens = new Tokens(n);
         this.holders = new int[pieces];
-        this.batchCount = new int[pieces];
-        this.batchSeen = new long[(pieces + 63) >>> 6];
         this.arrivalTime = new long[n];
         int id = 0;
         for (int gi = 0; gi < scenario.groups().size(); gi++) {
@@ -219,15 +213,11 @@ public final class Swarm {
             v.picker.peerHasAll();
             l.countedAsSeed = true;
             l.cursor = u.logLen; // HaveAll covers everything: its log is never read
-            l.missing = pieces - v.have.cardinality();
         } else {
             v.picker.peerBitfield(u.have);
             l.cursor = u.logLen; // the bitfield covers the log so far
-            int m = 0;
-            for (int i = u.have.nextSetBit(0); i >= 0; i = u.have.nextSetBit(i + 1)) if (!v.have.get(i)) m++;
-            l.missing = m;
         }
-        if (l.interested()) u.newlyInterested = true;
+        if (interested(l)) u.newlyInterested = true;
         if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
     }
 
@@ -356,7 +346,7 @@ public final class Swarm {
             double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
             l.snapUp = l.bytes;
             back.snapDown = back.bytes;
-            stats.add(new PeerStats(l.down.key, l.interested(), !l.unchoked, downRate, upRate, l.down.complete(), false,
+            stats.add(new PeerStats(l.down.key, interested(l), !l.unchoked, downRate, upRate, l.down.complete(), false,
                     l.connectedAt, l.down.kind.market()));
         }
         Optional<UnchokeDecision> od = force ? Optional.of(u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots()))
@@ -404,7 +394,7 @@ public final class Swarm {
             SimPeer d = present.get(i);
             if (d.picker != null) catchUpAll(d);
         }
-        assert interestCountsExact();
+        assert interestExact();
         for (int i = 0; i < present.size(); i++) {
             SimPeer u = present.get(i);
             List<Link> un = u.unchoked;
@@ -446,7 +436,7 @@ public final class Swarm {
 
     private boolean ensurePiece(Link l) {
         if (l.piece >= 0) return true;
-        if (!l.interested() || l.nothingToPick) return false;
+        if (l.nothingToPick || !interested(l)) return false;
         List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
         if (r.isEmpty()) {
             // everything this uploader could give is under way elsewhere: asking the picker again every round is
@@ -461,23 +451,17 @@ public final class Swarm {
     }
 
     /**
-     * Checked under -ea (the tests): right after every picker caught up, each link's incremental interest count is
-     * what a full bitfield comparison gives.
+     * Checked under -ea (the tests): right after every picker caught up, the interest read off the bitfields and
+     * logs is what a plain comparison of the two bitfields gives (every gain is then known to the downloader).
      */
-    private boolean interestCountsExact() {
+    private boolean interestExact() {
         for (SimPeer d : present) {
             if (d.picker == null) continue;
             for (Link l : d.in) {
-                int expected;
-                if (l.countedAsSeed) {
-                    expected = pieces - d.have.cardinality();
-                } else {
-                    var offered = l.up.have.copy();
-                    offered.andNot(d.have);
-                    expected = offered.cardinality();
-                }
-                if (l.missing != expected) {
-                    throw new AssertionError("link " + l.up.id + "->" + d.id + " counts " + l.missing + " missing, bitfields say " + expected);
+                var offered = l.up.have.copy();
+                offered.andNot(d.have);
+                if (interested(l) != !offered.isEmpty()) {
+                    throw new AssertionError("link " + l.up.id + "->" + d.id + " interest " + interested(l) + ", bitfields say " + !offered.isEmpty());
                 }
             }
         }
@@ -485,51 +469,64 @@ public final class Swarm {
     }
 
     /**
-     * Tells {@code d}'s picker of the pieces all its uploaders gained since it last looked, in ascending piece
-     * order: the picker's per-piece counts are then read as a forward sweep instead of at random, which is what
-     * keeps ten thousand pickers from waiting on memory. (The order of increments only reorders pieces within an
-     * availability bucket, where order is a tie anyway.) Ascending order without a sort: copies per piece are
-     * counted in {@code batchCount} and the pieces seen marked in {@code batchSeen}, read back word by word.
+     * {@code l.down} is interested in {@code l.up}: the uploader has a piece the downloader lacks and the
+     * downloader's picker has been told of (it is not among the uploader's gains after the link's cursor). Read off
+     * the two bitfields when asked, which is rarer than keeping a count per link up to date on every piece gained.
+     */
+    private static boolean interested(Link l) {
+        if (l.down.picker == null) return false;
+        // a HaveAll uploader offers everything a leecher lacks
+        return l.countedAsSeed || offersKnownPiece(l, l.cursor);
+    }
+
+    /**
+     * Whether {@code l.up} has a piece {@code l.down} lacks that is not in the uploader's log from {@code cursor} on.
+     * The answer found last time ({@link Link#hint}) is tried first and the scan starts at its word, so asking again
+     * while the answer stands costs a few reads.
+     */
+    private static boolean offersKnownPiece(Link l, int cursor) {
+        Bitfield uh = l.up.have, dh = l.down.have;
+        int h = l.hint;
+        if (uh.get(h) && !dh.get(h) && !unread(l.up, cursor, h)) return true;
+        int n = uh.wordCount();
+        for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
+            for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
+                int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                if (!unread(l.up, cursor, p)) {
+                    l.hint = p;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code p} is among {@code u}'s gains from log position {@code cursor} on (a round's gains at most). */
+    private static boolean unread(SimPeer u, int cursor, int p) {
+        int[] log = u.log;
+        for (int c = cursor, end = u.logLen; c < end; c++) if (log[c] == p) return true;
+        return false;
+    }
+
+    /**
+     * Tells {@code d}'s picker of the pieces each of its uploaders gained since it last looked, one uploader's log
+     * segment at a time: the batched equivalent of the Have messages that arrived during the round. An uploader that
+     * now offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a
+     * choke round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
      */
     private void catchUpAll(SimPeer d) {
-        boolean any = false;
         List<Link> in = d.in;
+        PiecePicker picker = d.picker;
         for (int k = 0; k < in.size(); k++) {
             Link l = in.get(k);
             SimPeer u = l.up;
             int end = u.logLen;
             if (l.cursor == end || l.countedAsSeed) continue;
-            int missing = l.missing;
-            for (int c = l.cursor; c < end; c++) {
-                int p = u.log[c];
-                batchCount[p]++;
-                batchSeen[p >>> 6] |= 1L << p;
-                if (!d.have.get(p)) missing++;
-            }
-            if (l.missing == 0 && missing > 0) u.newlyInterested = true;
-            l.missing = missing;
+            int lacked = picker.peerHas(u.log, l.cursor, end);
+            if (lacked > 0 && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
             l.cursor = end;
             l.nothingToPick = false;
-            any = true;
         }
-        if (!any) return;
-        int[] batch = this.batch;
-        int n = 0;
-        for (int w = 0; w < batchSeen.length; w++) {
-            long bits = batchSeen[w];
-            if (bits == 0) continue;
-            batchSeen[w] = 0;
-            while (bits != 0) {
-                int p = (w << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                for (int c = batchCount[p]; c > 0; c--) {
-                    if (n == batch.length) batch = this.batch = Arrays.copyOf(batch, 2 * n);
-                    batch[n++] = p;
-                }
-                batchCount[p] = 0;
-            }
-        }
-        d.picker.peerHas(batch, n);
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
@@ -537,16 +534,8 @@ public final class Swarm {
         SimPeer u = l.up, d = l.down;
         int end = u.logLen;
         if (l.cursor == end || d.picker == null || l.countedAsSeed) return;
-        PiecePicker picker = d.picker;
-        int[] log = u.log;
-        int missing = l.missing;
-        for (int c = l.cursor; c < end; c++) {
-            int p = log[c];
-            picker.peerHas(p);
-            if (!d.have.get(p)) missing++;
-        }
-        if (l.missing == 0 && missing > 0) u.newlyInterested = true;
-        l.missing = missing;
+        int lacked = d.picker.peerHas(u.log, l.cursor, end);
+        if (lacked > 0 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
         l.cursor = end;
         l.nothingToPick = false;
     }
@@ -599,27 +588,8 @@ public final class Swarm {
             earnedTotal += moved;
         }
         gain(p);
-        d.log[d.logLen++] = p;
-        // neighbours learn of p when they next catch up; here only d's interest in its uploaders changes: p no
-        // longer counts towards what an uploader offers, if that uploader's p had been counted (seen in its log)
-        for (int k = 0; k < d.in.size(); k++) {
-            Link i = d.in.get(k);
-            if (i.countedAsSeed || counted(i, p)) i.missing--;
-        }
+        d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
         if (d.complete()) complete(d);
-    }
-
-    /**
-     * Whether {@code l.down}'s picker has been told that {@code l.up} has {@code piece}: the uploader has it and it
-     * is not among the few gains after the link's cursor. Reads one line of the uploader's bitfield and the
-     * hot tail of its log (a round's gains at most) rather than a per-piece index of log positions.
-     */
-    private static boolean counted(Link l, int piece) {
-        SimPeer u = l.up;
-        if (!u.have.get(piece)) return false;
-        int[] log = u.log;
-        for (int c = l.cursor, end = u.logLen; c < end; c++) if (log[c] == piece) return false;
-        return true;
     }
 
     private void complete(SimPeer d) {

@@ -208,12 +208,18 @@ public final class PiecePicker {
     public void peerHas(int piece) { increment(piece); }
 
     /**
-     * Haves for {@code count} pieces at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
-     * for each in turn. No Have depends on another, so a batch's memory accesses overlap, and a batch in ascending
-     * piece order sweeps this picker's arrays forwards.
+     * Haves for {@code pieces[from..to)} at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
+     * for each in turn. No Have depends on another, so a batch's memory accesses overlap. Returns how many of them
+     * are pieces we lack, so a caller tracking interest need not look them up again.
      */
-    public void peerHas(int[] pieces, int count) {
-        for (int i = 0; i < count; i++) increment(pieces[i]);
+    public int peerHas(int[] pieces, int from, int to) {
+        int lacked = 0;
+        for (int i = from; i < to; i++) {
+            int p = pieces[i];
+            increment(p);
+            if (!have.get(p)) lacked++;
+        }
+        return lacked;
     }
 
     public void peerBitfield(Bitfield bits) {
