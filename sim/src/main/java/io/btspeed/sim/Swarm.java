@@ -39,7 +39,8 @@ import java.util.Set;
  * each neighbour's picker reads that log once a round: the round's Have messages, applied as a batch.
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
- * fixed order. Not thread-safe.
+ * fixed order. The pickers' catch-up runs on two cores where there are two, in slices whose results do not depend
+ * on each other (see {@link #catchUpEveryone}); everything else runs on the calling thread. One run at a time.
  */
 public final class Swarm {
     private final Scenario sc;
@@ -63,6 +64,10 @@ public final class Swarm {
     private int leechersPresent, seedsPresent, completedTotal;
     private long earnedTotal, auctions, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
+    /** Helpers for the pickers' catch-up, one thread each, while {@link #run} runs (null on one core). */
+    private java.util.concurrent.ExecutorService[] workers;
+    /** Threads for the catch-up, this one included (a slice of fewer peers is not worth a hand-over). */
+    private static final int MAX_THREADS = 2, MIN_SLICE = 64;
     private long now;
 
     public Swarm(Scenario scenario) {
@@ -117,6 +122,26 @@ public final class Swarm {
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
 
     public SimResult run() {
+        int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+        if (threads > 1) {
+            workers = new java.util.concurrent.ExecutorService[threads - 1];
+            for (int k = 0; k < workers.length; k++) {
+                workers[k] = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "sim-catch-up");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+        }
+        try {
+            return simulate();
+        } finally {
+            if (workers != null) for (var w : workers) w.shutdownNow();
+            workers = null;
+        }
+    }
+
+    private SimResult simulate() {
         long wall0 = System.nanoTime();
         long nextSample = 0;
         now = 0;
@@ -390,10 +415,7 @@ public final class Swarm {
         long roundEnd = now + roundNanos;
         // each leecher's picker reads what its neighbours gained last round, one peer at a time while its picker
         // is in cache: the batched equivalent of the Have messages that arrived during the round
-        for (int i = 0; i < present.size(); i++) {
-            SimPeer d = present.get(i);
-            if (d.picker != null) catchUpAll(d);
-        }
+        catchUpEveryone();
         assert interestExact();
         for (int i = 0; i < present.size(); i++) {
             SimPeer u = present.get(i);
@@ -506,6 +528,46 @@ public final class Swarm {
         int[] log = u.log;
         for (int c = cursor, end = u.logLen; c < end; c++) if (log[c] == p) return true;
         return false;
+    }
+
+    /**
+     * Every leecher's picker catches up ({@link #catchUpAll}), the present peers split into contiguous slices, one per
+     * worker. A catch-up writes only its downloader's picker and incoming links (and sets, never clears, an
+     * uploader's {@code newlyInterested}); it reads other peers' bitfields and logs, which nobody writes meanwhile. So
+     * the slices are independent and the result is the same whatever the threads' timing.
+     */
+    private void catchUpEveryone() {
+        int n = present.size();
+        if (workers == null || n < 2 * MIN_SLICE) {
+            catchUpRange(0, n);
+            return;
+        }
+        int parts = Math.min(workers.length + 1, n / MIN_SLICE);
+        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[parts - 1];
+        for (int k = 1; k < parts; k++) {
+            int from = (int) ((long) n * k / parts), to = (int) ((long) n * (k + 1) / parts);
+            done[k - 1] = workers[k - 1].submit(() -> catchUpRange(from, to));
+        }
+        catchUpRange(0, n / parts);
+        for (var f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pickers caught up", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private void catchUpRange(int from, int to) {
+        for (int i = from; i < to; i++) {
+            SimPeer d = present.get(i);
+            if (d.picker != null) catchUpAll(d);
+        }
     }
 
     /**

@@ -20,13 +20,13 @@ import java.util.Set;
  *
  * <p>Rarest first with cheap haves: each piece has a count of the peers that announced it (HaveAll peers are
  * counted apart in {@code seeds}, since they add to every piece alike), and every piece we could still pick (not had,
- * not under way, priority above 0) is also a bit in the bitset of its count's level. A Have adds one to the count
- * and, for a piece we could pick, moves its bit one level up: a few independent memory accesses, none of which
- * depends on another or on the order Haves came in. A fresh pick for a peer walks the levels from the rarest up,
- * ANDs each level with the peer's bitfield a word at a time, and at the first level with a hit picks uniformly at
- * random among that level's hits: the tie-break among equally rare pieces is a fresh draw, never the history of
- * Haves. A pick costs a word operation per 64 pieces per level it looks at (levels keep a summary of their
- * non-empty words, so sparse levels are skipped fast); Haves, tens per picked piece, cost no scan at all.
+ * not under way, priority above 0) is also a bit in the bitset of its level, a band of {@code LEVEL_WIDTH}
+ * consecutive counts. A Have adds one to the count and, once in {@code LEVEL_WIDTH}, moves the piece's bit one level
+ * up: a few independent memory accesses, none of which depends on the order Haves came in. A fresh pick for a peer
+ * walks the levels from the rarest up, ANDs each with the peer's bitfield a word at a time, and in the first level
+ * with hits reads their counts: the pick is the smallest count, and among the hits with that count one drawn
+ * uniformly at random (a tie-break that is a fresh draw, never the history of Haves). Levels keep a summary of their
+ * non-empty words, so sparse levels are skipped fast; Haves, tens per picked piece, cost no scan at all.
  *
  * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
  * ({@link #onBlockReceived}) and gives the claim back with {@link #onBlockAborted} if the payload never completes;
@@ -40,6 +40,11 @@ public final class PiecePicker {
     private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
     /** At most this many peers may announce one piece (counts are chars; a swarm never connects that many). */
     private static final int MAX_COUNT = Character.MAX_VALUE;
+    /**
+     * A level holds the candidates of {@code LEVEL_WIDTH} consecutive counts: a Have moves a piece to another level
+     * only once in that many, and a pick reads the counts of the lowest level's hits to find the exact minimum.
+     */
+    private static final int LEVEL_SHIFT = 2, LEVEL_WIDTH = 1 << LEVEL_SHIFT;
 
     private final int pieceCount;
     private final int pieceLength;
@@ -68,6 +73,8 @@ public final class PiecePicker {
     private int[] levelSize;
     private int levelCount;
     private int seeds;
+    /** Written by the batched {@link #peerHas(int[], int, int)}'s first passes so the JIT keeps their reads. */
+    private int touched;
     private int maxPriority = 1;
     /** Every piece with a priority above 0 has the same one: a fresh pick then goes by rarity alone. */
     private boolean uniformPriority = true;
@@ -209,10 +216,15 @@ public final class PiecePicker {
 
     /**
      * Haves for {@code pieces[from..to)} at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
-     * for each in turn. No Have depends on another, so a batch's memory accesses overlap. Returns how many of them
-     * are pieces we lack, so a caller tracking interest need not look them up again.
+     * for each in turn. Returns how many of them are pieces we lack, so a caller tracking interest need not look them
+     * up again. A simulator applies thousands of pickers' batches in turn, so each batch starts with its lines out of
+     * cache: two first passes only read what the batch will touch (counts, then the level words they select), so the
+     * cache misses of the batch overlap instead of coming two at a time, one Have after another.
      */
     public int peerHas(int[] pieces, int from, int to) {
+        int sum = 0;
+        for (int i = from; i < to; i++) sum += counts[pieces[i]];
+        touched = sum;
         int lacked = 0;
         for (int i = from; i < to; i++) {
             int p = pieces[i];
@@ -248,7 +260,8 @@ public final class PiecePicker {
         int c = counts[piece];
         if (c == MAX_COUNT) throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
         counts[piece] = (char) (c + 1);
-        if ((skip[piece >>> 6] & (1L << piece)) == 0) {
+        // most Haves stay within the piece's level: only the count changes
+        if ((c + 1 & (LEVEL_WIDTH - 1)) == 0 && (skip[piece >>> 6] & (1L << piece)) == 0) {
             leave(piece, c);
             enter(piece, c + 1);
         }
@@ -258,7 +271,7 @@ public final class PiecePicker {
         int c = counts[piece];
         if (c == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
         counts[piece] = (char) (c - 1);
-        if ((skip[piece >>> 6] & (1L << piece)) == 0) {
+        if ((c & (LEVEL_WIDTH - 1)) == 0 && (skip[piece >>> 6] & (1L << piece)) == 0) {
             leave(piece, c);
             enter(piece, c - 1);
         }
@@ -281,7 +294,9 @@ public final class PiecePicker {
         }
     }
 
-    private void enter(int piece, int level) {
+    /** Puts a candidate with this count into its level's bitset. */
+    private void enter(int piece, int count) {
+        int level = count >>> LEVEL_SHIFT;
         if (level >= levelCount) growLevels(level + 1);
         int w = piece >>> 6;
         int i = level * words + w;
@@ -291,7 +306,8 @@ public final class PiecePicker {
         levelSize[level]++;
     }
 
-    private void leave(int piece, int level) {
+    private void leave(int piece, int count) {
+        int level = count >>> LEVEL_SHIFT;
         int w = piece >>> 6;
         int i = level * words + w;
         long now = levels[i] & ~(1L << piece);
@@ -383,33 +399,57 @@ public final class PiecePicker {
     private int floor() { return seeds > 0 ? 0 : 1; }
 
     /**
-     * Rarest first: the lowest level holding a piece this peer offers, and among that level's such pieces one drawn
-     * uniformly at random. Reads only the level's non-empty words (its summary says which).
+     * Rarest first: the lowest level holding a piece this peer offers (and not a count-0 piece without a seed), the
+     * smallest count among that level's hits, and among the hits with that count one drawn uniformly at random.
+     * Reads only the levels' non-empty words (their summaries say which) and the counts of the first level's hits.
      */
     private int pickRarest(Bitfield peerHas, Bitfield allowedFast) {
-        for (int c = floor(); c < levelCount; c++) {
-            if (levelSize[c] == 0) continue;
-            int hits = 0;
-            int base = c * words, sbase = c * summaryWords;
+        int floor = floor();
+        for (int level = floor >>> LEVEL_SHIFT; level < levelCount; level++) {
+            if (levelSize[level] == 0) continue;
+            int min = Integer.MAX_VALUE, ties = 0;
+            int base = level * words, sbase = level * summaryWords;
             for (int s = 0; s < summaryWords; s++) {
                 for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
                     int w = (s << 6) + Long.numberOfTrailingZeros(m);
-                    hits += Long.bitCount(levels[base + w] & offered(w, peerHas, allowedFast));
+                    for (long x = levels[base + w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
+                        int c = counts[(w << 6) + Long.numberOfTrailingZeros(x)];
+                        if (c > min || c < floor) continue;
+                        if (c < min) {
+                            min = c;
+                            ties = 0;
+                        }
+                        ties++;
+                    }
                 }
             }
-            if (hits == 0) continue;
-            int r = random.nextInt(hits);
+            if (ties == 0) continue;
+            int r = random.nextInt(ties);
             for (int s = 0; s < summaryWords; s++) {
                 for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
                     int w = (s << 6) + Long.numberOfTrailingZeros(m);
-                    long x = levels[base + w] & offered(w, peerHas, allowedFast);
-                    int n = Long.bitCount(x);
-                    if (r < n) return (w << 6) + nthBit(x, r);
-                    r -= n;
+                    for (long x = levels[base + w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
+                        int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                        if (counts[p] == min && r-- == 0) return p;
+                    }
                 }
             }
+            throw new IllegalStateException("unreachable: " + ties + " ties counted");
         }
         return -1;
+    }
+
+    /** The candidates of word w this peer offers, without the ones nobody announced if {@code noZero}. */
+    private long announced(int w, Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
+        long x = ~skip[w] & offered(w, peerHas, allowedFast);
+        if (noZero) {
+            // level 0 holds every candidate of a count below LEVEL_WIDTH, count 0 among them
+            for (long z = x & levels[w]; z != 0; z &= z - 1) {
+                int b = Long.numberOfTrailingZeros(z);
+                if (counts[(w << 6) + b] == 0) x &= ~(1L << b);
+            }
+        }
+        return x;
     }
 
     /** Index of the n-th (from 0) set bit of x, which has more than n. */
@@ -452,19 +492,13 @@ public final class PiecePicker {
      */
     private int pickRandom(Bitfield peerHas, Bitfield allowedFast) {
         if (!uniformPriority) return pickByPriority(peerHas, allowedFast);
-        // level 0 holds the candidates nobody announced
         boolean noZero = floor() > 0;
         int hits = 0;
-        for (int w = 0; w < words; w++) {
-            long x = ~skip[w] & offered(w, peerHas, allowedFast);
-            if (noZero) x &= ~levels[w];
-            hits += Long.bitCount(x);
-        }
+        for (int w = 0; w < words; w++) hits += Long.bitCount(announced(w, peerHas, allowedFast, noZero));
         if (hits == 0) return -1;
         int r = random.nextInt(hits);
         for (int w = 0; w < words; w++) {
-            long x = ~skip[w] & offered(w, peerHas, allowedFast);
-            if (noZero) x &= ~levels[w];
+            long x = announced(w, peerHas, allowedFast, noZero);
             int n = Long.bitCount(x);
             if (r < n) return (w << 6) + nthBit(x, r);
             r -= n;
@@ -688,7 +722,7 @@ public final class PiecePicker {
             if (skipped(p) != want) throw new IllegalStateException("skip bit of piece " + p + " is " + skipped(p));
             for (int c = 0; c < levelCount; c++) {
                 boolean in = (levels[c * words + (p >>> 6)] & (1L << p)) != 0;
-                boolean expected = !want && counts[p] == c;
+                boolean expected = !want && counts[p] >>> LEVEL_SHIFT == c;
                 if (in != expected) throw new IllegalStateException("piece " + p + " (count " + (int) counts[p] + ") in level " + c + ": " + in);
             }
         }
