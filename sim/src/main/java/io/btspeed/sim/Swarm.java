@@ -66,11 +66,19 @@ public final class Swarm {
     private final List<Sample> samples = new ArrayList<>();
     /** Helpers for the pickers' catch-up, one thread each, while {@link #run} runs (null on one core). */
     private java.util.concurrent.ExecutorService[] workers;
+    private final int threads;
     /** Threads for the catch-up, this one included (a slice of fewer peers is not worth a hand-over). */
     private static final int MAX_THREADS = 2, MIN_SLICE = 64;
     private long now;
 
     public Swarm(Scenario scenario) {
+        this(scenario, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** With {@code threads} threads for the pickers' catch-up (1: all on the calling thread); results do not depend on it. */
+    Swarm(Scenario scenario, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+        this.threads = threads;
         this.sc = scenario;
         this.pieces = scenario.pieces();
         this.pieceSize = scenario.pieceSize();
@@ -122,7 +130,6 @@ public final class Swarm {
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
 
     public SimResult run() {
-        int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
         if (threads > 1) {
             workers = new java.util.concurrent.ExecutorService[threads - 1];
             for (int k = 0; k < workers.length; k++) {
