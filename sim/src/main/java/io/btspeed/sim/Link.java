@@ -14,6 +14,7 @@ final class Link {
     long price;
     /** A piece {@code up} offered {@code down} when last asked: where the interest check looks first (speed only). */
     int hint;
+    boolean hintFound;
     /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
     int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */

@@ -516,13 +516,16 @@ public final class Swarm {
     private static boolean offersKnownPiece(Link l, int cursor) {
         Bitfield uh = l.up.have, dh = l.down.have;
         int h = l.hint;
-        if (uh.get(h) && !dh.get(h) && !unread(l.up, cursor, h)) return true;
+        // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
+        // only has to be one the downloader still lacks
+        if (l.hintFound && !dh.get(h)) return true;
         int n = uh.wordCount();
         for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
             for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
                 int p = (w << 6) + Long.numberOfTrailingZeros(x);
                 if (!unread(l.up, cursor, p)) {
                     l.hint = p;
+                    l.hintFound = true;
                     return true;
                 }
             }

@@ -71,6 +71,8 @@ public final class PiecePicker {
     /** Per level, which of its words are non-zero ({@code summary[c * summaryWords ..]}), and how many bits it holds. */
     private long[] summary;
     private int[] levelSize;
+    /** Scratch for a pick: the first equally rare hits in piece order (more are found again by a second pass). */
+    private final int[] tied = new int[32];
     private int levelCount;
     private int seeds;
     /** Written by the batched {@link #peerHas(int[], int, int)}'s first passes so the JIT keeps their reads. */
@@ -89,6 +91,12 @@ public final class PiecePicker {
     private final Downloading[] byPiece;
     private int maxInProgress = Integer.MAX_VALUE;
     private final Map<Object, BlockKeySet> outstanding = new HashMap<>();
+    /**
+     * The last peer looked up in {@code outstanding} and its set (null when it has none): a block's arrival and the
+     * refill request that follows it are for the same peer, so the second lookup is free.
+     */
+    private Object lastPeer;
+    private BlockKeySet lastSet;
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates) {
         if (pieceLength <= 0 || totalLength < 0) throw new IllegalArgumentException("bad geometry");
@@ -346,7 +354,12 @@ public final class PiecePicker {
     public List<BlockRequest> pickBlocks(Object peer, Bitfield peerHas, int maxBlocks, Bitfield allowedFast) {
         List<BlockRequest> out = new ArrayList<>(Math.min(maxBlocks, 64));
         if (maxBlocks <= 0) return out;
-        BlockKeySet mine = outstanding.computeIfAbsent(peer, k -> new BlockKeySet());
+        BlockKeySet mine = requestsOf(peer);
+        if (mine == null) {
+            mine = new BlockKeySet();
+            outstanding.put(peer, mine);
+            lastSet = mine;
+        }
         // 1. partial pieces, highest priority first
         for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks; prio--) {
             for (Downloading d = first; d != null; d = d.next) {
@@ -413,18 +426,21 @@ public final class PiecePicker {
                 for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
                     int w = (s << 6) + Long.numberOfTrailingZeros(m);
                     for (long x = levels[base + w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
-                        int c = counts[(w << 6) + Long.numberOfTrailingZeros(x)];
+                        int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                        int c = counts[p];
                         if (c > min || c < floor) continue;
                         if (c < min) {
                             min = c;
                             ties = 0;
                         }
+                        if (ties < tied.length) tied[ties] = p;
                         ties++;
                     }
                 }
             }
             if (ties == 0) continue;
             int r = random.nextInt(ties);
+            if (ties <= tied.length) return tied[r];
             for (int s = 0; s < summaryWords; s++) {
                 for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
                     int w = (s << 6) + Long.numberOfTrailingZeros(m);
@@ -536,7 +552,7 @@ public final class PiecePicker {
         checkPiece(piece);
         int b = blockIndex(piece, begin);
         Downloading d = byPiece[piece];
-        BlockKeySet mine = outstanding.get(peer);
+        BlockKeySet mine = requestsOf(peer);
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
         if (have.get(piece) || d == null) {
             return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
@@ -555,7 +571,7 @@ public final class PiecePicker {
             for (Object o : who) {
                 if (o.equals(peer)) continue;
                 cancel.add(o);
-                BlockKeySet s = outstanding.get(o);
+                BlockKeySet s = requestsOf(o);
                 if (s != null) s.remove(key(piece, b));
             }
         }
@@ -583,7 +599,7 @@ public final class PiecePicker {
     /** This peer was asked for this block and has not delivered it. False for offsets that are no block. */
     public boolean isRequested(Object peer, int piece, int begin) {
         if (piece < 0 || piece >= pieceCount || begin < 0 || begin % BLOCK_SIZE != 0 || begin >= pieceSize(piece)) return false;
-        BlockKeySet mine = outstanding.get(peer);
+        BlockKeySet mine = requestsOf(peer);
         return mine != null && mine.contains(key(piece, begin / BLOCK_SIZE));
     }
 
@@ -619,6 +635,10 @@ public final class PiecePicker {
     public void onPeerGone(Object peer) {
         cancelAll(peer);
         outstanding.remove(peer);
+        if (peer.equals(lastPeer)) {
+            lastPeer = null;
+            lastSet = null;
+        }
     }
 
     /**
@@ -626,7 +646,7 @@ public final class PiecePicker {
      * cancel): the blocks are free for others. Returns what was outstanding, e.g. to send Cancel for it.
      */
     public List<BlockRequest> cancelAll(Object peer) {
-        BlockKeySet mine = outstanding.get(peer);
+        BlockKeySet mine = requestsOf(peer);
         if (mine == null || mine.isEmpty()) return List.of();
         List<BlockRequest> gone = new ArrayList<>(mine.size());
         mine.forEach(k -> {
@@ -643,15 +663,24 @@ public final class PiecePicker {
     public boolean onRequestRejected(Object peer, int piece, int begin) {
         if (!isRequested(peer, piece, begin)) return false;
         int b = begin / BLOCK_SIZE;
-        outstanding.get(peer).remove(key(piece, b));
+        requestsOf(peer).remove(key(piece, b));
         unrequest(peer, piece, b);
         return true;
     }
 
     /** Blocks this peer has been asked for and not yet delivered. */
     public int outstandingCount(Object peer) {
-        BlockKeySet s = outstanding.get(peer);
+        BlockKeySet s = requestsOf(peer);
         return s == null ? 0 : s.size();
+    }
+
+    /** The blocks requested from this peer and not yet delivered, or null if none was ever requested. */
+    private BlockKeySet requestsOf(Object peer) {
+        if (peer.equals(lastPeer)) return lastSet;
+        BlockKeySet s = outstanding.get(peer);
+        lastPeer = peer;
+        lastSet = s;
+        return s;
     }
 
     private Downloading remove(int piece) {
@@ -694,7 +723,7 @@ public final class PiecePicker {
     private void releaseRequests(Downloading d) {
         for (int b = 0; b < d.state.length; b++) {
             for (Object o : d.requesters[b]) {
-                BlockKeySet s = outstanding.get(o);
+                BlockKeySet s = requestsOf(o);
                 if (s != null) s.remove(key(d.piece, b));
             }
         }
