@@ -19,6 +19,8 @@ final class Link {
     int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */
     int piece = -1;
+    /** The piece requested to follow it (pipelining one piece deep), -1 for none. */
+    int next = -1;
     long remaining;
     /** Virtual time (ns) before which no data flows: the request round trip after an unchoke. */
     long startAt;

@@ -273,6 +273,7 @@ public final class Swarm {
             retryPicks(v);
         }
         l.piece = -1;
+        l.next = -1;
         if (u.market != null) u.market.remove(v.key);
         u.out.remove(l);
         v.in.remove(l);
@@ -405,13 +406,14 @@ public final class Swarm {
      * a real client, which keeps a partial piece's blocks); the block under way is lost.
      */
     private void dropInFlight(Link l) {
-        if (l.piece >= 0 && l.down.picker != null) {
+        if ((l.piece >= 0 || l.next >= 0) && l.down.picker != null) {
             long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
-            if (done > 0) l.down.partial.put(l.piece, done);
-            l.down.picker.cancelAll(l);
+            if (l.piece >= 0 && done > 0) l.down.partial.put(l.piece, done);
+            l.down.picker.cancelAll(l); // the queued piece's request too
             retryPicks(l.down);
         }
         l.piece = -1;
+        l.next = -1;
         l.remaining = 0;
     }
 
@@ -463,20 +465,54 @@ public final class Swarm {
         for (int i = 0; i < present.size(); i++) present.get(i).inOffer = 0;
     }
 
+    /** Gives the link a piece in flight if it has none: the queued one, else a pick. False if there is nothing to get. */
     private boolean ensurePiece(Link l) {
         if (l.piece >= 0) return true;
-        if (l.nothingToPick || !interested(l)) return false;
+        int next = l.next;
+        if (next < 0) next = pick(l);
+        else l.next = -1;
+        if (next < 0) return false;
+        l.piece = next;
+        Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
+        l.remaining = done == null ? pieceSize : pieceSize - done;
+        return true;
+    }
+
+    /** Asks the downloader's picker for a piece from this uploader; -1 if it has none to give. */
+    private static int pick(Link l) {
+        if (l.nothingToPick || !interested(l)) return -1;
         List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
         if (r.isEmpty()) {
             // everything this uploader could give is under way elsewhere: asking the picker again every round is
             // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
             l.nothingToPick = true;
-            return false;
+            return -1;
         }
-        l.piece = r.get(0).piece();
-        Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
-        l.remaining = done == null ? pieceSize : pieceSize - done;
-        return true;
+        return r.get(0).piece();
+    }
+
+    /**
+     * Request pipelining, one piece deep: a link that can carry data this round gets its piece in flight and the
+     * next one requested, so a piece finishing mid-round continues with the queued one (as a client with requests
+     * queued does). Done while the downloader's picker is in cache after its catch-up, and on the catch-up's thread.
+     */
+    private void pickAhead(SimPeer d) {
+        long roundEnd = now + roundNanos;
+        for (int k = 0; k < d.in.size() && d.picker != null; k++) {
+            Link l = d.in.get(k);
+            if (!l.unchoked || l.startAt >= roundEnd || !ensurePiece(l) || l.next >= 0) continue;
+            l.next = pick(l);
+        }
+    }
+
+    /** The downloader got {@code piece} from another link: this link's request for it (in flight or queued) is void. */
+    private static void dropRequest(Link c, int piece) {
+        if (c.piece == piece) {
+            c.piece = -1;
+            c.remaining = 0;
+        } else if (c.next == piece) {
+            c.next = -1;
+        }
     }
 
     /**
@@ -542,9 +578,10 @@ public final class Swarm {
 
     /**
      * Every leecher's picker catches up ({@link #catchUpAll}), the present peers split into contiguous slices, one per
-     * worker. A catch-up writes only its downloader's picker and incoming links (and sets, never clears, an
-     * uploader's {@code newlyInterested}); it reads other peers' bitfields and logs, which nobody writes meanwhile. So
-     * the slices are independent and the result is the same whatever the threads' timing.
+     * worker. A catch-up (and the picks ahead that follow it) writes only its downloader's picker, partial pieces and
+     * incoming links (and sets, never clears, an uploader's {@code newlyInterested}); it reads other peers' bitfields,
+     * logs and choke states, which nobody writes meanwhile. So the slices are independent and the result is the same
+     * whatever the threads' timing.
      */
     private void catchUpEveryone() {
         int n = present.size();
@@ -599,6 +636,7 @@ public final class Swarm {
             l.cursor = end;
             l.nothingToPick = false;
         }
+        pickAhead(d);
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
@@ -640,11 +678,7 @@ public final class Swarm {
         l.piece = -1;
         BlockResult r = d.picker.onBlockReceived(l, p, 0);
         if (r.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
-        for (Object o : r.cancelPeers()) {
-            Link c = (Link) o;
-            c.piece = -1;
-            c.remaining = 0;
-        }
+        for (Object o : r.cancelPeers()) dropRequest((Link) o, p);
         d.picker.onPieceVerified(p);
         d.have.set(p);
         d.usefulDown += pieceSize;
@@ -670,6 +704,7 @@ public final class Swarm {
         d.partial.clear();
         for (Link i : d.in) {
             i.piece = -1;
+            i.next = -1;
             i.remaining = 0;
         }
         completedTotal++;
