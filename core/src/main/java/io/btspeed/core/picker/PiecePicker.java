@@ -20,13 +20,12 @@ import java.util.Set;
  *
  * <p>Rarest first with cheap haves: each piece has a count of the peers that announced it (HaveAll peers are
  * counted apart in {@code seeds}, since they add to every piece alike), and every piece we could still pick (not had,
- * not under way, priority above 0) is also a bit in the bitset of its level, a band of {@code LEVEL_WIDTH}
- * consecutive counts. A Have adds one to the count and, once in {@code LEVEL_WIDTH}, moves the piece's bit one level
- * up: a few independent memory accesses, none of which depends on the order Haves came in. A fresh pick for a peer
- * walks the levels from the rarest up, ANDs each with the peer's bitfield a word at a time, and in the first level
- * with hits reads their counts: the pick is the smallest count, and among the hits with that count one drawn
- * uniformly at random (a tie-break that is a fresh draw, never the history of Haves). Levels keep a summary of their
- * non-empty words, so sparse levels are skipped fast; Haves, tens per picked piece, cost no scan at all.
+ * not under way, priority above 0) is also a bit in the bitset of its count's level. A Have adds one to the count
+ * and, for a piece we could pick, moves its bit one level up: a few independent memory accesses, none of which
+ * depends on another Have or on the order Haves came in. A fresh pick for a peer walks the levels from the rarest
+ * up, ANDs each with the peer's bitfield a word at a time, and at the first level with hits draws one of them
+ * uniformly at random: the tie-break among equally rare pieces is a fresh draw, never the history of Haves. Levels
+ * keep a summary of their non-empty words, so a pick reads only those; Haves, tens per picked piece, cost no scan.
  *
  * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
  * ({@link #onBlockReceived}) and gives the claim back with {@link #onBlockAborted} if the payload never completes;
@@ -40,12 +39,6 @@ public final class PiecePicker {
     private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
     /** At most this many peers may announce one piece (counts are chars; a swarm never connects that many). */
     private static final int MAX_COUNT = Character.MAX_VALUE;
-    /**
-     * A level holds the candidates of {@code LEVEL_WIDTH} consecutive counts: a Have moves a piece to another level
-     * only once in that many, and a pick reads the counts of the lowest level's hits to find the exact minimum.
-     */
-    private static final int LEVEL_SHIFT = 2, LEVEL_WIDTH = 1 << LEVEL_SHIFT;
-
     private final int pieceCount;
     private final int pieceLength;
     private final long totalLength;
@@ -71,8 +64,6 @@ public final class PiecePicker {
     /** Per level, which of its words are non-zero ({@code summary[c * summaryWords ..]}), and how many bits it holds. */
     private long[] summary;
     private int[] levelSize;
-    /** Scratch for a pick: the first equally rare hits in piece order (more are found again by a second pass). */
-    private final int[] tied = new int[32];
     private int levelCount;
     private int seeds;
     /** Written by the batched {@link #peerHas(int[], int, int)}'s first passes so the JIT keeps their reads. */
@@ -232,6 +223,10 @@ public final class PiecePicker {
     public int peerHas(int[] pieces, int from, int to) {
         int sum = 0;
         for (int i = from; i < to; i++) sum += counts[pieces[i]];
+        for (int i = from; i < to; i++) {
+            int p = pieces[i], c = counts[p], w = p >>> 6;
+            if (c + 1 < levelCount) sum += (int) (levels[c * words + w] ^ levels[(c + 1) * words + w]);
+        }
         touched = sum;
         int lacked = 0;
         for (int i = from; i < to; i++) {
@@ -268,21 +263,18 @@ public final class PiecePicker {
         int c = counts[piece];
         if (c == MAX_COUNT) throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
         counts[piece] = (char) (c + 1);
-        // most Haves stay within the piece's level: only the count changes
-        if ((c + 1 & (LEVEL_WIDTH - 1)) == 0 && (skip[piece >>> 6] & (1L << piece)) == 0) {
-            leave(piece, c);
-            enter(piece, c + 1);
-        }
+        if ((skip[piece >>> 6] & (1L << piece)) != 0) return;
+        leave(piece, c);
+        enter(piece, c + 1);
     }
 
     private void decrement(int piece) {
         int c = counts[piece];
         if (c == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
         counts[piece] = (char) (c - 1);
-        if ((c & (LEVEL_WIDTH - 1)) == 0 && (skip[piece >>> 6] & (1L << piece)) == 0) {
-            leave(piece, c);
-            enter(piece, c - 1);
-        }
+        if ((skip[piece >>> 6] & (1L << piece)) != 0) return;
+        leave(piece, c);
+        enter(piece, c - 1);
     }
 
     private boolean skipped(int piece) { return (skip[piece >>> 6] & (1L << piece)) != 0; }
@@ -302,9 +294,8 @@ public final class PiecePicker {
         }
     }
 
-    /** Puts a candidate with this count into its level's bitset. */
-    private void enter(int piece, int count) {
-        int level = count >>> LEVEL_SHIFT;
+    /** Puts a candidate into the bitset of its count's level. */
+    private void enter(int piece, int level) {
         if (level >= levelCount) growLevels(level + 1);
         int w = piece >>> 6;
         int i = level * words + w;
@@ -314,8 +305,7 @@ public final class PiecePicker {
         levelSize[level]++;
     }
 
-    private void leave(int piece, int count) {
-        int level = count >>> LEVEL_SHIFT;
+    private void leave(int piece, int level) {
         int w = piece >>> 6;
         int i = level * words + w;
         long now = levels[i] & ~(1L << piece);
@@ -412,45 +402,32 @@ public final class PiecePicker {
     private int floor() { return seeds > 0 ? 0 : 1; }
 
     /**
-     * Rarest first: the lowest level holding a piece this peer offers (and not a count-0 piece without a seed), the
-     * smallest count among that level's hits, and among the hits with that count one drawn uniformly at random.
-     * Reads only the levels' non-empty words (their summaries say which) and the counts of the first level's hits.
+     * Rarest first: the lowest level holding pieces this peer offers (not level 0, the pieces nobody announced, unless
+     * a seed is here), and one of those drawn uniformly at random. Reads only the levels' non-empty words.
      */
     private int pickRarest(Bitfield peerHas, Bitfield allowedFast) {
-        int floor = floor();
-        for (int level = floor >>> LEVEL_SHIFT; level < levelCount; level++) {
+        for (int level = floor(); level < levelCount; level++) {
             if (levelSize[level] == 0) continue;
-            int min = Integer.MAX_VALUE, ties = 0;
             int base = level * words, sbase = level * summaryWords;
+            int hits = 0;
             for (int s = 0; s < summaryWords; s++) {
                 for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
                     int w = (s << 6) + Long.numberOfTrailingZeros(m);
-                    for (long x = levels[base + w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
-                        int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                        int c = counts[p];
-                        if (c > min || c < floor) continue;
-                        if (c < min) {
-                            min = c;
-                            ties = 0;
-                        }
-                        if (ties < tied.length) tied[ties] = p;
-                        ties++;
-                    }
+                    hits += Long.bitCount(levels[base + w] & offered(w, peerHas, allowedFast));
                 }
             }
-            if (ties == 0) continue;
-            int r = random.nextInt(ties);
-            if (ties <= tied.length) return tied[r];
+            if (hits == 0) continue;
+            int r = random.nextInt(hits);
             for (int s = 0; s < summaryWords; s++) {
                 for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
                     int w = (s << 6) + Long.numberOfTrailingZeros(m);
-                    for (long x = levels[base + w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
-                        int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                        if (counts[p] == min && r-- == 0) return p;
-                    }
+                    long x = levels[base + w] & offered(w, peerHas, allowedFast);
+                    int n = Long.bitCount(x);
+                    if (r < n) return (w << 6) + nthBit(x, r);
+                    r -= n;
                 }
             }
-            throw new IllegalStateException("unreachable: " + ties + " ties counted");
+            throw new IllegalStateException("unreachable: " + hits + " hits counted");
         }
         return -1;
     }
@@ -458,14 +435,8 @@ public final class PiecePicker {
     /** The candidates of word w this peer offers, without the ones nobody announced if {@code noZero}. */
     private long announced(int w, Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
         long x = ~skip[w] & offered(w, peerHas, allowedFast);
-        if (noZero) {
-            // level 0 holds every candidate of a count below LEVEL_WIDTH, count 0 among them
-            for (long z = x & levels[w]; z != 0; z &= z - 1) {
-                int b = Long.numberOfTrailingZeros(z);
-                if (counts[(w << 6) + b] == 0) x &= ~(1L << b);
-            }
-        }
-        return x;
+        // level 0's bitset comes first in levels: the candidates nobody announced
+        return noZero ? x & ~levels[w] : x;
     }
 
     /** Index of the n-th (from 0) set bit of x, which has more than n. */
@@ -751,7 +722,7 @@ public final class PiecePicker {
             if (skipped(p) != want) throw new IllegalStateException("skip bit of piece " + p + " is " + skipped(p));
             for (int c = 0; c < levelCount; c++) {
                 boolean in = (levels[c * words + (p >>> 6)] & (1L << p)) != 0;
-                boolean expected = !want && counts[p] >>> LEVEL_SHIFT == c;
+                boolean expected = !want && counts[p] == c;
                 if (in != expected) throw new IllegalStateException("piece " + p + " (count " + (int) counts[p] + ") in level " + c + ": " + in);
             }
         }
