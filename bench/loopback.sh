@@ -7,6 +7,8 @@
 #   --keep       keep the work directory (printed at the end) instead of removing it
 # env: BENCH_DIR   parent of the work directory (default /var/tmp: on disk, not tmpfs)
 #      BENCH_TIMEOUT  seconds allowed per transfer (default 900)
+#      BENCH_BT_ARGS  extra arguments for the btspeed leecher, e.g. "--disk-writes cached"
+#      BENCH_SETTLE   seconds of idle before each transfer (default 5); see "Memory state" below
 #
 # What it does: writes SIZE_MIB of random bytes to a file, makes a torrent of it with
 # `btspeed create`, then for each round transfers seeder -> leecher over TCP on loopback:
@@ -17,8 +19,15 @@
 # verified" time), leecher wall seconds (process start to exit, includes JVM/Python startup),
 # leecher CPU seconds per GiB (user+sys from /usr/bin/time, whole process) and leecher peak RSS
 # (/usr/bin/time %M). Then the means and the ratios btspeed / libtorrent.
-# Page cache is NOT dropped: the seeder serves the file from the cache it was just written into,
-# and the leecher writes into the cache; this measures the protocol + hashing pipeline, not disks.
+# Page cache is NOT dropped: the seeder serves the file from the cache it was just written into. The libtorrent
+# leecher writes into the page cache (its default, mmap); the btspeed leecher writes with direct I/O (its default,
+# `--disk-writes direct`; BENCH_BT_ARGS="--disk-writes cached" writes through the cache too).
+# Memory state: on a virtual machine that returns free memory to its host (virtio-balloon free page reporting,
+# as on this machine kind), writing into page-cache pages that were freed a moment ago costs ~0.3 s per GiB, but
+# into pages that sat free for a few seconds 1-3 s per GiB: the host must fault them in again. Without a pause, a
+# transfer right after the previous round's `cmp` and `rm` gets warm pages and the next one does not, which made
+# results swing by 2x. So each transfer starts after BENCH_SETTLE seconds of idle, the state a download started
+# by a user meets; BENCH_SETTLE=0 shows the warm case.
 # Exit status: 0 when every transfer completed with identical bytes, 1 otherwise, 2 on bad usage.
 set -euo pipefail
 
@@ -34,7 +43,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -n|--repeat) repeat="${2:?--repeat needs a number}"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) size_mib="$1"; shift ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -46,6 +55,7 @@ for tool in /usr/bin/time "$python" cmp; do
 done
 "$python" -c 'import libtorrent' 2>/dev/null || { echo "missing python3-libtorrent" >&2; exit 2; }
 timeout_s="${BENCH_TIMEOUT:-900}"
+settle="${BENCH_SETTLE:-5}"
 
 work="$(mktemp -d "${BENCH_DIR:-/var/tmp}/btspeed-bench.XXXXXX")"
 pids=()
@@ -94,6 +104,7 @@ run_lt() {
   local round=$1 out="$work/out-lt-$1" sip=127.0.10.2 lip=127.0.10.3 sport lport seeder
   mkdir -p "$out"
   sync # start each transfer with no dirty pages of the last one still being written back
+  sleep "$settle"
   sport=$(free_port $sip) || return 1
   "$python" "$lt_peer" seed --torrent "$work/payload.torrent" --dir "$src" --ip $sip --port "$sport" \
     --no-tracker --timeout "$timeout_s" >"$work/lt-seed-$round.log" 2>&1 &
@@ -116,6 +127,7 @@ run_bt() {
   local round=$1 out="$work/out-bt-$1" sip=127.0.10.4 lip=127.0.10.5 seeder sport
   mkdir -p "$out"
   sync # start each transfer with no dirty pages of the last one still being written back
+  sleep "$settle"
   # the seeder keeps its resume state out of the source tree, so every round checks the data once
   "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers --no-dht \
     --state-dir "$work/bt-seed-state-$round" >"$work/bt-seed-$round.log" 2>&1 &
@@ -125,7 +137,7 @@ run_bt() {
   [[ -n "$sport" ]] || { echo "btspeed seeder printed no 'listening on' line" >&2; return 1; }
   /usr/bin/time -f '%e %U %S %M' -o "$work/bt-time-$round" \
     timeout "$timeout_s" "$btspeed" download "$work/payload.torrent" --dir "$out" --bind $lip --port 0 --no-trackers --no-dht \
-    --peer "$sip:$sport" >"$work/bt-leech-$round.log" 2>&1 \
+    --peer "$sip:$sport" ${BENCH_BT_ARGS:-} >"$work/bt-leech-$round.log" 2>&1 \
     || { echo "btspeed leecher failed; log:" >&2; tail -30 "$work/bt-leech-$round.log" >&2; return 1; }
   kill "$seeder" 2>/dev/null || true; wait "$seeder" 2>/dev/null || true
   cmp "$src/payload.bin" "$out/payload.bin" >&2 || { echo "btspeed: downloaded bytes differ" >&2; return 1; }

@@ -4,7 +4,8 @@
 #
 # usage: bench/market-overhead.sh [SIZE_MIB=1024] [-n|--repeat N=3] [--keep]
 # env:   BENCH_DIR (parent of the work directory, default /var/tmp), BENCH_TIMEOUT (s per transfer, 900),
-#        BENCH_LEDGER_DIR (where the shared ledger file goes, default the work directory)
+#        BENCH_LEDGER_DIR (where the shared ledger file goes, default the work directory),
+#        BENCH_SETTLE (seconds of pause before each transfer, default 5: see bench/loopback.sh, "Memory state")
 #
 # off: `btspeed seed` -> `btspeed download`, plain BitTorrent.
 # on:  the seeder sells 1 paid slot (`--wallet --ledger --paid-slots 1`), the leecher bids from a
@@ -13,8 +14,8 @@
 #      seeder checks each one; the channel is settled when the seeder stops.
 # No rate limit: this measures the market's own cost (handshake, auction, signatures, ledger
 # calls), not the effect of selling slots under scarcity (see the e2e test for that).
-# Prints MB/s per transfer (from the leecher's "complete: ... verified in S s" line), the means
-# and the ratio on/off; checks the bytes, that the bidder paid and that the ledger audit passes.
+# Prints MB/s per transfer (from the leecher's "complete: ... verified in S s" line) and the CPU
+# seconds of seeder + leecher (whole processes: start-up and the wallet unlock included), the means and the ratios on/off; checks the bytes, that the bidder paid and that the ledger audit passes.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,14 +85,19 @@ run() {
   if [[ $mode == on ]]; then sx=("${market_seed[@]}"); lx=("${market_leech[@]}"); fi
   mkdir -p "$out"
   sync # start each transfer with no dirty pages of the last one still being written back
+  sleep "${BENCH_SETTLE:-5}"
   "$btspeed" seed "$work/payload.torrent" --dir "$src" --bind $sip --port 0 --no-trackers --no-dht --no-lsd \
     --state-dir "$work/seed-state-$mode-$round" "${sx[@]}" >"$work/seed-$mode-$round.log" 2>&1 &
   seeder=$!; pids+=("$seeder")
   await_line "$work/seed-$mode-$round.log" '^seeding; ' "$seeder" 600 || return 1
   sport=$(sed -nE 's/^listening on [^ ]*:([0-9]+)$/\1/p' "$work/seed-$mode-$round.log" | head -1)
-  timeout "$timeout_s" "$btspeed" download "$work/payload.torrent" --dir "$out" --bind $lip --port 0 --no-trackers \
+  /usr/bin/time -f '%U %S' -o "$work/time-$mode-$round" \
+    timeout "$timeout_s" "$btspeed" download "$work/payload.torrent" --dir "$out" --bind $lip --port 0 --no-trackers \
     --no-dht --no-lsd --peer "$sip:$sport" "${lx[@]}" >"$work/leech-$mode-$round.log" 2>&1 \
     || { echo "leecher ($mode) failed; log:" >&2; tail -30 "$work/leech-$mode-$round.log" >&2; return 1; }
+  # the launcher execs java, so the seeder's pid is the JVM's: its CPU so far, from /proc, before it stops
+  local seed_cpu
+  seed_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$seeder/stat" 2>/dev/null || echo 0)
   kill "$seeder" 2>/dev/null || true; wait "$seeder" 2>/dev/null || true
   cmp "$src/payload.bin" "$out/payload.bin" >&2 || { echo "$mode: downloaded bytes differ" >&2; return 1; }
   rm -rf "$out"
@@ -100,10 +106,13 @@ run() {
   fi
   secs=$(sed -nE 's/^complete: .* verified in ([0-9.]+) s.*/\1/p' "$work/leech-$mode-$round.log")
   [[ -n "$secs" ]] || { echo "no completion time in the leecher log" >&2; return 1; }
-  awk -v size=$((size_mib * 1024 * 1024)) -v secs="$secs" 'BEGIN { printf "%.1f\n", size / 1e6 / secs }'
+  local leech_cpu
+  leech_cpu=$(tail -1 "$work/time-$mode-$round" | awk '{ printf "%.2f", $1 + $2 }')
+  awk -v size=$((size_mib * 1024 * 1024)) -v secs="$secs" -v c="$(awk -v a="$seed_cpu" -v b="$leech_cpu" 'BEGIN { print a + b }')" \
+    'BEGIN { printf "%.1f %.2f\n", size / 1e6 / secs, c }'
 }
 
-printf '%-8s %5s %9s\n' market round "MB/s"
+printf '%-8s %5s %9s %10s\n' market round "MB/s" "cpu_s"
 results="$work/results"; : >"$results"
 status=0
 for round in $(seq 1 "$repeat"); do
@@ -112,9 +121,10 @@ for round in $(seq 1 "$repeat"); do
   order="off on"; (( round % 2 == 0 )) && order="on off"
   for mode in $order; do
     log "round $round: market $mode, $size_mib MiB"
-    if mbps=$(run "$mode" "$round"); then
-      echo "$mode $mbps" >>"$results"
-      printf '%-8s %5s %9s\n' "$mode" "$round" "$mbps"
+    if fig=$(run "$mode" "$round"); then
+      read -r mbps cpu <<<"$fig"
+      echo "$mode $mbps $cpu" >>"$results"
+      printf '%-8s %5s %9s %10s\n' "$mode" "$round" "$mbps" "$cpu"
     else
       status=1
     fi
@@ -124,17 +134,18 @@ done
 
 echo
 echo "over $repeat round(s), $size_mib MiB, loopback, no rate limit:"
-awk '{ n[$1]++; mb[$1] += $2; v[$1, n[$1]] = $2 }
+awk '{ n[$1]++; mb[$1] += $2; cpu[$1] += $3; v[$1, n[$1]] = $2 }
   function median(c,   i, j, t, k, a) {
     k = n[c]; for (i = 1; i <= k; i++) a[i] = v[c, i]
     for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   END {
-    for (c in n) printf "market %-4s mean %7.1f MB/s, median %7.1f MB/s\n", c, mb[c]/n[c], median(c)
+    for (c in n) printf "market %-4s mean %7.1f MB/s, median %7.1f MB/s, CPU (seeder + leecher) %.2f s per transfer\n", c, mb[c]/n[c], median(c), cpu[c]/n[c]
     if (n["on"] && n["off"]) {
       printf "ratio on/off of the means: %.3f (throughput loss %.1f%%)\n", (mb["on"]/n["on"]) / (mb["off"]/n["off"]), 100 * (1 - (mb["on"]/n["on"]) / (mb["off"]/n["off"]))
       printf "ratio on/off of the medians: %.3f (throughput loss %.1f%%)\n", median("on") / median("off"), 100 * (1 - median("on") / median("off"))
+      printf "ratio on/off of the CPU per transfer: %.3f\n", (cpu["on"]/n["on"]) / (cpu["off"]/n["off"])
     }
   }' "$results"
 [[ $status == 0 ]] || echo "FAILED: see above" >&2

@@ -66,7 +66,7 @@ final class TrackerBridge {
         } catch (InterruptedException stop) {
             return;
         }
-        Announcer a = new Announcer(t.infoHash(), peerId, listenPort.getAsInt(), tiers, () -> stats(t),
+        Announcer a = new Announcer(t.infoHash(), peerId, listenPort.getAsInt(), tiers, () -> stats(t), t.completeWhenChecked(),
                 peers -> {
                     for (InetSocketAddress peer : peers) t.learn(peer);
                     t.connectMore();
@@ -75,7 +75,7 @@ final class TrackerBridge {
                 () -> System.nanoTime() / 1_000_000);
         r.announcer = a;
         t.setTrackerInfo(a::trackers);
-        t.onComplete(a::completed);
+        t.onComplete(a::completed); // at once if the download already finished
         if (r.stopped) return;
         a.run();
     }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = {
         "Generate a file, seed it and download it over loopback in one process, with a live progress",
-        "bar, then check that the downloaded bytes are identical."})
+        "bar, then check that the downloaded bytes are identical. With --market the seeder sells its",
+        "upload slot and the downloader buys it, paying per verified piece on a ledger made for the demo."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "BYTES", converter = SizeConverter.class,
             description = "size of the generated file (default: 256M)")
@@ -36,12 +37,21 @@ public final class DemoCommand implements Callable<Integer> {
     Path workDir;
 
     @Option(names = "--rate", paramLabel = "RATE", converter = SizeConverter.class,
-            description = "limit the seeder's upload rate, to watch the bar move (default: unlimited)")
+            description = "limit the seeder's upload rate, to watch the bar move (default: unlimited; 16M with --market)")
     long rate;
+
+    /** With the market on, a transfer must outlast the seeder's first auction round (10 s) for the paid slot to matter. */
+    static final long MARKET_DEFAULT_RATE = 16L << 20;
+
+    @Option(names = "--market", description = "run the bandwidth market too: a fresh ledger and two wallets; the downloader bids"
+            + " for the seeder's paid slot and pays per verified piece; prints spent, earned and the ledger audit")
+    boolean market;
 
     @Override
     public Integer call() throws Exception {
         if (size <= 0) throw new io.btspeed.app.UserException("--size must be positive");
+        if (rate < 0) throw new io.btspeed.app.UserException("--rate must not be negative");
+        if (market && rate == 0) rate = MARKET_DEFAULT_RATE;
         boolean temp = workDir == null;
         Path work = temp ? Files.createTempDirectory("btspeed-demo") : Files.createDirectories(workDir);
         Progress progress = Progress.forStdout();
@@ -58,36 +68,55 @@ public final class DemoCommand implements Callable<Integer> {
             progress.finish(new Progress.Snapshot("hashing ", size, size, 0, -1, null));
             Files.write(work.resolve("demo.torrent"), metainfo.toTorrentFile());
 
-            InetAddress lo = InetAddress.getLoopbackAddress();
-            try (Session seeder = Session.start(SessionConfig.defaults().withRateLimits(rate, 0).withStateDir(work.resolve("state-seed")));
-                 Session leecher = Session.start(SessionConfig.defaults().withStateDir(work.resolve("state-leech")))) {
-                TorrentHandle seed = seeder.add(new AddTorrentParams(metainfo, null, seedDir, List.of(), Set.of(), false));
-                seed.completion().get(10, TimeUnit.MINUTES); // verified from disk first
-                progress.message("seeder listening on " + lo.getHostAddress() + ":" + seeder.listenPort());
-                TorrentHandle get = leecher.add(new AddTorrentParams(metainfo, null, leechDir,
-                        List.of(new InetSocketAddress(lo, seeder.listenPort())), Set.of(), false));
-                long t0 = System.nanoTime();
-                while (!get.completion().isDone()) {
-                    TorrentStatus st = get.status();
-                    if (st.error() != null) throw new IOException("download failed: " + st.error());
-                    progress.update(new Progress.Snapshot("download", st.wantedDoneBytes(), st.wantedBytes(),
-                            st.downloadRate(), st.peers(), null));
-                    Thread.sleep(100);
-                }
-                get.completion().get();
-                double secs = (System.nanoTime() - t0) / 1e9;
-                TorrentStatus st = get.status();
-                progress.finish(new Progress.Snapshot("download", st.wantedBytes(), st.wantedBytes(),
-                        (long) (size / secs), st.peers(), null));
-                byte[] gotHash = sha256(leechDir.resolve("demo.bin"));
-                boolean same = MessageDigest.isEqual(sourceHash, gotHash);
-                progress.message(String.format(Locale.ROOT, "downloaded %s in %.2f s = %.0f MB/s; bytes identical: %s (sha256 %s)",
-                        Sizes.format(size), secs, size / secs / 1e6, same ? "yes" : "NO",
-                        HexFormat.of().formatHex(gotHash).substring(0, 16)));
-                return same ? 0 : 1;
+            DemoMarket m = market ? DemoMarket.create(work, metainfo.pieceLength(), progress) : null;
+            try {
+                boolean same = transfer(metainfo, seedDir, leechDir, work, sourceHash, m, progress);
+                boolean audited = m == null || m.settleAndAudit(progress);
+                return same && audited ? 0 : 1;
+            } finally {
+                if (m != null) m.close();
             }
         } finally {
             if (temp) deleteTree(work);
+        }
+    }
+
+    /** Seeds and downloads the file in two sessions of this process; true when the bytes came out identical. */
+    private boolean transfer(Metainfo metainfo, Path seedDir, Path leechDir, Path work, byte[] sourceHash, DemoMarket m,
+            Progress progress) throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        SessionConfig seedConfig = SessionConfig.defaults().withRateLimits(rate, 0).withStateDir(work.resolve("state-seed"));
+        if (m != null) seedConfig = seedConfig.withUploadSlots(m.seller().uploadSlots());
+        try (Session seeder = Session.start(seedConfig);
+             Session leecher = Session.start(SessionConfig.defaults().withStateDir(work.resolve("state-leech")))) {
+            AddTorrentParams seedParams = new AddTorrentParams(metainfo, null, seedDir, List.of(), Set.of(), false);
+            TorrentHandle seed = seeder.add(m == null ? seedParams : m.seller().attach(seedParams));
+            if (m != null) m.seller().started(seed);
+            seed.completion().get(10, TimeUnit.MINUTES); // verified from disk first
+            progress.message("seeder listening on " + lo.getHostAddress() + ":" + seeder.listenPort());
+            AddTorrentParams getParams = new AddTorrentParams(metainfo, null, leechDir,
+                    List.of(new InetSocketAddress(lo, seeder.listenPort())), Set.of(), false);
+            TorrentHandle get = leecher.add(m == null ? getParams : m.buyer().attach(getParams));
+            if (m != null) m.buyer().started(get);
+            long t0 = System.nanoTime();
+            while (!get.completion().isDone()) {
+                TorrentStatus st = get.status();
+                if (st.error() != null) throw new IOException("download failed: " + st.error());
+                progress.update(new Progress.Snapshot("download", st.wantedDoneBytes(), st.wantedBytes(),
+                        st.downloadRate(), st.peers(), m == null ? null : m.buyer().summary()));
+                Thread.sleep(100);
+            }
+            get.completion().get();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            TorrentStatus st = get.status();
+            progress.finish(new Progress.Snapshot("download", st.wantedBytes(), st.wantedBytes(),
+                    (long) (size / secs), st.peers(), m == null ? null : m.buyer().summary()));
+            byte[] gotHash = sha256(leechDir.resolve("demo.bin"));
+            boolean same = MessageDigest.isEqual(sourceHash, gotHash);
+            progress.message(String.format(Locale.ROOT, "downloaded %s in %.2f s = %.0f MB/s; bytes identical: %s (sha256 %s)",
+                    Sizes.format(size), secs, size / secs / 1e6, same ? "yes" : "NO",
+                    HexFormat.of().formatHex(gotHash).substring(0, 16)));
+            return same;
         }
     }
 

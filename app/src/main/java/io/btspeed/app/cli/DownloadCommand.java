@@ -24,6 +24,16 @@ public final class DownloadCommand implements Callable<Integer> {
             description = "download limit in bytes/s, e.g. 500K, 10M (default: unlimited)")
     long downloadLimit;
 
+    @Option(names = "--disk-writes", paramLabel = "direct|cached", defaultValue = "direct",
+            description = {"direct: verified pieces go to disk without passing through the page cache (less CPU; falls back",
+                    "to cached where the filesystem has no direct I/O); cached: through the page cache, which suits slow",
+                    "spinning disks better (default: ${DEFAULT-VALUE})"})
+    String diskWrites;
+
+    @Option(names = "--files", paramLabel = "LIST",
+            description = "download only these files, numbered as `btspeed info` lists them, e.g. 0,2-4 (default: all)")
+    String files;
+
     @Mixin
     NetworkOptions net;
 
@@ -32,6 +42,23 @@ public final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new TorrentRun(net, downloadLimit, market).run(TorrentSource.parse(source), dir, seed, false);
+        boolean direct = directWrites();
+        TorrentSource src = TorrentSource.parse(source);
+        java.util.Set<Integer> selection = switch (src) {
+            case TorrentSource.File f -> FileSelection.parse(files, f.metainfo());
+            case TorrentSource.Magnet m -> {
+                if (files != null) throw new io.btspeed.app.UserException("--files needs a .torrent file: a magnet link's file list is not known yet");
+                yield java.util.Set.of();
+            }
+        };
+        return new TorrentRun(net, downloadLimit, market, direct, selection).run(src, dir, seed, false);
+    }
+
+    boolean directWrites() {
+        return switch (diskWrites) {
+            case "direct" -> true;
+            case "cached" -> false;
+            default -> throw new io.btspeed.app.UserException("--disk-writes must be direct or cached, not '" + diskWrites + "'");
+        };
     }
 }

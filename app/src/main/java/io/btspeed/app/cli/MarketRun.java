@@ -55,6 +55,22 @@ final class MarketRun implements AutoCloseable {
         return new MarketRun(options, wallet, ledger, pieceLength);
     }
 
+    /** A run with a key already in memory (the demo's wallets have no keystore); the run closes {@code ledger}. */
+    static MarketRun withKey(MarketOptions options, KeyPair wallet, Ledger ledger, int pieceLength) {
+        options.checkSlots();
+        options.spending();
+        options.rule();
+        return new MarketRun(options, wallet, ledger, pieceLength);
+    }
+
+    long spent() {
+        return extension.spent();
+    }
+
+    long earned() {
+        return extension.earned();
+    }
+
     /** Regular slots for the session: paid + free, minus the optimistic one the engine adds. */
     int uploadSlots() {
         return Math.max(1, options.paidSlots + options.freeSlots - 1);

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class TorrentRun {
     private final NetworkOptions net;
     private final long downloadLimit;
+    private final boolean directWrites;
+    private final Set<Integer> selectedFiles;
     private final Progress progress = Progress.forStdout();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -37,7 +39,15 @@ final class TorrentRun {
     }
 
     TorrentRun(NetworkOptions net, long downloadLimit, io.btspeed.app.market.MarketOptions marketOptions) {
+        this(net, downloadLimit, marketOptions, true, Set.of());
+    }
+
+    /** @param selectedFiles indexes into the metainfo's files to download; empty for all */
+    TorrentRun(NetworkOptions net, long downloadLimit, io.btspeed.app.market.MarketOptions marketOptions, boolean directWrites,
+               Set<Integer> selectedFiles) {
         this.net = net;
+        this.directWrites = directWrites;
+        this.selectedFiles = Set.copyOf(selectedFiles);
         this.downloadLimit = downloadLimit;
         this.marketOptions = marketOptions;
     }
@@ -78,7 +88,7 @@ final class TorrentRun {
         try {
             progress.message("listening on " + (net.bind == null ? "0.0.0.0" : net.bind) + ":" + session.listenPort());
             AddTorrentParams params = switch (source) {
-                case TorrentSource.File f -> new AddTorrentParams(f.metainfo(), null, dir, net.peers, Set.of(), !net.noTrackers);
+                case TorrentSource.File f -> new AddTorrentParams(f.metainfo(), null, dir, net.peers, selectedFiles, !net.noTrackers);
                 case TorrentSource.Magnet m -> new AddTorrentParams(null, m.magnet(), dir, net.peers, Set.of(), !net.noTrackers);
             };
             if (market != null) params = market.attach(params);
@@ -111,7 +121,8 @@ final class TorrentRun {
                 .withListenPort(net.port)
                 .withRateLimits(net.uploadLimit, downloadLimit)
                 .withStateDir(stateDir)
-                .withMaxPeersPerTorrent(net.maxPeers);
+                .withMaxPeersPerTorrent(net.maxPeers)
+                .withDirectWrites(directWrites);
     }
 
     private int loop(TorrentHandle handle, boolean keepSeeding, boolean mustBeComplete) throws InterruptedException {

@@ -75,6 +75,21 @@ class DownloadCommandTest {
     }
 
     @Test
+    void diskWritesAreDirectByDefaultAndCachedOnRequest() {
+        DownloadCommand byDefault = CommandLine.populateCommand(new DownloadCommand(), "x.torrent", "--dir", tmp.toString());
+        DownloadCommand cached = CommandLine.populateCommand(new DownloadCommand(), "x.torrent", "--dir", tmp.toString(),
+                "--disk-writes", "cached");
+        assertThat(new TorrentRun(byDefault.net, 0, null, byDefault.directWrites(), java.util.Set.of()).config(tmp).directWrites()).isTrue();
+        assertThat(new TorrentRun(cached.net, 0, null, cached.directWrites(), java.util.Set.of()).config(tmp).directWrites()).isFalse();
+    }
+
+    @Test
+    void anUnknownDiskWriteModeIsAOneLineError() {
+        assertOneLineError(cli("download", "x.torrent", "--dir", tmp.toString(), "--disk-writes", "fast"),
+                "--disk-writes must be direct or cached");
+    }
+
+    @Test
     void downloadsWithADownloadLimitFromADirectPeerAndTheBytesMatch() throws Exception {
         Path data = source(600_000);
         Path torrent = torrentOf(data);
@@ -91,6 +106,44 @@ class DownloadCommandTest {
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(sha256(out.resolve("payload.bin"))).isEqualTo(sha256(data));
         }
+    }
+
+    @Test
+    void onlyTheChosenFilesAreDownloadedAndTheRunEndsWhenTheyAre() throws Exception {
+        // three files of 100,000 bytes in 32 KiB pieces: file 1 shares its first and last piece with its neighbours
+        Path tree = tmp.resolve("seed").resolve("tree");
+        Files.createDirectories(tree);
+        Random r = new Random(3);
+        for (String name : List.of("a.bin", "b.bin", "c.bin")) {
+            byte[] b = new byte[100_000];
+            r.nextBytes(b);
+            Files.write(tree.resolve(name), b);
+        }
+        Path torrent = tmp.resolve("tree.torrent");
+        assertThat(cli("create", tree.toString(), "-o", torrent.toString(), "--piece-size", "32K").exit()).isZero();
+        Metainfo meta = Metainfo.parse(Files.readAllBytes(torrent));
+        try (Session seeder = Session.start(SessionConfig.defaults().withStateDir(tmp.resolve("seed-state")))) {
+            seeder.add(new AddTorrentParams(meta, null, tree.getParent(), List.of(), Set.of(), false))
+                    .completion().get(30, TimeUnit.SECONDS);
+            Path out = tmp.resolve("out");
+            Result res = cli("download", torrent.toString(), "--dir", out.toString(), "--port", "0", "--bind", "127.0.0.1",
+                    "--no-trackers", "--no-lsd", "--files", "1", "--peer", "127.0.0.1:" + seeder.listenPort());
+            assertThat(res.exit()).as(res.err()).isZero();
+            assertThat(sha256(out.resolve("tree/b.bin"))).isEqualTo(sha256(tree.resolve("b.bin")));
+            // pieces wholly inside the other files were never fetched (a shared piece may create their edges)
+            assertThat(Files.exists(out.resolve("tree/c.bin")) ? Files.size(out.resolve("tree/c.bin")) : 0L).isLessThan(100_000);
+        }
+    }
+
+    @Test
+    void aBadFileListIsAOneLineError() throws Exception {
+        Path torrent = torrentOf(source(20_000));
+        assertOneLineError(cli("download", torrent.toString(), "--dir", tmp.resolve("o").toString(), "--files", "0,3"),
+                "there is no file 3: this torrent has 1 file (0)");
+        assertOneLineError(cli("download", torrent.toString(), "--dir", tmp.resolve("o").toString(), "--files", "x"),
+                "'x' in 'x' is not a file number");
+        assertOneLineError(cli("download", torrent.toString(), "--dir", tmp.resolve("o").toString(), "--files", "2-1"),
+                "range 2-1 runs backwards");
     }
 
     @Test

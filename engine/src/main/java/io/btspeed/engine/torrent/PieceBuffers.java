@@ -31,11 +31,19 @@ final class PieceBuffers {
         PieceAssembly a = active[piece];
         if (a != null) return a;
         ByteBuffer buf = pool.pollFirst();
-        if (buf == null) buf = ByteBuffer.allocateDirect(bufferSize);
+        if (buf == null) buf = alignedBuffer(bufferSize);
         buf.clear().limit(size);
         a = new PieceAssembly(piece, size, blocks, buf);
         active[piece] = a;
         return a;
+    }
+
+    /**
+     * A direct buffer whose first byte sits on a 4 KiB boundary, so a verified piece can be written to disk with
+     * direct I/O straight from it (see {@link PieceStore}); the spare 4 KiB is the price of the alignment.
+     */
+    static ByteBuffer alignedBuffer(int size) {
+        return ByteBuffer.allocateDirect(size + PieceStore.DIRECT_ALIGNMENT - 1).alignedSlice(PieceStore.DIRECT_ALIGNMENT).limit(size).slice();
     }
 
     /** Verified or failed: the buffer goes back to the pool. */

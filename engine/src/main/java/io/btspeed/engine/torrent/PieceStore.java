@@ -24,12 +24,33 @@ final class PieceStore implements BlockSource, AutoCloseable {
     private final Metainfo meta;
     private final List<Path> paths = new ArrayList<>();
     private final FileChannel[] channels;
+    /** Per file, a second channel opened for direct I/O (writes only); {@link #NO_DIRECT} once it cannot be had. */
+    private final FileChannel[] directChannels;
+    private final int[] directBlockSize;
+    private final boolean directWrites;
     private final long[] fileOffsets;
+    private final java.util.concurrent.atomic.LongAdder directBytes = new java.util.concurrent.atomic.LongAdder();
+
+    /** Alignment of piece buffers; direct writes need their memory, file position and length on the filesystem's block size. */
+    static final int DIRECT_ALIGNMENT = 4096;
+    private static final int NO_DIRECT = -1;
 
     PieceStore(Metainfo meta, Path downloadDir) {
+        this(meta, downloadDir, false);
+    }
+
+    /**
+     * @param directWrites write verified pieces with direct I/O (O_DIRECT) where the filesystem allows it and the bytes are
+     *     block-aligned: the piece goes from its buffer to the disk without a copy into the page cache. Unaligned file
+     *     tails, and filesystems without direct I/O (tmpfs), are written through the page cache as usual.
+     */
+    PieceStore(Metainfo meta, Path downloadDir, boolean directWrites) {
         this.meta = meta;
+        this.directWrites = directWrites;
         List<FileEntry> files = meta.files();
         channels = new FileChannel[files.size()];
+        directChannels = new FileChannel[files.size()];
+        directBlockSize = new int[files.size()];
         fileOffsets = new long[files.size()];
         Path root = meta.multiFile() ? downloadDir.resolve(meta.name()) : downloadDir;
         for (int i = 0; i < files.size(); i++) {
@@ -83,6 +104,28 @@ final class PieceStore implements BlockSource, AutoCloseable {
         return c;
     }
 
+    /**
+     * The file's direct-I/O channel, opened on first use; null when direct writes are off or the filesystem refuses
+     * them (then the file is written through the page cache from then on).
+     */
+    private synchronized FileChannel directChannel(int i) {
+        if (!directWrites || directBlockSize[i] == NO_DIRECT) return null;
+        FileChannel c = directChannels[i];
+        if (c != null) return c;
+        Path p = paths.get(i);
+        try {
+            long bs = Files.getFileStore(p).getBlockSize();
+            if (bs <= 0 || bs > DIRECT_ALIGNMENT || DIRECT_ALIGNMENT % bs != 0) throw new IOException("block size " + bs);
+            c = FileChannel.open(p, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            directBlockSize[i] = (int) bs;
+            directChannels[i] = c;
+            return c;
+        } catch (IOException | UnsupportedOperationException e) {
+            directBlockSize[i] = NO_DIRECT;
+            return null;
+        }
+    }
+
     /** Zero-length files hold no piece bytes, so nothing else would ever create them. */
     void createEmptyFiles(java.util.Set<Integer> selected) throws IOException {
         List<FileEntry> files = meta.files();
@@ -108,12 +151,43 @@ final class PieceStore implements BlockSource, AutoCloseable {
             if (!f.padding()) {
                 FileChannel c = channel(fi, true);
                 ByteBuffer part = b.slice(b.position(), n);
-                long at = inFile;
+                long at = writeDirect(fi, part, inFile);
                 while (part.hasRemaining()) at += c.write(part, at);
             }
             b.position(b.position() + n);
             pos += n;
         }
+    }
+
+    /**
+     * Writes the longest block-aligned prefix of {@code part} with direct I/O when that is on and possible, advancing the
+     * buffer; returns the file position where the rest (if any) goes through the page cache.
+     */
+    private long writeDirect(int fi, ByteBuffer part, long at) throws IOException {
+        FileChannel d = directChannel(fi);
+        if (d == null) return at;
+        int bs = directBlockSize[fi];
+        int aligned = part.remaining() - part.remaining() % bs;
+        if (aligned == 0 || at % bs != 0 || part.alignmentOffset(part.position(), bs) != 0) return at;
+        ByteBuffer head = part.slice(part.position(), aligned);
+        try {
+            long pos = at;
+            while (head.hasRemaining()) pos += d.write(head, pos);
+        } catch (IOException e) {
+            // Some filesystems open O_DIRECT files but refuse the writes; the buffered channel takes over, from the start.
+            synchronized (this) {
+                directBlockSize[fi] = NO_DIRECT;
+            }
+            return at;
+        }
+        part.position(part.position() + aligned);
+        directBytes.add(aligned);
+        return at + aligned;
+    }
+
+    /** Bytes written with direct I/O so far (the rest went through the page cache). */
+    long directBytesWritten() {
+        return directBytes.sum();
     }
 
     /**
@@ -219,27 +293,33 @@ final class PieceStore implements BlockSource, AutoCloseable {
     }
 
     void force() throws IOException {
-        for (FileChannel c : snapshot()) if (c != null) c.force(false);
+        for (FileChannel c : snapshot()) c.force(false);
     }
 
-    private synchronized FileChannel[] snapshot() {
-        return channels.clone();
+    private synchronized List<FileChannel> snapshot() {
+        List<FileChannel> all = new ArrayList<>();
+        for (FileChannel c : channels) if (c != null) all.add(c);
+        for (FileChannel d : directChannels) if (d != null) all.add(d);
+        return all;
     }
 
     @Override
     public void close() throws IOException {
         IOException first = null;
         for (int i = 0; i < channels.length; i++) {
-            FileChannel c;
+            FileChannel[] both;
             synchronized (this) {
-                c = channels[i];
+                both = new FileChannel[] {channels[i], directChannels[i]};
                 channels[i] = null;
+                directChannels[i] = null;
             }
-            if (c == null) continue;
-            try {
-                c.close();
-            } catch (IOException e) {
-                if (first == null) first = e;
+            for (FileChannel c : both) {
+                if (c == null) continue;
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    if (first == null) first = e;
+                }
             }
         }
         if (first != null) throw first;

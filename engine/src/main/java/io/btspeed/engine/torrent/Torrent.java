@@ -1,5 +1,6 @@
 package io.btspeed.engine.torrent;
 
+import io.btspeed.core.session.DuplicateConnections;
 import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.SlotPolicy;
 import io.btspeed.core.choke.TitForTatPolicy;
@@ -131,6 +132,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private final Throttle upThrottle;
     private final Throttle downThrottle;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private volatile boolean completeWhenChecked;
     private final List<Runnable> onComplete = new ArrayList<>();
     private volatile Supplier<List<AnnounceSchedule.TrackerState>> trackerInfo = List::of;
 
@@ -174,14 +176,23 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         return trackerInfo.get();
     }
 
-    /** Called once a torrent completes (tracker "completed" announce). */
+    /** Called once the torrent completes (tracker "completed" announce); at once (on the hash pool) if it already has. */
     public void onComplete(Runnable r) {
         lock.lock();
         try {
-            onComplete.add(r);
+            if (completion.isDone() && !completion.isCompletedExceptionally()) ctx.hashPool().execute(r);
+            else onComplete.add(r);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether every wanted piece was already there when the data was checked, before this session downloaded anything
+     * (a seed): trackers then never get {@code completed}. False while checking and for a magnet before its metadata.
+     */
+    public boolean completeWhenChecked() {
+        return completeWhenChecked;
     }
 
     // ================================================================= metadata, checking
@@ -189,7 +200,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
     private void checkThenRun() {
         try {
             Metainfo m = meta;
-            PieceStore s = new PieceStore(m, downloadDir);
+            PieceStore s = new PieceStore(m, downloadDir, ctx.config().directWrites());
             BitSet w = PieceCheck.wantedPieces(m, selectedFiles);
             ResumeStore.Loaded saved = resume == null ? ResumeStore.Loaded.NOTHING : resume.load(m, s);
             BitSet h = saved.trusted() ? saved.pieces() : PieceCheck.recheck(m, s, saved.pieces(), ctx.hashPool(), rechecked);
@@ -210,6 +221,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                 have = h;
                 wanted = w;
                 requests = new Requests(m, have, wanted, random.nextLong(), peers, () -> paused);
+                completeWhenChecked = requests.wantedComplete(); // before the state leaves CHECKING: the tracker bridge waits on it
                 for (int i = w.nextSetBit(0); i >= 0; i = w.nextSetBit(i + 1)) {
                     wantedBytes += m.pieceSize(i);
                     if (have.get(i)) wantedDoneBytes += m.pieceSize(i);
@@ -303,7 +315,7 @@ public final class Torrent implements TorrentHandle, PeerHandler {
             displaced = null;
             for (Peer q : peers) {
                 if (!Arrays.equals(q.conn.remotePeerId(), pid)) continue;
-                if (!keepsNewConnection(q.outgoing, outgoing, pid)) return false;
+                if (!DuplicateConnections.keepNew(q.outgoing, outgoing, ctx.peerId(), pid)) return false;
                 displaced = q;
             }
             conn = new PeerConnection(ch, pid, theirs.supportsFast(), theirs.supportsExtensions(), this, storeView,
@@ -332,20 +344,6 @@ public final class Torrent implements TorrentHandle, PeerHandler {
         conn.start();
         log.debug("{}: connected {} ({})", infoHash, conn.remoteAddress(), outgoing ? "out" : "in");
         return true;
-    }
-
-    /**
-     * A second connection to a peer we are already connected to: when both of us dialed at once
-     * (each learned the other from the same PEX message), each side sees its own connection first
-     * and would drop the other's, leaving none. Both sides keep the connection dialed by the peer
-     * with the lower peer id instead, so they agree. Two connections dialed by the same side: the
-     * older one stays.
-     */
-    private boolean keepsNewConnection(boolean existingOutgoing, boolean newOutgoing, byte[] theirPeerId) {
-        if (existingOutgoing == newOutgoing) return false;
-        byte[] newDialer = newOutgoing ? ctx.peerId() : theirPeerId;
-        byte[] existingDialer = existingOutgoing ? ctx.peerId() : theirPeerId;
-        return Arrays.compareUnsigned(newDialer, existingDialer) < 0;
     }
 
     /** Connections may exist before the storage does (magnet, checking); uploads are only queued once it does. */

@@ -17,8 +17,9 @@ import java.util.random.RandomGenerator;
  * {@link Config#announceToAllTiers()} every tier runs its own rounds.
  *
  * <p>Each tracker keeps its own event state: the first successful announce to it says {@code started};
- * if it was told {@code started} while we were still downloading, it gets {@code completed} once after
- * the download finished; {@link #stop} lists a {@code stopped} for every tracker that knows us. A tracker
+ * if the download finished in this session (we were not complete at the start), it gets {@code completed}
+ * once, so it counts the download even when the download beat the first announce (peers found through
+ * LSD, PEX, DHT or given directly); {@link #stop} lists a {@code stopped} for every tracker that knows us. A tracker
  * that fails is retried after an exponentially growing backoff, and is skipped by rounds meanwhile.
  */
 public final class AnnounceSchedule {
@@ -63,10 +64,10 @@ public final class AnnounceSchedule {
         long lastSuccessAt = Long.MIN_VALUE;
         long minIntervalMillis;
         boolean started;
-        boolean startedWhileIncomplete;
+        /** A {@code started} went out to it (it may have arrived even if we never saw the answer). */
+        boolean startTried;
         boolean completedSent;
         AnnounceEvent inFlight; // null when idle
-        boolean inFlightWhileIncomplete; // what the in-flight announce said about us (left > 0)
         String lastError;
         int seeders = -1;
         int leechers = -1;
@@ -93,6 +94,7 @@ public final class AnnounceSchedule {
     private final List<List<Tracker>> tiers = new ArrayList<>();
     private final List<Group> groups = new ArrayList<>();
     private boolean complete;
+    private final boolean completeAtStart;
     private boolean stopped;
 
     /**
@@ -104,6 +106,7 @@ public final class AnnounceSchedule {
     public AnnounceSchedule(List<List<String>> tierUrls, Config config, RandomGenerator random, boolean complete, long now) {
         this.config = config;
         this.complete = complete;
+        this.completeAtStart = complete;
         Set<String> seen = new HashSet<>();
         for (List<String> urls : tierUrls) {
             List<Tracker> tier = new ArrayList<>();
@@ -169,7 +172,7 @@ public final class AnnounceSchedule {
                 continue;
             }
             pick.inFlight = e;
-            pick.inFlightWhileIncomplete = !complete;
+            if (e == AnnounceEvent.STARTED) pick.startTried = true;
             g.inFlight = true;
             out.add(new Planned(pick.url, e));
         }
@@ -178,8 +181,13 @@ public final class AnnounceSchedule {
 
     private AnnounceEvent eventFor(Tracker t) {
         if (!t.started) return AnnounceEvent.STARTED;
-        if (complete && t.startedWhileIncomplete && !t.completedSent) return AnnounceEvent.COMPLETED;
+        if (owesCompleted(t)) return AnnounceEvent.COMPLETED;
         return AnnounceEvent.NONE;
+    }
+
+    /** We finished downloading in this session and have not told this tracker yet. */
+    private boolean owesCompleted(Tracker t) {
+        return complete && !completeAtStart && !t.completedSent;
     }
 
     /** When {@link #due} will next have something (Long.MAX_VALUE: nothing until an event or never). */
@@ -206,12 +214,11 @@ public final class AnnounceSchedule {
         t.leechers = r.leechers();
         t.minIntervalMillis = Math.max(r.minIntervalSeconds() * 1000L, config.minInterval().toMillis());
         switch (sent) {
-            case STARTED -> {
-                t.started = true;
-                // judged by what that announce said: completion may have happened while it was out
-                t.startedWhileIncomplete = t.inFlightWhileIncomplete;
+            case STARTED -> t.started = true;
+            case COMPLETED -> {
+                t.completedSent = true;
+                t.started = true; // it knows us now, whatever became of our started
             }
-            case COMPLETED -> t.completedSent = true;
             case STOPPED -> t.started = false;
             case NONE -> { }
         }
@@ -252,7 +259,7 @@ public final class AnnounceSchedule {
         g.nextAt = now; // try the next tracker of the round at once
     }
 
-    /** The download finished: trackers told {@code started} while we were downloading get {@code completed}. */
+    /** The download finished: every tracker gets {@code completed} once (after its {@code started}). */
     public void completed(long now) {
         if (complete) return;
         complete = true;
@@ -283,9 +290,10 @@ public final class AnnounceSchedule {
         if (stopped) return out;
         for (List<Tracker> tier : tiers) {
             for (Tracker t : tier) {
-                if (t.inFlight == null && eventFor(t) == AnnounceEvent.COMPLETED) {
+                // also where a started went out but its answer never came (our own shutdown may have cut it off):
+                // the tracker may know us, and the download happened either way
+                if (t.inFlight == null && (t.started || t.startTried) && owesCompleted(t)) {
                     t.inFlight = AnnounceEvent.COMPLETED;
-                    t.inFlightWhileIncomplete = false;
                     out.add(new Planned(t.url, AnnounceEvent.COMPLETED));
                 }
             }

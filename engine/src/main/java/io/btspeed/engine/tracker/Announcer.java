@@ -74,6 +74,17 @@ public final class Announcer implements AutoCloseable {
     public Announcer(InfoHash infoHash, byte[] peerId, int port, List<List<String>> tiers, Supplier<Stats> stats,
                      Consumer<List<InetSocketAddress>> onPeers, Function<String, TrackerClient> clients, Config config,
                      RandomGenerator random, LongSupplier clockMillis) {
+        this(infoHash, peerId, port, tiers, stats, stats.get().left() == 0, onPeers, clients, config, random, clockMillis);
+    }
+
+    /**
+     * @param completeAtStart whether the torrent was complete before this session downloaded anything (then no tracker
+     *                        is ever sent {@code completed}); a download can finish before the announcer starts, so
+     *                        {@code stats} at construction time does not tell
+     */
+    public Announcer(InfoHash infoHash, byte[] peerId, int port, List<List<String>> tiers, Supplier<Stats> stats,
+                     boolean completeAtStart, Consumer<List<InetSocketAddress>> onPeers, Function<String, TrackerClient> clients,
+                     Config config, RandomGenerator random, LongSupplier clockMillis) {
         this.infoHash = infoHash;
         this.peerId = peerId.clone();
         this.port = port;
@@ -96,7 +107,7 @@ public final class Announcer implements AutoCloseable {
             }
             usable.add(ok);
         }
-        this.schedule = new AnnounceSchedule(usable, config.schedule(), random, stats.get().left() == 0, clockMillis.getAsLong());
+        this.schedule = new AnnounceSchedule(usable, config.schedule(), random, completeAtStart, clockMillis.getAsLong());
     }
 
     /** The usual wiring: real clients, default timing, a strong random source, the monotonic clock. */
@@ -231,7 +242,7 @@ public final class Announcer implements AutoCloseable {
         }
     }
 
-    /** The download just finished: trackers that saw us downloading get {@code completed} (once each) right away. */
+    /** The download just finished: each tracker gets {@code completed} (once) right away, after its {@code started}. */
     public void completed() {
         report(() -> schedule.completed(clockMillis.getAsLong()));
     }

@@ -152,6 +152,30 @@ class AnnounceScheduleTest {
     }
 
     @Test
+    void aDownloadThatFinishedBeforeTheFirstAnnounceIsStillReportedCompleted() {
+        // peers came from LSD, PEX or --peer: the download beat the tracker, which must still count it
+        AnnounceSchedule s = inOrder(List.of(List.of("t")), CFG, false);
+        s.completed(0);
+        assertThat(s.due(0)).containsExactly(new Planned("t", STARTED));
+        s.succeeded("t", ok(1800, 0), 5);
+        assertThat(s.due(5)).containsExactly(new Planned("t", COMPLETED));
+        s.succeeded("t", ok(1800, 0), 6);
+        assertThat(s.owedBeforeStop()).isEmpty();
+    }
+
+    @Test
+    void aStartedCutOffByShutdownIsFollowedByCompletedAndStopped() {
+        AnnounceSchedule s = inOrder(List.of(List.of("t")), CFG, false);
+        assertThat(s.due(0)).containsExactly(new Planned("t", STARTED));
+        s.completed(10);
+        s.failed("t", "interrupted", 20); // the client is exiting: its own shutdown cut the request
+        assertThat(s.owedBeforeStop()).as("the started may have arrived; the download happened either way")
+                .containsExactly(new Planned("t", COMPLETED));
+        s.succeeded("t", ok(1800, 0), 30);
+        assertThat(s.stop()).as("completed registered us: we say goodbye").containsExactly(new Planned("t", STOPPED));
+    }
+
+    @Test
     void allTiersModeRunsOneRoundPerTier() {
         AnnounceSchedule s = inOrder(TIERS, CFG.withAllTiers(true), false);
         assertThat(s.due(0)).containsExactly(new Planned("a1", STARTED), new Planned("b1", STARTED));
