@@ -186,6 +186,11 @@ public final class PiecePicker {
 
     public int priority(int piece) { return priority[piece]; }
 
+    /**
+     * How many connected peers announced the piece (HaveAll peers included). For a piece we have, the count stops
+     * when we got it: nobody picks it any more, so its Haves and departures are not counted (in a swarm about half
+     * of all Haves are for pieces the receiver already has, and skipping them saves touching its count).
+     */
     public int availability(int piece) { return counts[piece] + seeds; }
 
     /**
@@ -222,17 +227,18 @@ public final class PiecePicker {
      */
     public int peerHas(int[] pieces, int from, int to) {
         int sum = 0;
-        for (int i = from; i < to; i++) sum += counts[pieces[i]];
+        for (int i = from; i < to; i++) if (!have.get(pieces[i])) sum += counts[pieces[i]];
         for (int i = from; i < to; i++) {
             int p = pieces[i], c = counts[p], w = p >>> 6;
-            if (c + 1 < levelCount) sum += (int) (levels[c * words + w] ^ levels[(c + 1) * words + w]);
+            if (!have.get(p) && c + 1 < levelCount) sum += (int) (levels[c * words + w] ^ levels[(c + 1) * words + w]);
         }
         touched = sum;
         int lacked = 0;
         for (int i = from; i < to; i++) {
             int p = pieces[i];
+            if (have.get(p)) continue;
             increment(p);
-            if (!have.get(p)) lacked++;
+            lacked++;
         }
         return lacked;
     }
@@ -260,6 +266,7 @@ public final class PiecePicker {
     }
 
     private void increment(int piece) {
+        if (have.get(piece)) return;
         int c = counts[piece];
         if (c == MAX_COUNT) throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
         counts[piece] = (char) (c + 1);
@@ -269,6 +276,7 @@ public final class PiecePicker {
     }
 
     private void decrement(int piece) {
+        if (have.get(piece)) return; // its count stopped when we got it
         int c = counts[piece];
         if (c == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
         counts[piece] = (char) (c - 1);
