@@ -187,7 +187,9 @@ public final class Swarm {
         p.present = true;
         p.arrivedAt = now;
         present.add(p);
-        Random r = new Random(sc.seed() * 0x9E3779B97F4A7C15L + p.id);
+        // java.util.Random's first draws are nearly equal for neighbouring seeds, and the picker's first draw is a
+        // random first piece: mix the peer's seed so peers with consecutive ids do not start alike
+        Random r = new Random(new java.util.SplittableRandom(sc.seed() * 0x9E3779B97F4A7C15L + p.id).nextLong());
         TitForTatPolicy tft = new TitForTatPolicy(r);
         if (p.kind.market() && sc.market().paidSlots() > 0) {
             p.market = new MarketSlotPolicy(sc.market().paidSlots(), rule, sc.market().reservePrice(), tft);

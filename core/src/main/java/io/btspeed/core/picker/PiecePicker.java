@@ -89,6 +89,10 @@ public final class PiecePicker {
     private Object lastPeer;
     private BlockKeySet lastSet;
 
+    /**
+     * @param random the source of every random choice (first pieces, ties among the equally rare); give each picker a
+     *     well-seeded one: {@code java.util.Random}'s first draws are nearly equal for neighbouring seeds
+     */
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates) {
         if (pieceLength <= 0 || totalLength < 0) throw new IllegalArgumentException("bad geometry");
         long pc = (totalLength + pieceLength - 1) / pieceLength;
