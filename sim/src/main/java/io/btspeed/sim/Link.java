@@ -12,15 +12,15 @@ final class Link {
     /** The slot was sold in {@code up}'s last auction; {@code price} is its clearing price (base units per MiB). */
     boolean paid;
     long price;
-    /**
-     * Pieces {@code up} has, {@code down} lacks and {@code down}'s picker has been told of: {@code down} is interested
-     * while this is positive.
-     */
-    int missing;
+    /** A piece {@code up} offered {@code down} when last asked: where the interest check looks first (speed only). */
+    int hint;
+    boolean hintFound;
     /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
     int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */
     int piece = -1;
+    /** The piece requested to follow it (pipelining one piece deep), -1 for none. */
+    int next = -1;
     long remaining;
     /** Virtual time (ns) before which no data flows: the request round trip after an unchoke. */
     long startAt;
@@ -39,6 +39,4 @@ final class Link {
         this.down = down;
         this.connectedAt = now;
     }
-
-    boolean interested() { return missing > 0 && down.picker != null; }
 }

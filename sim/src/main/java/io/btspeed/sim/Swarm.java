@@ -1,5 +1,6 @@
 package io.btspeed.sim;
 
+import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.Choker;
 import io.btspeed.core.choke.PeerStats;
 import io.btspeed.core.choke.TitForTatPolicy;
@@ -37,7 +38,8 @@ import java.util.Set;
  * each neighbour's picker reads that log once a round: the round's Have messages, applied as a batch.
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
- * fixed order. Not thread-safe.
+ * fixed order. The pickers' catch-up runs on two cores where there are two, in slices whose results do not depend
+ * on each other (see {@link #catchUpEveryone}); everything else runs on the calling thread. One run at a time.
  */
 public final class Swarm {
     private final Scenario sc;
@@ -63,14 +65,21 @@ public final class Swarm {
     private int leechersPresent, seedsPresent, completedTotal;
     private long earnedTotal, auctions, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
+    /** Helpers for the pickers' catch-up, one thread each, while {@link #run} runs (null on one core). */
+    private java.util.concurrent.ExecutorService[] workers;
+    private final int threads;
+    /** Threads for the catch-up, this one included (a slice of fewer peers is not worth a hand-over). */
+    private static final int MAX_THREADS = 2, MIN_SLICE = 64;
     private long now;
-    /** Scratch for {@link #catchUpAll}: copies of each piece a picker is told of in one round, and which pieces. */
-    private final int[] batchCount;
-    private final long[] batchSeen;
-    /** The round's haves for one picker in ascending piece order, a piece once per uploader that gained it. */
-    private int[] batch = new int[256];
 
     public Swarm(Scenario scenario) {
+        this(scenario, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** With {@code threads} threads for the pickers' catch-up (1: all on the calling thread); results do not depend on it. */
+    Swarm(Scenario scenario, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+        this.threads = threads;
         this.sc = scenario;
         this.pieces = scenario.pieces();
         this.pieceSize = scenario.pieceSize();
@@ -86,8 +95,6 @@ public final class Swarm {
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
         this.holders = new int[pieces];
-        this.batchCount = new int[pieces];
-        this.batchSeen = new long[(pieces + 63) >>> 6];
         this.arrivalTime = new long[n];
         int id = 0;
         for (int gi = 0; gi < scenario.groups().size(); gi++) {
@@ -125,6 +132,25 @@ public final class Swarm {
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
 
     public SimResult run() {
+        if (threads > 1) {
+            workers = new java.util.concurrent.ExecutorService[threads - 1];
+            for (int k = 0; k < workers.length; k++) {
+                workers[k] = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "sim-catch-up");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+        }
+        try {
+            return simulate();
+        } finally {
+            if (workers != null) for (var w : workers) w.shutdownNow();
+            workers = null;
+        }
+    }
+
+    private SimResult simulate() {
         long wall0 = System.nanoTime();
         long nextSample = 0;
         now = 0;
@@ -164,7 +190,9 @@ public final class Swarm {
         p.present = true;
         p.arrivedAt = now;
         present.add(p);
-        Random r = new Random(sc.seed() * 0x9E3779B97F4A7C15L + p.id);
+        // java.util.Random's first draws are nearly equal for neighbouring seeds, and the picker's first draw is a
+        // random first piece: mix the peer's seed so peers with consecutive ids do not start alike
+        Random r = new Random(new java.util.SplittableRandom(sc.seed() * 0x9E3779B97F4A7C15L + p.id).nextLong());
         TitForTatPolicy tft = new TitForTatPolicy(r);
         if (p.kind.market() && sc.market().paidSlots() > 0) {
             p.market = new MarketSlotPolicy(sc.market().paidSlots(), rule, sc.market().reservePrice(), tft);
@@ -222,15 +250,11 @@ public final class Swarm {
             v.picker.peerHasAll();
             l.countedAsSeed = true;
             l.cursor = u.logLen; // HaveAll covers everything: its log is never read
-            l.missing = pieces - v.have.cardinality();
         } else {
             v.picker.peerBitfield(u.have);
             l.cursor = u.logLen; // the bitfield covers the log so far
-            int m = 0;
-            for (int i = u.have.nextSetBit(0); i >= 0; i = u.have.nextSetBit(i + 1)) if (!v.have.get(i)) m++;
-            l.missing = m;
         }
-        if (l.interested()) u.newlyInterested = true;
+        if (interested(l)) u.newlyInterested = true;
         if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
     }
 
@@ -254,6 +278,7 @@ public final class Swarm {
             retryPicks(v);
         }
         l.piece = -1;
+        l.next = -1;
         if (u.market != null) u.market.remove(v.key);
         payments.linkClosed(l);
         u.out.remove(l);
@@ -360,7 +385,7 @@ public final class Swarm {
             double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
             l.snapUp = l.bytes;
             back.snapDown = back.bytes;
-            stats.add(new PeerStats(l.down.key, l.interested(), !l.unchoked, downRate, upRate, l.down.complete(), false,
+            stats.add(new PeerStats(l.down.key, interested(l), !l.unchoked, downRate, upRate, l.down.complete(), false,
                     l.connectedAt, l.down.kind.market()));
         }
         Optional<UnchokeDecision> od = force ? Optional.of(u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots()))
@@ -387,13 +412,14 @@ public final class Swarm {
      * a real client, which keeps a partial piece's blocks); the block under way is lost.
      */
     private void dropInFlight(Link l) {
-        if (l.piece >= 0 && l.down.picker != null) {
+        if ((l.piece >= 0 || l.next >= 0) && l.down.picker != null) {
             long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
-            if (done > 0) l.down.partial.put(l.piece, done);
-            l.down.picker.cancelAll(l);
+            if (l.piece >= 0 && done > 0) l.down.partial.put(l.piece, done);
+            l.down.picker.cancelAll(l); // the queued piece's request too
             retryPicks(l.down);
         }
         l.piece = -1;
+        l.next = -1;
         l.remaining = 0;
     }
 
@@ -404,11 +430,8 @@ public final class Swarm {
         long roundEnd = now + roundNanos;
         // each leecher's picker reads what its neighbours gained last round, one peer at a time while its picker
         // is in cache: the batched equivalent of the Have messages that arrived during the round
-        for (int i = 0; i < present.size(); i++) {
-            SimPeer d = present.get(i);
-            if (d.picker != null) catchUpAll(d);
-        }
-        assert interestCountsExact();
+        catchUpEveryone();
+        assert interestExact();
         for (int i = 0; i < present.size(); i++) {
             SimPeer u = present.get(i);
             List<Link> un = u.unchoked;
@@ -448,40 +471,68 @@ public final class Swarm {
         for (int i = 0; i < present.size(); i++) present.get(i).inOffer = 0;
     }
 
+    /** Gives the link a piece in flight if it has none: the queued one, else a pick. False if there is nothing to get. */
     private boolean ensurePiece(Link l) {
         if (l.piece >= 0) return true;
-        if (!l.interested() || l.nothingToPick) return false;
-        List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
-        if (r.isEmpty()) {
-            // everything this uploader could give is under way elsewhere: asking the picker again every round is
-            // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
-            l.nothingToPick = true;
-            return false;
-        }
-        l.piece = r.get(0).piece();
+        int next = l.next;
+        if (next < 0) next = pick(l);
+        else l.next = -1;
+        if (next < 0) return false;
+        l.piece = next;
         Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
         l.remaining = done == null ? pieceSize : pieceSize - done;
         return true;
     }
 
+    /** Asks the downloader's picker for a piece from this uploader; -1 if it has none to give. */
+    private static int pick(Link l) {
+        if (l.nothingToPick || !interested(l)) return -1;
+        List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
+        if (r.isEmpty()) {
+            // everything this uploader could give is under way elsewhere: asking the picker again every round is
+            // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
+            l.nothingToPick = true;
+            return -1;
+        }
+        return r.get(0).piece();
+    }
+
     /**
-     * Checked under -ea (the tests): right after every picker caught up, each link's incremental interest count is
-     * what a full bitfield comparison gives.
+     * Request pipelining, one piece deep: a link that can carry data this round gets its piece in flight and the
+     * next one requested, so a piece finishing mid-round continues with the queued one (as a client with requests
+     * queued does). Done while the downloader's picker is in cache after its catch-up, and on the catch-up's thread.
      */
-    private boolean interestCountsExact() {
+    private void pickAhead(SimPeer d) {
+        long roundEnd = now + roundNanos;
+        for (int k = 0; k < d.in.size() && d.picker != null; k++) {
+            Link l = d.in.get(k);
+            if (!l.unchoked || l.startAt >= roundEnd || !ensurePiece(l) || l.next >= 0) continue;
+            l.next = pick(l);
+        }
+    }
+
+    /** The downloader got {@code piece} from another link: this link's request for it (in flight or queued) is void. */
+    private static void dropRequest(Link c, int piece) {
+        if (c.piece == piece) {
+            c.piece = -1;
+            c.remaining = 0;
+        } else if (c.next == piece) {
+            c.next = -1;
+        }
+    }
+
+    /**
+     * Checked under -ea (the tests): right after every picker caught up, the interest read off the bitfields and
+     * logs is what a plain comparison of the two bitfields gives (every gain is then known to the downloader).
+     */
+    private boolean interestExact() {
         for (SimPeer d : present) {
             if (d.picker == null) continue;
             for (Link l : d.in) {
-                int expected;
-                if (l.countedAsSeed) {
-                    expected = pieces - d.have.cardinality();
-                } else {
-                    var offered = l.up.have.copy();
-                    offered.andNot(d.have);
-                    expected = offered.cardinality();
-                }
-                if (l.missing != expected) {
-                    throw new AssertionError("link " + l.up.id + "->" + d.id + " counts " + l.missing + " missing, bitfields say " + expected);
+                var offered = l.up.have.copy();
+                offered.andNot(d.have);
+                if (interested(l) != !offered.isEmpty()) {
+                    throw new AssertionError("link " + l.up.id + "->" + d.id + " interest " + interested(l) + ", bitfields say " + !offered.isEmpty());
                 }
             }
         }
@@ -489,51 +540,109 @@ public final class Swarm {
     }
 
     /**
-     * Tells {@code d}'s picker of the pieces all its uploaders gained since it last looked, in ascending piece
-     * order: the picker's per-piece counts are then read as a forward sweep instead of at random, which is what
-     * keeps ten thousand pickers from waiting on memory. (The order of increments only reorders pieces within an
-     * availability bucket, where order is a tie anyway.) Ascending order without a sort: copies per piece are
-     * counted in {@code batchCount} and the pieces seen marked in {@code batchSeen}, read back word by word.
+     * {@code l.down} is interested in {@code l.up}: the uploader has a piece the downloader lacks and the
+     * downloader's picker has been told of (it is not among the uploader's gains after the link's cursor). Read off
+     * the two bitfields when asked, which is rarer than keeping a count per link up to date on every piece gained.
+     */
+    private static boolean interested(Link l) {
+        if (l.down.picker == null) return false;
+        // a HaveAll uploader offers everything a leecher lacks
+        return l.countedAsSeed || offersKnownPiece(l, l.cursor);
+    }
+
+    /**
+     * Whether {@code l.up} has a piece {@code l.down} lacks that is not in the uploader's log from {@code cursor} on.
+     * The answer found last time ({@link Link#hint}) is tried first and the scan starts at its word, so asking again
+     * while the answer stands costs a few reads.
+     */
+    private static boolean offersKnownPiece(Link l, int cursor) {
+        Bitfield uh = l.up.have, dh = l.down.have;
+        int h = l.hint;
+        // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
+        // only has to be one the downloader still lacks
+        if (l.hintFound && !dh.get(h)) return true;
+        int n = uh.wordCount();
+        for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
+            for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
+                int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                if (!unread(l.up, cursor, p)) {
+                    l.hint = p;
+                    l.hintFound = true;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code p} is among {@code u}'s gains from log position {@code cursor} on (a round's gains at most). */
+    private static boolean unread(SimPeer u, int cursor, int p) {
+        int[] log = u.log;
+        for (int c = cursor, end = u.logLen; c < end; c++) if (log[c] == p) return true;
+        return false;
+    }
+
+    /**
+     * Every leecher's picker catches up ({@link #catchUpAll}), the present peers split into contiguous slices, one per
+     * worker. A catch-up (and the picks ahead that follow it) writes only its downloader's picker, partial pieces and
+     * incoming links (and sets, never clears, an uploader's {@code newlyInterested}); it reads other peers' bitfields,
+     * logs and choke states, which nobody writes meanwhile. So the slices are independent and the result is the same
+     * whatever the threads' timing.
+     */
+    private void catchUpEveryone() {
+        int n = present.size();
+        if (workers == null || n < 2 * MIN_SLICE) {
+            catchUpRange(0, n);
+            return;
+        }
+        int parts = Math.min(workers.length + 1, n / MIN_SLICE);
+        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[parts - 1];
+        for (int k = 1; k < parts; k++) {
+            int from = (int) ((long) n * k / parts), to = (int) ((long) n * (k + 1) / parts);
+            done[k - 1] = workers[k - 1].submit(() -> catchUpRange(from, to));
+        }
+        catchUpRange(0, n / parts);
+        for (var f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pickers caught up", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private void catchUpRange(int from, int to) {
+        for (int i = from; i < to; i++) {
+            SimPeer d = present.get(i);
+            if (d.picker != null) catchUpAll(d);
+        }
+    }
+
+    /**
+     * Tells {@code d}'s picker of the pieces each of its uploaders gained since it last looked, one uploader's log
+     * segment at a time: the batched equivalent of the Have messages that arrived during the round. An uploader that
+     * now offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a
+     * choke round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
      */
     private void catchUpAll(SimPeer d) {
-        boolean any = false;
         List<Link> in = d.in;
+        PiecePicker picker = d.picker;
         for (int k = 0; k < in.size(); k++) {
             Link l = in.get(k);
             SimPeer u = l.up;
             int end = u.logLen;
             if (l.cursor == end || l.countedAsSeed) continue;
-            int missing = l.missing;
-            for (int c = l.cursor; c < end; c++) {
-                int p = u.log[c];
-                batchCount[p]++;
-                batchSeen[p >>> 6] |= 1L << p;
-                if (!d.have.get(p)) missing++;
-            }
-            if (l.missing == 0 && missing > 0) u.newlyInterested = true;
-            l.missing = missing;
+            int lacked = picker.peerHas(u.log, l.cursor, end);
+            if (lacked > 0 && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
             l.cursor = end;
             l.nothingToPick = false;
-            any = true;
         }
-        if (!any) return;
-        int[] batch = this.batch;
-        int n = 0;
-        for (int w = 0; w < batchSeen.length; w++) {
-            long bits = batchSeen[w];
-            if (bits == 0) continue;
-            batchSeen[w] = 0;
-            while (bits != 0) {
-                int p = (w << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                for (int c = batchCount[p]; c > 0; c--) {
-                    if (n == batch.length) batch = this.batch = Arrays.copyOf(batch, 2 * n);
-                    batch[n++] = p;
-                }
-                batchCount[p] = 0;
-            }
-        }
-        d.picker.peerHas(batch, n);
+        pickAhead(d);
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
@@ -541,16 +650,8 @@ public final class Swarm {
         SimPeer u = l.up, d = l.down;
         int end = u.logLen;
         if (l.cursor == end || d.picker == null || l.countedAsSeed) return;
-        PiecePicker picker = d.picker;
-        int[] log = u.log;
-        int missing = l.missing;
-        for (int c = l.cursor; c < end; c++) {
-            int p = log[c];
-            picker.peerHas(p);
-            if (!d.have.get(p)) missing++;
-        }
-        if (l.missing == 0 && missing > 0) u.newlyInterested = true;
-        l.missing = missing;
+        int lacked = d.picker.peerHas(u.log, l.cursor, end);
+        if (lacked > 0 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
         l.cursor = end;
         l.nothingToPick = false;
     }
@@ -583,38 +684,15 @@ public final class Swarm {
         l.piece = -1;
         BlockResult r = d.picker.onBlockReceived(l, p, 0);
         if (r.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
-        for (Object o : r.cancelPeers()) {
-            Link c = (Link) o;
-            c.piece = -1;
-            c.remaining = 0;
-        }
+        for (Object o : r.cancelPeers()) dropRequest((Link) o, p);
         d.picker.onPieceVerified(p);
         d.have.set(p);
         d.usefulDown += pieceSize;
         useful += pieceSize;
         if (l.paid) earnedTotal += payments.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize, now);
         gain(p);
-        d.log[d.logLen++] = p;
-        // neighbours learn of p when they next catch up; here only d's interest in its uploaders changes: p no
-        // longer counts towards what an uploader offers, if that uploader's p had been counted (seen in its log)
-        for (int k = 0; k < d.in.size(); k++) {
-            Link i = d.in.get(k);
-            if (i.countedAsSeed || counted(i, p)) i.missing--;
-        }
+        d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
         if (d.complete()) complete(d);
-    }
-
-    /**
-     * Whether {@code l.down}'s picker has been told that {@code l.up} has {@code piece}: the uploader has it and it
-     * is not among the few gains after the link's cursor. Reads one line of the uploader's bitfield and the
-     * hot tail of its log (a round's gains at most) rather than a per-piece index of log positions.
-     */
-    private static boolean counted(Link l, int piece) {
-        SimPeer u = l.up;
-        if (!u.have.get(piece)) return false;
-        int[] log = u.log;
-        for (int c = l.cursor, end = u.logLen; c < end; c++) if (log[c] == piece) return false;
-        return true;
     }
 
     private void complete(SimPeer d) {
@@ -623,6 +701,7 @@ public final class Swarm {
         d.partial.clear();
         for (Link i : d.in) {
             i.piece = -1;
+            i.next = -1;
             i.remaining = 0;
         }
         payments.buyerComplete(d);

@@ -21,6 +21,15 @@ class SwarmTest {
     }
 
     @Test
+    void pickersCaughtUpOnTwoThreadsGiveTheSameRunAsOnOne() {
+        // enough peers for two slices of the catch-up
+        Scenario s = ScenarioLoader.load(SMALL, java.util.Map.of("groups.plain.count", "200", "pieces", "64"));
+        SimResult one = new Swarm(s, 1).run(), two = new Swarm(s, 2).run();
+        assertThat(two.withoutWallTime()).isEqualTo(one.withoutWallTime());
+        assertThat(one.peers()).allMatch(p -> p.startedComplete() || !Double.isNaN(p.completed()));
+    }
+
+    @Test
     void everyoneCompletesAndBytesAndTokensAreConserved() {
         Scenario s = ScenarioLoader.load(SMALL);
         SimResult r = Swarm.run(s);

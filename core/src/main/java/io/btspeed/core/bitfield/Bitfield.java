@@ -106,6 +106,15 @@ public final class Bitfield {
 
     public int cardinality() { return cardinality; }
 
+    /**
+     * The pieces {@code 64 * index} to {@code 64 * index + 63}, piece {@code 64 * index + b} in bit {@code b} (bits
+     * past the last piece are clear): lets a caller combine bitfields a word at a time.
+     */
+    public long word(int index) { return words[index]; }
+
+    /** How many words {@link #word} has: {@code ceil(pieceCount / 64)}. */
+    public int wordCount() { return words.length; }
+
     public boolean isComplete() { return cardinality == pieceCount; }
 
     public boolean isEmpty() { return cardinality == 0; }

@@ -18,13 +18,14 @@ import java.util.Set;
  * with a random tie-break; (4) endgame: when every missing block is already requested, duplicate outstanding
  * requests to other peers (bounded), and report whom to cancel when the block arrives.
  *
- * <p>Rarest-first without scanning every piece: {@code order} holds all pieces. Its front holds the pieces we have
- * (in no particular order); after them come the pieces we lack, sorted by availability and split into contiguous
- * buckets (one per availability count). A have/bitfield moves a missing piece to the neighbouring bucket with one
- * swap, O(1); for a piece we have it only counts, since no scan looks at it. Verifying a piece moves it out of the
- * buckets into the front region (one swap per bucket below it), so late in a download a pick scans only what is
- * still missing. Within a bucket, the order is a seeded shuffle, which is the random tie-break. Peers that have
- * everything (seeds, HaveAll) are counted separately so a seed joining costs O(1), not O(pieces).
+ * <p>Rarest first with cheap haves: each piece has a count of the peers that announced it (HaveAll peers are
+ * counted apart in {@code seeds}, since they add to every piece alike), and every piece we could still pick (not had,
+ * not under way, priority above 0) is also a bit in the bitset of its count's level. A Have adds one to the count
+ * and, for a piece we could pick, moves its bit one level up: a few independent memory accesses, none of which
+ * depends on another Have or on the order Haves came in. A fresh pick for a peer walks the levels from the rarest
+ * up, ANDs each with the peer's bitfield a word at a time, and at the first level with hits draws one of them
+ * uniformly at random: the tie-break among equally rare pieces is a fresh draw, never the history of Haves. Levels
+ * keep a summary of their non-empty words, so a pick reads only those; Haves, tens per picked piece, cost no scan.
  *
  * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
  * ({@link #onBlockReceived}) and gives the claim back with {@link #onBlockAborted} if the payload never completes;
@@ -36,7 +37,8 @@ public final class PiecePicker {
     public static final int RANDOM_FIRST_PIECES = 4;
 
     private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
-
+    /** At most this many peers may announce one piece (counts are chars; a swarm never connects that many). */
+    private static final int MAX_COUNT = Character.MAX_VALUE;
     private final int pieceCount;
     private final int pieceLength;
     private final long totalLength;
@@ -45,18 +47,30 @@ public final class PiecePicker {
 
     private final Bitfield have;
     private final byte[] priority;
-    private final int[] availability;
-    private final int[] order;
-    private final int[] pos;
+    /** Per piece: how many peers announced it (not counting HaveAll peers). */
+    private final char[] counts;
     /**
-     * bucketStart[k] = first index in order of missing pieces with availability >= k; grows as needed. The pieces
-     * before bucketStart[0] are the ones we have.
+     * Per piece, a set bit when it is no candidate for a fresh pick: had, under way, or priority 0. Bits past the
+     * last piece are set, so words can be used whole.
      */
-    private int[] bucketStart;
+    private final long[] skip;
+    /** Words per bitset ({@code ceil(pieceCount / 64)}) and words per level summary ({@code ceil(words / 64)}). */
+    private final int words, summaryWords;
+    /**
+     * The candidates (skip bit clear) by count: level c's bitset is {@code levels[c * words ..]}; grows by whole
+     * levels as counts rise.
+     */
+    private long[] levels;
+    /** Per level, which of its words are non-zero ({@code summary[c * summaryWords ..]}), and how many bits it holds. */
+    private long[] summary;
+    private int[] levelSize;
+    private int levelCount;
     private int seeds;
-    private int maxPriority = 1;
-    /** Written by the batched {@link #peerHas(int[], int)}'s first pass so the JIT keeps its reads. */
+    /** Written by the batched {@link #peerHas(int[], int, int)}'s first passes so the JIT keeps their reads. */
     private int touched;
+    private int maxPriority = 1;
+    /** Every piece with a priority above 0 has the same one: a fresh pick then goes by rarity alone. */
+    private boolean uniformPriority = true;
 
     /**
      * Pieces under way, oldest first (partial pieces are finished in the order they were started): an intrusive
@@ -68,7 +82,17 @@ public final class PiecePicker {
     private final Downloading[] byPiece;
     private int maxInProgress = Integer.MAX_VALUE;
     private final Map<Object, BlockKeySet> outstanding = new HashMap<>();
+    /**
+     * The last peer looked up in {@code outstanding} and its set (null when it has none): a block's arrival and the
+     * refill request that follows it are for the same peer, so the second lookup is free.
+     */
+    private Object lastPeer;
+    private BlockKeySet lastSet;
 
+    /**
+     * @param random the source of every random choice (first pieces, ties among the equally rare); give each picker a
+     *     well-seeded one: {@code java.util.Random}'s first draws are nearly equal for neighbouring seeds
+     */
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates) {
         if (pieceLength <= 0 || totalLength < 0) throw new IllegalArgumentException("bad geometry");
         long pc = (totalLength + pieceLength - 1) / pieceLength;
@@ -84,19 +108,18 @@ public final class PiecePicker {
         this.have = have.copy();
         this.priority = new byte[pieceCount];
         java.util.Arrays.fill(priority, (byte) 1);
-        this.availability = new int[pieceCount];
-        this.order = new int[pieceCount];
+        this.counts = new char[pieceCount];
         this.byPiece = new Downloading[pieceCount];
-        this.pos = new int[pieceCount];
-        for (int i = 0; i < pieceCount; i++) order[i] = i;
-        for (int i = pieceCount - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i]; order[i] = order[j]; order[j] = t;
-        }
-        for (int i = 0; i < pieceCount; i++) pos[order[i]] = i;
-        this.bucketStart = new int[] {0, pieceCount, pieceCount, pieceCount};
-        // pieces we start with leave the rarity order at once (all have availability 0, so one swap each)
-        for (int p = this.have.nextSetBit(0); p >= 0; p = this.have.nextSetBit(p + 1)) dropFromOrder(p);
+        this.words = (pieceCount + 63) >>> 6;
+        this.summaryWords = (words + 63) >>> 6;
+        this.skip = new long[words];
+        for (int w = 0; w < words; w++) skip[w] = this.have.word(w);
+        if ((pieceCount & 63) != 0) skip[words - 1] |= -1L << pieceCount;
+        this.levelCount = 2;
+        this.levels = new long[levelCount * words];
+        this.summary = new long[levelCount * summaryWords];
+        this.levelSize = new int[levelCount];
+        rebuildLevels();
     }
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random) {
@@ -134,27 +157,45 @@ public final class PiecePicker {
     /** 0 = don't download; higher = preferred (ties broken by rarity). */
     public void setPriority(int piece, int prio) {
         if (prio < 0 || prio > 7) throw new IllegalArgumentException("priority " + prio + " not in 0..7");
+        checkPiece(piece);
         priority[piece] = (byte) prio;
-        int m = 0;
-        for (byte b : priority) if (b > m) m = b;
-        maxPriority = m;
+        refreshSkip(piece);
+        priorityRange();
     }
 
     /** Sets many priorities at once (file selection) without recomputing the maximum per piece. */
     public void setPriorities(byte[] prios) {
         if (prios.length != pieceCount) throw new IllegalArgumentException("need " + pieceCount + " priorities");
-        int m = 0;
         for (byte b : prios) {
             if (b < 0 || b > 7) throw new IllegalArgumentException("priority " + b + " not in 0..7");
-            if (b > m) m = b;
         }
         System.arraycopy(prios, 0, priority, 0, pieceCount);
-        maxPriority = m;
+        for (int p = 0; p < pieceCount; p++) {
+            if (have.get(p) || byPiece[p] != null || priority[p] == 0) skip[p >>> 6] |= 1L << p;
+            else skip[p >>> 6] &= ~(1L << p);
+        }
+        rebuildLevels();
+        priorityRange();
+    }
+
+    private void priorityRange() {
+        int max = 0, minPositive = 8;
+        for (byte b : priority) {
+            if (b > max) max = b;
+            if (b > 0 && b < minPositive) minPositive = b;
+        }
+        maxPriority = max;
+        uniformPriority = max == 0 || minPositive == max;
     }
 
     public int priority(int piece) { return priority[piece]; }
 
-    public int availability(int piece) { return availability[piece] + seeds; }
+    /**
+     * How many connected peers announced the piece (HaveAll peers included). For a piece we have, the count stops
+     * when we got it: nobody picks it any more, so its Haves and departures are not counted (in a swarm about half
+     * of all Haves are for pieces the receiver already has, and skipping them saves touching its count).
+     */
+    public int availability(int piece) { return counts[piece] + seeds; }
 
     /**
      * At most this many pieces under way (partly requested, or complete and awaiting verification): a runtime that
@@ -182,15 +223,28 @@ public final class PiecePicker {
     public void peerHas(int piece) { increment(piece); }
 
     /**
-     * Haves for {@code count} pieces at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
-     * for each in turn. A first pass reads each piece's slot in the rarity order, so the batch's cache misses
-     * overlap instead of coming one after another (a simulator with thousands of pickers is bound by them).
+     * Haves for {@code pieces[from..to)} at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
+     * for each in turn. Returns how many of them are pieces we lack, so a caller tracking interest need not look them
+     * up again. A simulator applies thousands of pickers' batches in turn, so each batch starts with its lines out of
+     * cache: two first passes only read what the batch will touch (counts, then the level words they select), so the
+     * cache misses of the batch overlap instead of coming two at a time, one Have after another.
      */
-    public void peerHas(int[] pieces, int count) {
+    public int peerHas(int[] pieces, int from, int to) {
         int sum = 0;
-        for (int i = 0; i < count; i++) sum += order[pos[pieces[i]]];
+        for (int i = from; i < to; i++) if (!have.get(pieces[i])) sum += counts[pieces[i]];
+        for (int i = from; i < to; i++) {
+            int p = pieces[i], c = counts[p], w = p >>> 6;
+            if (!have.get(p) && c + 1 < levelCount) sum += (int) (levels[c * words + w] ^ levels[(c + 1) * words + w]);
+        }
         touched = sum;
-        for (int i = 0; i < count; i++) increment(pieces[i]);
+        int lacked = 0;
+        for (int i = from; i < to; i++) {
+            int p = pieces[i];
+            if (have.get(p)) continue;
+            increment(p);
+            lacked++;
+        }
+        return lacked;
     }
 
     public void peerBitfield(Bitfield bits) {
@@ -216,53 +270,80 @@ public final class PiecePicker {
     }
 
     private void increment(int piece) {
-        int k = availability[piece];
-        if (have.get(piece)) {
-            // out of the rarity order: only the count is kept (for availability())
-            availability[piece] = k + 1;
-            return;
-        }
-        if (k + 2 >= bucketStart.length) {
-            int old = bucketStart.length;
-            bucketStart = java.util.Arrays.copyOf(bucketStart, old * 2);
-            java.util.Arrays.fill(bucketStart, old, bucketStart.length, pieceCount);
-        }
-        // move piece to the last slot of bucket k, then shrink bucket k+1's start over it
-        int last = bucketStart[k + 1] - 1;
-        swap(pos[piece], last);
-        bucketStart[k + 1]--;
-        availability[piece] = k + 1;
+        if (have.get(piece)) return;
+        int c = counts[piece];
+        if (c == MAX_COUNT) throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
+        counts[piece] = (char) (c + 1);
+        if ((skip[piece >>> 6] & (1L << piece)) != 0) return;
+        leave(piece, c);
+        enter(piece, c + 1);
     }
 
     private void decrement(int piece) {
-        int k = availability[piece];
-        if (k == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
-        if (have.get(piece)) {
-            availability[piece] = k - 1;
-            return;
-        }
-        int first = bucketStart[k];
-        swap(pos[piece], first);
-        bucketStart[k]++;
-        availability[piece] = k - 1;
+        if (have.get(piece)) return; // its count stopped when we got it
+        int c = counts[piece];
+        if (c == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
+        counts[piece] = (char) (c - 1);
+        if ((skip[piece >>> 6] & (1L << piece)) != 0) return;
+        leave(piece, c);
+        enter(piece, c - 1);
     }
 
-    /**
-     * Moves a piece we now have out of the buckets into the front region: it goes to the first slot of its bucket,
-     * that bucket's start moves past it (it is now the last slot of the bucket below), and so on down to bucket 0,
-     * whose start is the end of the front region. Costs one swap per bucket at or below its availability.
-     */
-    private void dropFromOrder(int piece) {
-        for (int j = availability[piece]; j >= 0; j--) {
-            swap(pos[piece], bucketStart[j]);
-            bucketStart[j]++;
+    private boolean skipped(int piece) { return (skip[piece >>> 6] & (1L << piece)) != 0; }
+
+    /** Recomputes a piece's skip bit after its state changed, moving it into or out of its level. */
+    private void refreshSkip(int piece) {
+        boolean now = have.get(piece) || byPiece[piece] != null || priority[piece] == 0;
+        long bit = 1L << piece;
+        int w = piece >>> 6;
+        if (now == ((skip[w] & bit) != 0)) return;
+        if (now) {
+            skip[w] |= bit;
+            leave(piece, counts[piece]);
+        } else {
+            skip[w] &= ~bit;
+            enter(piece, counts[piece]);
         }
     }
 
-    private void swap(int i, int j) {
-        int a = order[i], b = order[j];
-        order[i] = b; order[j] = a;
-        pos[b] = i; pos[a] = j;
+    /** Puts a candidate into the bitset of its count's level. */
+    private void enter(int piece, int level) {
+        if (level >= levelCount) growLevels(level + 1);
+        int w = piece >>> 6;
+        int i = level * words + w;
+        long old = levels[i];
+        levels[i] = old | (1L << piece);
+        if (old == 0) summary[level * summaryWords + (w >>> 6)] |= 1L << w;
+        levelSize[level]++;
+    }
+
+    private void leave(int piece, int level) {
+        int w = piece >>> 6;
+        int i = level * words + w;
+        long now = levels[i] & ~(1L << piece);
+        levels[i] = now;
+        if (now == 0) summary[level * summaryWords + (w >>> 6)] &= ~(1L << w);
+        levelSize[level]--;
+    }
+
+    private void growLevels(int needed) {
+        int n = Math.max(needed, 2 * levelCount);
+        levels = java.util.Arrays.copyOf(levels, n * words);
+        summary = java.util.Arrays.copyOf(summary, n * summaryWords);
+        levelSize = java.util.Arrays.copyOf(levelSize, n);
+        levelCount = n;
+    }
+
+    private void rebuildLevels() {
+        java.util.Arrays.fill(levels, 0L);
+        java.util.Arrays.fill(summary, 0L);
+        java.util.Arrays.fill(levelSize, 0);
+        for (int w = 0; w < words; w++) {
+            for (long x = ~skip[w]; x != 0; x &= x - 1) {
+                int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                enter(p, counts[p]);
+            }
+        }
     }
 
     // ---- picking ----
@@ -275,7 +356,12 @@ public final class PiecePicker {
     public List<BlockRequest> pickBlocks(Object peer, Bitfield peerHas, int maxBlocks, Bitfield allowedFast) {
         List<BlockRequest> out = new ArrayList<>(Math.min(maxBlocks, 64));
         if (maxBlocks <= 0) return out;
-        BlockKeySet mine = outstanding.computeIfAbsent(peer, k -> new BlockKeySet());
+        BlockKeySet mine = requestsOf(peer);
+        if (mine == null) {
+            mine = new BlockKeySet();
+            outstanding.put(peer, mine);
+            lastSet = mine;
+        }
         // 1. partial pieces, highest priority first
         for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks; prio--) {
             for (Downloading d = first; d != null; d = d.next) {
@@ -286,33 +372,18 @@ public final class PiecePicker {
             }
         }
         // 2./3. fresh pieces
+        if (peerHas.pieceCount() != pieceCount || (allowedFast != null && allowedFast.pieceCount() != pieceCount)) {
+            throw new IllegalArgumentException("peer bitfield size differs from " + pieceCount + " pieces");
+        }
         boolean randomMode = have.cardinality() < RANDOM_FIRST_PIECES;
-        // availability 0 pieces can't be fetched from anyone but a seed; pieces we have lie before bucket 0
-        int start = seeds > 0 ? bucketStart[0] : bucketStart[1];
-        int span = pieceCount - start;
-        while (out.size() < maxBlocks && span > 0 && inProgress < maxInProgress) {
-            int best = -1;
-            int bestPrio = 0;
-            int offset = randomMode ? random.nextInt(span) : 0;
-            // wrap around without a division per step; test the peer's bitfield first, since late in a download
-            // most pieces a scan meets are ones this peer lacks
-            int end = start + span;
-            for (int i = 0, idx = start + offset; i < span; i++, idx = idx + 1 == end ? start : idx + 1) {
-                int p = order[idx];
-                if (!usable(p, peerHas, allowedFast)) continue;
-                int pr = priority[p];
-                if (pr <= bestPrio || byPiece[p] != null) continue;
-                best = p;
-                bestPrio = pr;
-                // order is by rarity, so the first hit at the top priority in use is the rarest of it;
-                // keep scanning only while a higher priority might still exist
-                if (pr >= maxPriority) break;
-            }
+        while (out.size() < maxBlocks && inProgress < maxInProgress) {
+            int best = randomMode ? pickRandom(peerHas, allowedFast)
+                    : uniformPriority ? pickRarest(peerHas, allowedFast) : pickByPriority(peerHas, allowedFast);
             if (best < 0) break;
-            if (!randomMode) best = tieBreak(best, peerHas, allowedFast);
             Downloading d = new Downloading(best, blocksInPiece(best));
             link(d);
             byPiece[best] = d;
+            refreshSkip(best);
             takeFree(d, peer, mine, out, maxBlocks);
         }
         // 4. endgame
@@ -334,23 +405,104 @@ public final class PiecePicker {
     }
 
 
+    /** The pieces of word w that this peer has and may give us now (BEP 6 allowed-fast while it chokes us). */
+    private static long offered(int w, Bitfield peerHas, Bitfield allowedFast) {
+        return allowedFast == null ? peerHas.word(w) : peerHas.word(w) & allowedFast.word(w);
+    }
+
+    /** The lowest level to pick from: a piece nobody announced (count 0) can only come from a seed. */
+    private int floor() { return seeds > 0 ? 0 : 1; }
+
     /**
-     * Random tie-break among the equally rare: applying bitfields moves pieces in index order, so the order inside
-     * a bucket is not random by itself. Scan best's bucket from a random offset for an equally good piece.
+     * Rarest first: the lowest level holding pieces this peer offers (not level 0, the pieces nobody announced, unless
+     * a seed is here), and one of those drawn uniformly at random. Reads only the levels' non-empty words.
      */
-    private int tieBreak(int best, Bitfield peerHas, Bitfield allowedFast) {
-        int k = availability[best];
-        int from = bucketStart[k];
-        int to = k + 1 < bucketStart.length ? bucketStart[k + 1] : pieceCount;
-        int span = to - from;
-        if (span <= 1) return best;
-        int offset = random.nextInt(span);
-        int prio = priority[best];
-        for (int i = 0, idx = from + offset; i < span; i++, idx = idx + 1 == to ? from : idx + 1) {
-            int p = order[idx];
-            if (usable(p, peerHas, allowedFast) && priority[p] == prio && byPiece[p] == null) return p;
+    private int pickRarest(Bitfield peerHas, Bitfield allowedFast) {
+        for (int level = floor(); level < levelCount; level++) {
+            if (levelSize[level] == 0) continue;
+            int base = level * words, sbase = level * summaryWords;
+            int hits = 0;
+            for (int s = 0; s < summaryWords; s++) {
+                for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
+                    int w = (s << 6) + Long.numberOfTrailingZeros(m);
+                    hits += Long.bitCount(levels[base + w] & offered(w, peerHas, allowedFast));
+                }
+            }
+            if (hits == 0) continue;
+            int r = random.nextInt(hits);
+            for (int s = 0; s < summaryWords; s++) {
+                for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
+                    int w = (s << 6) + Long.numberOfTrailingZeros(m);
+                    long x = levels[base + w] & offered(w, peerHas, allowedFast);
+                    int n = Long.bitCount(x);
+                    if (r < n) return (w << 6) + nthBit(x, r);
+                    r -= n;
+                }
+            }
+            throw new IllegalStateException("unreachable: " + hits + " hits counted");
         }
-        return best;
+        return -1;
+    }
+
+    /** The candidates of word w this peer offers, without the ones nobody announced if {@code noZero}. */
+    private long announced(int w, Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
+        long x = ~skip[w] & offered(w, peerHas, allowedFast);
+        // level 0's bitset comes first in levels: the candidates nobody announced
+        return noZero ? x & ~levels[w] : x;
+    }
+
+    /** Index of the n-th (from 0) set bit of x, which has more than n. */
+    private static int nthBit(long x, int n) {
+        for (; n > 0; n--) x &= x - 1;
+        return Long.numberOfTrailingZeros(x);
+    }
+
+    /**
+     * With several priorities in use: the highest priority this peer offers, the rarest of it, and a uniformly random
+     * one of those. Reads every candidate's priority and count.
+     */
+    private int pickByPriority(Bitfield peerHas, Bitfield allowedFast) {
+        int bestPrio = 0, bestCount = Integer.MAX_VALUE, hits = 0, floor = floor();
+        for (int w = 0; w < words; w++) {
+            for (long x = ~skip[w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
+                int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                int c = counts[p], pr = priority[p];
+                if (c < floor || pr < bestPrio || (pr == bestPrio && c > bestCount)) continue;
+                if (pr > bestPrio || c < bestCount) hits = 0;
+                bestPrio = pr;
+                bestCount = c;
+                hits++;
+            }
+        }
+        if (hits == 0) return -1;
+        int r = random.nextInt(hits);
+        for (int w = 0; w < words; w++) {
+            for (long x = ~skip[w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
+                int p = (w << 6) + Long.numberOfTrailingZeros(x);
+                if (counts[p] == bestCount && priority[p] == bestPrio && r-- == 0) return p;
+            }
+        }
+        throw new IllegalStateException("unreachable: " + hits + " hits counted");
+    }
+
+    /**
+     * The first pieces: one drawn uniformly at random among the pieces this peer offers (any rarity, but not one only
+     * a seed could give), or with several priorities in use, the priority pick.
+     */
+    private int pickRandom(Bitfield peerHas, Bitfield allowedFast) {
+        if (!uniformPriority) return pickByPriority(peerHas, allowedFast);
+        boolean noZero = floor() > 0;
+        int hits = 0;
+        for (int w = 0; w < words; w++) hits += Long.bitCount(announced(w, peerHas, allowedFast, noZero));
+        if (hits == 0) return -1;
+        int r = random.nextInt(hits);
+        for (int w = 0; w < words; w++) {
+            long x = announced(w, peerHas, allowedFast, noZero);
+            int n = Long.bitCount(x);
+            if (r < n) return (w << 6) + nthBit(x, r);
+            r -= n;
+        }
+        throw new IllegalStateException("unreachable: " + hits + " hits counted");
     }
 
     private boolean usable(int piece, Bitfield peerHas, Bitfield allowedFast) {
@@ -371,11 +523,9 @@ public final class PiecePicker {
 
     /** Endgame: every block of every wanted missing piece is requested or received. */
     public boolean inEndgame() {
-        for (int p = have.nextClearBit(0); p >= 0; p = have.nextClearBit(p + 1)) {
-            if (priority[p] == 0) continue;
-            Downloading d = byPiece[p];
-            if (d == null || d.free > 0) return false;
-        }
+        // a wanted missing piece not under way has its skip bit clear
+        for (long w : skip) if (w != -1L) return false;
+        for (Downloading d = first; d != null; d = d.next) if (d.free > 0 && priority[d.piece] > 0) return false;
         return inProgress > 0;
     }
 
@@ -385,7 +535,7 @@ public final class PiecePicker {
         checkPiece(piece);
         int b = blockIndex(piece, begin);
         Downloading d = byPiece[piece];
-        BlockKeySet mine = outstanding.get(peer);
+        BlockKeySet mine = requestsOf(peer);
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
         if (have.get(piece) || d == null) {
             return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
@@ -404,7 +554,7 @@ public final class PiecePicker {
             for (Object o : who) {
                 if (o.equals(peer)) continue;
                 cancel.add(o);
-                BlockKeySet s = outstanding.get(o);
+                BlockKeySet s = requestsOf(o);
                 if (s != null) s.remove(key(piece, b));
             }
         }
@@ -432,17 +582,17 @@ public final class PiecePicker {
     /** This peer was asked for this block and has not delivered it. False for offsets that are no block. */
     public boolean isRequested(Object peer, int piece, int begin) {
         if (piece < 0 || piece >= pieceCount || begin < 0 || begin % BLOCK_SIZE != 0 || begin >= pieceSize(piece)) return false;
-        BlockKeySet mine = outstanding.get(peer);
+        BlockKeySet mine = requestsOf(peer);
         return mine != null && mine.contains(key(piece, begin / BLOCK_SIZE));
     }
 
     public void onPieceVerified(int piece) {
         checkPiece(piece);
+        // had first, so the piece leaving the pieces under way does not become a candidate for a moment
+        have.set(piece);
         Downloading d = remove(piece);
         if (d != null) releaseRequests(d);
-        if (have.get(piece)) return;
-        dropFromOrder(piece);
-        have.set(piece);
+        refreshSkip(piece);
     }
 
     /** Hash mismatch: every block goes back to free. Returns the peers that sent blocks of it (for banning). */
@@ -468,6 +618,10 @@ public final class PiecePicker {
     public void onPeerGone(Object peer) {
         cancelAll(peer);
         outstanding.remove(peer);
+        if (peer.equals(lastPeer)) {
+            lastPeer = null;
+            lastSet = null;
+        }
     }
 
     /**
@@ -475,7 +629,7 @@ public final class PiecePicker {
      * cancel): the blocks are free for others. Returns what was outstanding, e.g. to send Cancel for it.
      */
     public List<BlockRequest> cancelAll(Object peer) {
-        BlockKeySet mine = outstanding.get(peer);
+        BlockKeySet mine = requestsOf(peer);
         if (mine == null || mine.isEmpty()) return List.of();
         List<BlockRequest> gone = new ArrayList<>(mine.size());
         mine.forEach(k -> {
@@ -492,15 +646,24 @@ public final class PiecePicker {
     public boolean onRequestRejected(Object peer, int piece, int begin) {
         if (!isRequested(peer, piece, begin)) return false;
         int b = begin / BLOCK_SIZE;
-        outstanding.get(peer).remove(key(piece, b));
+        requestsOf(peer).remove(key(piece, b));
         unrequest(peer, piece, b);
         return true;
     }
 
     /** Blocks this peer has been asked for and not yet delivered. */
     public int outstandingCount(Object peer) {
-        BlockKeySet s = outstanding.get(peer);
+        BlockKeySet s = requestsOf(peer);
         return s == null ? 0 : s.size();
+    }
+
+    /** The blocks requested from this peer and not yet delivered, or null if none was ever requested. */
+    private BlockKeySet requestsOf(Object peer) {
+        if (peer.equals(lastPeer)) return lastSet;
+        BlockKeySet s = outstanding.get(peer);
+        lastPeer = peer;
+        lastSet = s;
+        return s;
     }
 
     private Downloading remove(int piece) {
@@ -508,6 +671,7 @@ public final class PiecePicker {
         if (d == null) return null;
         byPiece[piece] = null;
         unlink(d);
+        refreshSkip(piece);
         return d;
     }
 
@@ -542,7 +706,7 @@ public final class PiecePicker {
     private void releaseRequests(Downloading d) {
         for (int b = 0; b < d.state.length; b++) {
             for (Object o : d.requesters[b]) {
-                BlockKeySet s = outstanding.get(o);
+                BlockKeySet s = requestsOf(o);
                 if (s != null) s.remove(key(d.piece, b));
             }
         }
@@ -560,29 +724,29 @@ public final class PiecePicker {
     }
 
     /**
-     * Checks the rarity order's structure (for tests): order and pos are inverse permutations, the front region holds
-     * exactly the pieces we have, and every later piece lies in the bucket of its availability. Throws on the first
-     * violation.
+     * Checks the rarest-first structure (for tests): skip bits say exactly which pieces are had, under way or
+     * priority 0; every other piece is in the level of its count and in no other; level sizes and summaries match the
+     * bitsets. Throws on the first violation.
      */
     void checkOrder() {
-        for (int i = 0; i < pieceCount; i++) {
-            if (pos[order[i]] != i) throw new IllegalStateException("pos/order disagree at " + i);
-        }
-        if (bucketStart[0] != have.cardinality()) {
-            throw new IllegalStateException("front region " + bucketStart[0] + " != pieces had " + have.cardinality());
-        }
-        for (int i = 0; i < pieceCount; i++) {
-            int p = order[i];
-            if (i < bucketStart[0]) {
-                if (!have.get(p)) throw new IllegalStateException("missing piece " + p + " in the front region");
-                continue;
+        for (int p = 0; p < pieceCount; p++) {
+            boolean want = have.get(p) || byPiece[p] != null || priority[p] == 0;
+            if (skipped(p) != want) throw new IllegalStateException("skip bit of piece " + p + " is " + skipped(p));
+            for (int c = 0; c < levelCount; c++) {
+                boolean in = (levels[c * words + (p >>> 6)] & (1L << p)) != 0;
+                boolean expected = !want && counts[p] == c;
+                if (in != expected) throw new IllegalStateException("piece " + p + " (count " + (int) counts[p] + ") in level " + c + ": " + in);
             }
-            if (have.get(p)) throw new IllegalStateException("had piece " + p + " still in bucket order at " + i);
-            int k = availability[p];
-            int from = bucketStart[k], to = k + 1 < bucketStart.length ? bucketStart[k + 1] : pieceCount;
-            if (i < from || i >= to) {
-                throw new IllegalStateException("piece " + p + " of availability " + k + " at " + i + " outside [" + from + "," + to + ")");
+        }
+        for (int c = 0; c < levelCount; c++) {
+            int size = 0;
+            for (int w = 0; w < words; w++) {
+                long x = levels[c * words + w];
+                size += Long.bitCount(x);
+                boolean marked = (summary[c * summaryWords + (w >>> 6)] & (1L << w)) != 0;
+                if (marked != (x != 0)) throw new IllegalStateException("level " + c + " summary wrong at word " + w);
             }
+            if (size != levelSize[c]) throw new IllegalStateException("level " + c + " holds " + size + ", size says " + levelSize[c]);
         }
     }
 
