@@ -35,7 +35,7 @@ settings = {
     "min_reconnect_time": 1, "max_failcount": 100,
     "in_enc_policy": int(lt.enc_policy.disabled), "out_enc_policy": int(lt.enc_policy.disabled),
     "announce_to_all_tiers": True, "announce_to_all_trackers": True,
-    "alert_mask": int(lt.alert_category.error | lt.alert_category.status),
+    "alert_mask": int(lt.alert_category.error | lt.alert_category.status | lt.alert_category.tracker),
 }
 if args.lsd:
     settings["enable_lsd"] = True
@@ -96,5 +96,25 @@ while not stopping and time.time() - start < args.deadline:
     time.sleep(0.05)
 if args.role == "seed" and (stopping or time.time() - start >= args.deadline):
     rc = 0
-session.pause()
+
+
+def await_tracker_answer(seconds):
+    """Waits (bounded) for a tracker to answer an announce: libtorrent sends 'completed' when the download
+    finishes and 'stopped' when paused; a process that exits before the first is answered can have its
+    'stopped' overtake its 'completed', and the tracker then lists it as a seed for good."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if session.wait_for_alert(100) is None:
+            continue
+        for al in session.pop_alerts():
+            if isinstance(al, (lt.tracker_reply_alert, lt.tracker_error_alert)):
+                return
+
+
+if rc == 0 and args.role == "leech" and not args.no_trackers and handle.trackers():
+    await_tracker_answer(5)  # the 'completed' announce
+    session.pause()
+    await_tracker_answer(3)  # the 'stopped' announce
+else:
+    session.pause()
 sys.exit(rc)
