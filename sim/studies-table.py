@@ -117,6 +117,20 @@ def group_table(study, data, order):
     print()
 
 
+def swarm_figures(d):
+    """One run's whole-swarm figures: last leecher done, mean over all leechers, revenue (M), bidders' spent %."""
+    with open(os.path.join(d, "peers.csv")) as f:
+        peers = [p for p in csv.DictReader(f) if p["started_complete"] != "true"]
+    done = [p for p in peers if p["completed_s"] != ""]
+    bud = sum(num(p["budget"]) for p in peers if p["kind"] == "bidder")
+    return {
+        "last leecher done": max(num(p["completed_s"]) for p in done) if done else None,
+        "mean over all leechers": sum(num(p["download_s"]) for p in done) / len(done) if done else None,
+        "uploader revenue": sum(num(p["spent"]) for p in peers) / 1e6,
+        "bidders' spent %": 100 * sum(num(p["spent"]) for p in peers if p["kind"] == "bidder") / bud if bud else None,
+    }
+
+
 def whole_swarm(study, data, order):
     """Per variant: slowest peer, uploader revenue (all payments), mean over every leecher."""
     print(f"### {study}: whole swarm\n")
@@ -166,6 +180,16 @@ def paired(study, data, order, base_study=None, base_variant=None):
         for g in groups or []:
             if g in ch:
                 print(f"| {v} | {g} | {fmt_range(ch[g], 1, pct=True)} |")
+        sw = {}
+        for seed, d in sorted(runs.items()):
+            if seed not in base:
+                continue
+            a, b = swarm_figures(d), swarm_figures(base[seed])
+            for k in a:
+                if a[k] is not None and b[k]:
+                    sw.setdefault(k, []).append(100 * (a[k] / b[k] - 1))
+        for k, xs in sw.items():
+            print(f"| {v} | *{k}* | {fmt_range(xs, 1, pct=True)} |")
     print()
 
 
@@ -184,7 +208,7 @@ def churn(study, data, order):
             done.append(num(ss[-1]["completed_total"]))
             lo = next((num(r["t_s"]) for r in ss if r["full_copy"] != "true"), None)
             lost.append(lo)
-            per.append(f"s{seed}: {full[-1]:.0f} %, {done[-1]:.0f} done, lost {'never' if lo is None else f'{lo:.0f}'}")
+            per.append(f"s{seed}: {full[-1]:.1f} %, {seeds_[-1]:.1f} seeds, {done[-1]:.0f} done, lost {'never' if lo is None else f'{lo:.0f}'}")
         lost_known = [x for x in lost if x is not None]
         never = sum(1 for x in lost if x is None)
         lost_s = (fmt(lost_known, 0) if lost_known else "–") + (f" ({never} seeds never lost)" if never else "")
@@ -201,7 +225,7 @@ def main():
     for study in sorted(data):
         group_table(study, data, order)
         whole_swarm(study, data, order)
-        if study.startswith("2-churn"):
+        if "churn" in study:
             churn(study, data, order)
         if len(order[study]) > 1:
             paired(study, data, order)
