@@ -43,16 +43,18 @@ class MarketLongSeederE2eTest {
             Path torrent = tmp.resolve("album.torrent");
             peers.btspeedRun("create", "create", src.toString(), "-o", torrent.toString(), "--piece-size", "64K");
 
-            int originPort = Peers.freePort(), veteranPort = Peers.freePort();
+            int originPort = Peers.freePort();
             Proc origin = peers.btspeed("origin", "seed", torrent.toString(), "--dir", tmp.resolve("origin").toString(),
                     "--port", String.valueOf(originPort), "--no-trackers");
             origin.awaitLine("^seeding; ", Duration.ofSeconds(60));
             // the veteran downloads, then keeps seeding with a wallet, selling one paid slot
             Proc vet = peers.btspeed("veteran", MarketScarcityE2eTest.args(List.of("download", torrent.toString(),
                     "--dir", tmp.resolve("vet").toString(),
-                    "--port", String.valueOf(veteranPort), "--no-trackers", "--seed", "--peer", "127.0.0.1:" + originPort,
+                    "--port", "0", "--no-trackers", "--seed", "--peer", "127.0.0.1:" + originPort,
                     "--spend", "off", "--paid-slots", "1", "--free-slots", "1",
                     "--upload-limit", "256K"), ledger.walletArgs("veteran"))); // a home uplink: the bidder's download takes seconds, long enough to bid
+            // its port from its own log: a port picked free beforehand can be taken by the origin's outgoing connections meanwhile
+            int veteranPort = Integer.parseInt(vet.awaitLine("^listening on [^ ]*:([0-9]+)$", Duration.ofSeconds(60)).group(1));
             vet.awaitLine("^complete: ", Duration.ofSeconds(90));
             origin.terminate(Duration.ofSeconds(10)); // the only copy left is the veteran's
             Thread.sleep(1000);
