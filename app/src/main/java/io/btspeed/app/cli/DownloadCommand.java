@@ -1,5 +1,6 @@
 package io.btspeed.app.cli;
 
+import io.btspeed.app.UserException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,13 +45,7 @@ public final class DownloadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean direct = directWrites();
         TorrentSource src = TorrentSource.parse(source);
-        java.util.Set<Integer> selection = switch (src) {
-            case TorrentSource.File f -> FileSelection.parse(files, f.metainfo());
-            case TorrentSource.Magnet m -> {
-                if (files != null) throw new io.btspeed.app.UserException("--files needs a .torrent file: a magnet link's file list is not known yet");
-                yield java.util.Set.of();
-            }
-        };
+        var selection = FileSelection.parse(files, src);
         return new TorrentRun(net, downloadLimit, market, direct, selection).run(src, dir, seed, false);
     }
 
@@ -58,7 +53,7 @@ public final class DownloadCommand implements Callable<Integer> {
         return switch (diskWrites) {
             case "direct" -> true;
             case "cached" -> false;
-            default -> throw new io.btspeed.app.UserException("--disk-writes must be direct or cached, not '" + diskWrites + "'");
+            default -> throw new UserException("--disk-writes must be direct or cached, not '" + diskWrites + "'");
         };
     }
 }

@@ -16,9 +16,16 @@ final class FileSelection {
     private FileSelection() {
     }
 
-    /** The metainfo file indexes the list names; empty for {@code null} (everything). */
-    static Set<Integer> parse(String list, Metainfo m) {
+    /** The metainfo file indexes the list names; empty for {@code null} (everything). A magnet has no file list yet. */
+    static Set<Integer> parse(String list, TorrentSource source) {
         if (list == null) return Set.of();
+        return switch (source) {
+            case TorrentSource.File f -> parse(list, f.metainfo());
+            case TorrentSource.Magnet m -> throw new UserException("--files needs a .torrent file: a magnet link's file list is not known yet");
+        };
+    }
+
+    private static Set<Integer> parse(String list, Metainfo m) {
         List<Integer> listed = new ArrayList<>();
         List<FileEntry> files = m.files();
         for (int i = 0; i < files.size(); i++) if (!files.get(i).padding()) listed.add(i);
