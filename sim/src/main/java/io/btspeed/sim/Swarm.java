@@ -23,9 +23,9 @@ import java.util.Set;
  * The discrete-event swarm simulator. A virtual clock advances in rounds of {@code roundSeconds}; arrivals,
  * departures, choke rounds and samples are events on that clock, and the clock jumps over idle stretches.
  *
- * <p>Bandwidth is shared at flow level: each round an uploader splits its capacity evenly over the unchoked links
- * that have a piece in flight, and a downloader offered more than its capacity scales every incoming flow down by
- * the same factor. Everything that is a rule runs the shipped code: every peer has core's {@link Choker} with
+ * <p>Bandwidth is shared at flow level: each round an uploader splits its capacity over the unchoked links that have
+ * a piece in flight, buyers in paid slots first as the engine's upload throttle serves them ({@link UploadShares}),
+ * and a downloader offered more than its capacity scales every incoming flow down by the same factor. Everything that is a rule runs the shipped code: every peer has core's {@link Choker} with
  * {@link TitForTatPolicy} (plain peers) or the market's {@link MarketSlotPolicy} around it (market peers); every
  * leecher has core's {@link PiecePicker}; bidders bid with the market's {@link Autobid} within their
  * {@link io.btspeed.market.policy.Spending} budget; every piece received through a paid slot is paid at the
@@ -326,7 +326,7 @@ public final class Swarm {
         // bids first, so every auction this round sees the bidders' current prices
         for (int i = 0; i < present.size(); i++) {
             SimPeer p = present.get(i);
-            if (p.spending.on() && p.picker != null && p.choker.roundDue(now)) rebid(p);
+            if (p.spending.on() && p.picker != null) rebid(p); // each round, as the engine re-bids on its 1 s tick
         }
         List<SimPeer> leaving = null;
         for (int i = 0; i < present.size(); i++) {
@@ -436,19 +436,24 @@ public final class Swarm {
             SimPeer u = present.get(i);
             List<Link> un = u.unchoked;
             if (un.isEmpty()) continue;
-            int active = 0;
+            int active = 0, activePaid = 0;
             for (int k = 0; k < un.size(); k++) {
                 Link l = un.get(k);
                 l.offer = 0;
-                if (l.startAt < roundEnd && ensurePiece(l)) active++;
+                if (l.startAt < roundEnd && ensurePiece(l)) {
+                    active++;
+                    if (l.paid) activePaid++;
+                }
             }
             if (active == 0) continue;
-            double share = u.upBps * dt / active;
+            // buyers in paid slots go first at the uploader's throttle, as in the engine
+            double paidShare = u.upBps * dt * UploadShares.paid(activePaid, active - activePaid);
+            double share = u.upBps * dt * UploadShares.ordinary(activePaid, active - activePaid);
             for (int k = 0; k < un.size(); k++) {
                 Link l = un.get(k);
                 if (l.piece < 0 || l.startAt >= roundEnd) continue;
                 double frac = l.startAt <= now ? 1 : (double) (roundEnd - l.startAt) / roundNanos;
-                l.offer = share * frac;
+                l.offer = (l.paid ? paidShare : share) * frac;
                 l.down.inOffer += l.offer;
             }
         }
