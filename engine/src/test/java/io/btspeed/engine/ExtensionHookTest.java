@@ -41,6 +41,7 @@ class ExtensionHookTest {
         final Set<Integer> verifiedFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final AtomicLong queuedBytes = new AtomicLong();
         final List<Integer> closed = new CopyOnWriteArrayList<>();
+        final List<Integer> complete = new CopyOnWriteArrayList<>();
 
         Echo(String side) {
             this.side = side;
@@ -89,6 +90,30 @@ class ExtensionHookTest {
         public void onPeerClosed(PeerHandle peer) {
             closed.add(peer.key());
         }
+
+        @Override
+        public void onPeerComplete(PeerHandle peer) {
+            complete.add(peer.key());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aPeerWithEveryPieceIsReportedCompleteOnce() throws Exception {
+        Path seedDir = tmp.resolve("seed"), leechDir = tmp.resolve("leech");
+        Metainfo m = TestTorrents.singleFile(seedDir, "data.bin", 3 * 1024 * 1024, 64 * 1024, 12);
+        Echo leechExt = new Echo("leecher");
+        // the seeder sends at 1 MiB/s, so the leecher's ticks see it connected for ~3 s
+        try (Session seeder = Session.start(SessionConfig.defaults().withRateLimits(1 << 20, 0));
+             Session leecher = Session.start(SessionConfig.defaults())) {
+            seeder.add(AddTorrentParams.of(m, seedDir).withTrackers(false)).completion().get(30, TimeUnit.SECONDS);
+            TorrentHandle l = leecher.add(AddTorrentParams.of(m, leechDir).withTrackers(false).withExtensions(List.of(leechExt))
+                    .withPeers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), seeder.listenPort()))));
+            l.completion().get(40, TimeUnit.SECONDS);
+            assertThat(leechExt.verifiedFrom).hasSize(1);
+            assertThat(leechExt.complete).as("the seeder, once").containsExactlyElementsOf(leechExt.verifiedFrom);
+        }
+        TestTorrents.assertSameTree(seedDir, leechDir);
     }
 
     /** Records which peers the choker was told speak the market extension. */

@@ -96,4 +96,75 @@ class MarketExtensionTest {
             assertThat(r.ok()).as(r.problems().toString()).isTrue();
         }
     }
+
+    /**
+     * A seller that stays connected to a buyer who completed settles the buyer's channel then (spec §5.4), not
+     * when the connection ends. The seller has only the first file of two (it selected that one), so it is no
+     * seed and the complete buyer keeps its connection; a plain origin seed supplies the second file.
+     */
+    @Test
+    @Timeout(120)
+    void aSellerSettlesTheChannelOfABuyerThatCompletedWhileStillConnected() throws Exception {
+        Path origin = tmp.resolve("origin/pack"), sellerDir = tmp.resolve("seller"), buyerDir = tmp.resolve("buyer");
+        Files.createDirectories(origin);
+        Random rnd = new Random(9);
+        byte[] a = new byte[8 << 20], b = new byte[100_000];
+        rnd.nextBytes(a);
+        rnd.nextBytes(b);
+        Files.write(origin.resolve("a.bin"), a);
+        Files.write(origin.resolve("b.bin"), b);
+        Metainfo m = TorrentCreator.builder(origin).pieceLength(256 * 1024).build().create();
+        assertThat(m.files().getFirst().path()).containsExactly("a.bin");
+        Files.createDirectories(sellerDir.resolve("pack"));
+        Files.write(sellerDir.resolve("pack/a.bin"), a);
+
+        KeyPair bank = KeyPair.fromPrivateKey(BigInteger.valueOf(1)), buyer = KeyPair.fromPrivateKey(BigInteger.valueOf(2)),
+                seller = KeyPair.fromPrivateKey(BigInteger.valueOf(3));
+        TokenInfo token = new TokenInfo("BTT", 6, 1_000_000_000_000L);
+        try (SqliteLedger ledger = SqliteLedger.create(tmp.resolve("ledger.db"), token, bank.address(), InstantSource.system())) {
+            ledger.transfer(new Transfer(bank.address(), buyer.address(), 100_000_000L, 0, "").sign(bank));
+            MarketSlotPolicy policy = new MarketSlotPolicy(1, ClearingRule.LOWEST_WINNING, 0, new TitForTatPolicy(new Random(1)));
+            String memo = m.infoHash().hex();
+            MarketExtension sell = new MarketExtension(seller, ledger,
+                    new MarketExtension.Config("test-ledger", policy, 2, false, 0, Autobid.DEFAULT, 3_600_000L * 24),
+                    m.pieceLength(), () -> 0, memo);
+            // the origin is slow, so most of the first file comes from the seller's paid slot; the seller's limit makes
+            // the transfer last long enough for the buyer to bid and win it
+            try (Session originSession = Session.start(SessionConfig.defaults().withRateLimits(256 * 1024, 0));
+                 Session sellerSession = Session.start(SessionConfig.defaults().withUploadSlots(1).withRateLimits(1 << 20, 0),
+                         Timeouts.DEFAULT.withChokeInterval(java.time.Duration.ofSeconds(2)));
+                 Session buyerSession = Session.start(SessionConfig.defaults())) {
+                originSession.add(AddTorrentParams.of(m, origin.getParent()).withTrackers(false)).completion().get(30, TimeUnit.SECONDS);
+                sellerSession.add(AddTorrentParams.of(m, sellerDir).withTrackers(false).withSelectedFiles(java.util.Set.of(0))
+                        .withSlotPolicy(policy).withExtensions(List.of(sell))).completion().get(30, TimeUnit.SECONDS);
+                assertThat(sellerSession.torrents().getFirst().status().wantedDoneBytes()).as("the seller has the first file")
+                        .isEqualTo(a.length);
+                TorrentHandle[] handle = new TorrentHandle[1];
+                MarketExtension buy = new MarketExtension(buyer, ledger,
+                        new MarketExtension.Config("test-ledger", null, 2, true, 50_000_000L, Autobid.DEFAULT, 3_600_000L * 24),
+                        m.pieceLength(), () -> handle[0] == null ? m.totalLength()
+                                : handle[0].status().wantedBytes() - handle[0].status().wantedDoneBytes(), memo);
+                handle[0] = buyerSession.add(AddTorrentParams.of(m, buyerDir).withTrackers(false).withExtensions(List.of(buy))
+                        .withPeers(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), sellerSession.listenPort()),
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), originSession.listenPort()))));
+                handle[0].completion().get(90, TimeUnit.SECONDS);
+                assertThat(Files.readAllBytes(buyerDir.resolve("pack/a.bin"))).isEqualTo(a);
+                assertThat(Files.readAllBytes(buyerDir.resolve("pack/b.bin"))).isEqualTo(b);
+
+                // every session still runs: the channel closes because the buyer completed
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+                while (!ledger.openChannels(buyer.address()).isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
+                assertThat(ledger.openChannels(buyer.address())).as("settled while connected").isEmpty();
+                assertThat(sellerSession.torrents().getFirst().status().peers()).as("the buyer is still connected").isPositive();
+                assertThat(buy.spent()).as("the buyer paid the seller").isPositive();
+                assertThat(sell.earned()).isEqualTo(buy.spent());
+                assertThat(ledger.balance(seller.address())).isEqualTo(sell.earned());
+                buy.close();
+            }
+            sell.close();
+            assertThat(ledger.balance(buyer.address())).isEqualTo(100_000_000L - ledger.balance(seller.address()));
+            AuditReport r = ledger.audit();
+            assertThat(r.ok()).as(r.problems().toString()).isTrue();
+        }
+    }
 }

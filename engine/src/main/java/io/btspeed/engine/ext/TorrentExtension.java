@@ -88,6 +88,12 @@ public interface TorrentExtension {
         return false;
     }
 
+    /**
+     * The peer has every piece (from its bitfield, have-all or its last have), noticed at the next tick
+     * after it happened; once per connection, under the torrent's lock: answer quickly.
+     */
+    default void onPeerComplete(PeerHandle peer) {}
+
     /** The connection is gone. */
     default void onPeerClosed(PeerHandle peer) {}
 

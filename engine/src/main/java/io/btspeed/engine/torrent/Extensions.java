@@ -119,6 +119,10 @@ final class Extensions {
         each("a sent block", e -> e.onBlockSent(p, piece, length));
     }
 
+    void peerComplete(Peer p) {
+        each("a complete peer", e -> e.onPeerComplete(p));
+    }
+
     void peerClosed(Peer p) {
         each("a closed peer", e -> e.onPeerClosed(p));
     }

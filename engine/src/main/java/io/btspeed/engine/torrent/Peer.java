@@ -23,6 +23,8 @@ final class Peer implements io.btspeed.engine.ext.PeerHandle {
     /** What the peer has, once the torrent is ready and its pieces are counted in the picker's availability. */
     Bitfield bits;
     boolean hasAll;
+    /** Extensions were told this peer has every piece ({@code onPeerComplete}): once per connection. */
+    boolean reportedComplete;
     /** A bitfield that arrived before we knew the piece count (magnet); checked once metadata is in. */
     byte[] pendingBitfield;
 

@@ -743,6 +743,12 @@ public final class Torrent implements TorrentHandle, PeerHandler {
                     PeerExchange.send(p, peers);
                 }
                 if (requests != null) requests.fill(p);
+                if (!p.reportedComplete && meta != null && p.isSeed(meta.pieceCount())) {
+                    // found here rather than on each have: every path a peer completes by (have, bitfield,
+                    // have-all, ones adopted after the check) ends up in the tick, and a second's delay is harmless
+                    p.reportedComplete = true;
+                    extensions.peerComplete(p);
+                }
             }
             if (resume != null && piecesSinceSave > 0 && now - lastProgressSave >= PROGRESS_SAVE_INTERVAL) {
                 lastProgressSave = now;
