@@ -215,7 +215,7 @@ final class SimPayments {
                             // the buyer cannot fund a channel for what it owes: it withdraws its bid at this seller
                             // (raising bids is the simulator's autobid, which reaches every seller directly)
                             if (b.price() == 0 && x.link.up.market != null) x.link.up.market.withdraw(x.link.down.key);
-                            yield List.of();
+                            yield x.payee.onBid(b.price(), nowMillis);
                         }
                         default -> List.of(); // a buyer's err changes nothing
                     };

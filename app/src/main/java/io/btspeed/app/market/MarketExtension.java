@@ -154,7 +154,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         switch (m) {
             case SpeedMessage.BidMsg b -> {
                 if (config.policy() != null) config.policy().bid(peer.key(), b.price());
-                if (ps.payee != null && !ps.complete) ps.doneAtNanos = b.price() == 0 ? Math.max(1, System.nanoTime()) : 0;
+                if (ps.payee != null) flows.selling(ps, () -> ps.payee.onBid(b.price(), System.currentTimeMillis()));
             }
             case SpeedMessage.Result r -> {
                 log.debug("{}: result round {} won {} price {}", peer.address(), r.round(), r.won(), r.price());
@@ -227,40 +227,14 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         for (MarketPeer ps : peers.values()) {
             if (ps.payee != null) flows.selling(ps, () -> ps.payee.onTick(now));
             if (ps.payer != null) flows.paying(ps, () -> ps.payer.onTick(now));
-            if (ps.payee != null && ps.doneAtNanos != 0) settleWhenDone(ps, nowNanos);
         }
     }
 
-    /**
-     * A buyer that has every piece is settled (spec §5.4). Seen here only when its bitfield says so: a
-     * peer does not announce pieces to a peer that has them, so a buyer that got our pieces usually
-     * shows its completion by withdrawing its bid instead (the autobid bids 0 at 0 remaining), below.
-     */
+    /** Seen only when the buyer's bitfield says so (see {@link PayeeFlow#onBid} for the usual sign). */
     @Override
     public void onPeerComplete(PeerHandle peer) {
         MarketPeer ps = peers.get(peer.key());
-        if (ps == null || ps.payee == null) return;
-        ps.complete = true;
-        if (ps.doneAtNanos == 0) ps.doneAtNanos = Math.max(1, System.nanoTime());
-    }
-
-    /** How long a done buyer's payment for its last pieces may take before its channel is settled without it. */
-    static final long SETTLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    /**
-     * The buyer is done with its channel (complete, or its bid withdrawn): settle it once nothing is
-     * owed — the payment for its last piece may still be on the way behind its have or its bid — or
-     * after {@link #SETTLE_WAIT_NANOS} (the buyer keeps the connection that long for a payment in
-     * flight). The escrow goes back to the buyer now instead of when the connection ends, which for a
-     * buyer that stays to seed can be much later; if it buys again it opens a new channel.
-     */
-    private void settleWhenDone(MarketPeer ps, long nowNanos) {
-        synchronized (ps) {
-            if (ps.payee.channel() == null || ps.payee.phase() == PayeeFlow.Phase.CLOSED) return;
-            if (ps.payee.debt() > 0 && nowNanos - ps.doneAtNanos < SETTLE_WAIT_NANOS) return;
-            log.debug("{}: done buying: settling its channel (owed {}, paid {})", ps.handle.address(), ps.payee.owed(), ps.payee.paid());
-        }
-        flows.selling(ps, ps.payee::onPeerComplete);
+        if (ps != null && ps.payee != null) flows.selling(ps, () -> ps.payee.onBuyerComplete(System.currentTimeMillis()));
     }
 
     @Override

@@ -25,13 +25,6 @@ final class MarketPeer {
     /** Blocks that waited for a payment, and how long in all (the exposure limit's cost to an honest buyer). */
     long heldBlocks;
     long heldNanos;
-    /**
-     * When the buyer was seen to have every piece or withdrew its bid (0: neither, or it bid again); its
-     * channel is then settled at a tick once its last payment is in, or {@code MarketExtension.SETTLE_WAIT_NANOS} later.
-     */
-    volatile long doneAtNanos;
-    /** The buyer's engine-reported completion: a later bid does not undo it. */
-    volatile boolean complete;
 
     MarketPeer(PeerHandle handle, SpeedMessage.Hello hello, PayerFlow payer, PayeeFlow payee) {
         this.handle = handle;

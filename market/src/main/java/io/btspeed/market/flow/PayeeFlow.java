@@ -254,10 +254,56 @@ public final class PayeeFlow {
         return gate.stalled();
     }
 
-    /** Closes the current channel before it expires. */
+    /**
+     * Closes the current channel before it expires, and the channel of a buyer that is done buying
+     * once its last payment is in or {@link #SETTLE_WAIT_MILLIS} passed (spec §5.4).
+     */
     public List<MarketAction> onTick(long nowMillis) {
         if (account.channel() != null && !closed && nowMillis >= channelExpiresAt - config.closeMarginMillis()) return closeCurrent();
+        if (doneAtMillis != NOT_DONE) return settleIfDone(nowMillis);
         return List.of();
+    }
+
+    /** How long a done buyer's payment for its last pieces may take before its channel is settled without it. */
+    public static final long SETTLE_WAIT_MILLIS = 30_000;
+    private static final long NOT_DONE = Long.MIN_VALUE;
+    /** When the buyer was done buying (complete, or its bid withdrawn); {@link #NOT_DONE} otherwise. */
+    private long doneAtMillis = NOT_DONE;
+    /** The buyer has every piece: a later bid does not make it a buyer again. */
+    private boolean buyerComplete;
+
+    /**
+     * The buyer's bid as it arrived. A bid of 0 says it is done buying here for now (the autobid bids
+     * 0 once nothing remains — often the only sign of a complete buyer, since a peer does not announce
+     * pieces to a peer that has them — or when it cannot pay): its channel is settled as in
+     * {@link #onBuyerComplete}. A bid above 0 before that cancels it; the buyer opens a new channel
+     * if it buys after the settlement (§5.1, err 10).
+     */
+    public List<MarketAction> onBid(long price, long nowMillis) {
+        if (buyerComplete) return List.of();
+        if (price > 0) {
+            doneAtMillis = NOT_DONE;
+            return List.of();
+        }
+        if (doneAtMillis == NOT_DONE) doneAtMillis = nowMillis;
+        return settleIfDone(nowMillis);
+    }
+
+    /**
+     * The buyer has every piece: its channel is settled at once if nothing is owed, else once its
+     * last payment — which may be on the way behind its have — is in, or {@link #SETTLE_WAIT_MILLIS}
+     * later (a complete buyer keeps its connection that long for a payment in flight, §5.2).
+     */
+    public List<MarketAction> onBuyerComplete(long nowMillis) {
+        buyerComplete = true;
+        if (doneAtMillis == NOT_DONE) doneAtMillis = nowMillis;
+        return settleIfDone(nowMillis);
+    }
+
+    private List<MarketAction> settleIfDone(long nowMillis) {
+        if (account.channel() == null || closed) return List.of();
+        if (debt() > 0 && nowMillis - doneAtMillis < SETTLE_WAIT_MILLIS) return List.of();
+        return closeCurrent();
     }
 
     /** The peer disconnected: settle now. */
@@ -265,8 +311,9 @@ public final class PayeeFlow {
         return closeCurrent();
     }
 
-    /** The peer has every piece (or our torrent is complete and it wants nothing more): settle now. */
+    /** The peer has every piece and every payment it owes is known to be in (the simulator's instant payments): settle now. */
     public List<MarketAction> onPeerComplete() {
+        buyerComplete = true;
         return closeCurrent();
     }
 

@@ -79,6 +79,49 @@ class PayeeFlowTest {
     }
 
     @Test
+    void aBuyerThatWithdrawsItsBidIsSettledOnceItsLastPaymentIsIn() {
+        PayeeFlow f = funded(5_000_000);
+        f.onServed(0, PIECE, PIECE, PRICE);
+        // bid 0 with the last piece unpaid: its payment may be on the way behind the bid, so wait
+        assertThat(f.onBid(0, T0)).isEmpty();
+        assertThat(f.onTick(T0 + 1_000)).isEmpty();
+        f.onPayment(pay(ch1, 1, 262_144, payer));
+        List<MarketAction> close = f.onTick(T0 + 2_000);
+        assertThat(close).hasSize(1);
+        assertThat(((MarketAction.CloseChannel) close.getFirst()).amount()).isEqualTo(262_144);
+        assertThat(f.onTick(T0 + 3_000)).as("closed once").isEmpty();
+        assertThat(f.onPeerLeft()).isEmpty();
+    }
+
+    @Test
+    void aBuyerThatBidsAgainBeforeSettlingKeepsItsChannelAndANeverPayingOneIsSettledAfterTheWait() {
+        PayeeFlow f = funded(5_000_000);
+        f.onServed(0, PIECE, PIECE, PRICE);
+        f.onBid(0, T0);
+        assertThat(f.onBid(1_000, T0 + 500)).isEmpty();
+        assertThat(f.onTick(T0 + PayeeFlow.SETTLE_WAIT_MILLIS + 1_000)).as("it buys again: the channel stays").isEmpty();
+        assertThat(f.phase()).isNotEqualTo(PayeeFlow.Phase.CLOSED);
+        // withdrawn for good, never paying: settled with what was paid (nothing) once the wait is over
+        f.onBid(0, T0 + 60_000);
+        assertThat(f.onTick(T0 + 60_000 + PayeeFlow.SETTLE_WAIT_MILLIS - 1)).isEmpty();
+        assertThat(f.onTick(T0 + 60_000 + PayeeFlow.SETTLE_WAIT_MILLIS)).containsExactly(new MarketAction.CloseChannel(ch1, null));
+    }
+
+    @Test
+    void aCompleteBuyerWithNothingOwedIsSettledAtOnceAndALaterBidDoesNotUndoIt() {
+        PayeeFlow f = funded(5_000_000);
+        f.onServed(0, PIECE, PIECE, PRICE);
+        f.onPayment(pay(ch1, 1, 262_144, payer));
+        assertThat(f.onBuyerComplete(T0)).hasSize(1);
+        assertThat(f.phase()).isEqualTo(PayeeFlow.Phase.CLOSED);
+        PayeeFlow g = funded(5_000_000);
+        g.onServed(0, PIECE, PIECE, PRICE);
+        assertThat(g.onBuyerComplete(T0)).as("its last payment is still owed").isEmpty();
+        g.onBid(5_000, T0 + 100);
+        assertThat(g.onTick(T0 + PayeeFlow.SETTLE_WAIT_MILLIS)).as("complete stays complete").hasSize(1);
+    }
+
+    @Test
     void aBuyerThatStopsPayingIsCutOffAtTheLimit() {
         PayeeFlow f = funded(5_000_000);
         f.onServed(0, PIECE, PIECE, PRICE);
