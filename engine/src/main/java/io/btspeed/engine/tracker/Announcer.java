@@ -64,6 +64,8 @@ public final class Announcer implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private boolean stopRequested;
     private boolean running;
+    /** The shutdown announces are out: a second stop (close() after stop()) must not abandon them. */
+    private boolean inFarewell;
     private ExecutorService batch;
 
     /**
@@ -152,6 +154,7 @@ public final class Announcer implements AutoCloseable {
         lock.lock();
         try {
             stopRequested = true;
+            inFarewell = true;
             planned = plan.get();
         } finally {
             lock.unlock();
@@ -257,7 +260,7 @@ public final class Announcer implements AutoCloseable {
         lock.lock();
         try {
             stopRequested = true;
-            if (batch != null) batch.shutdownNow();
+            if (batch != null && !inFarewell) batch.shutdownNow();
             wake.signalAll();
         } finally {
             lock.unlock();

@@ -37,6 +37,11 @@ class AnnouncerTest {
     /** Test time: it only moves when a test moves it, so backoffs expire exactly when the test says. */
     private final AtomicLong clock = new AtomicLong(1_000_000);
 
+    /** When set, a completed announce waits here until the test opens it (or the call is interrupted). */
+    private volatile java.util.concurrent.CountDownLatch holdCompleted;
+    /** Events the fake tracker answered (an interrupted call is not answered). */
+    private final List<AnnounceEvent> answered = new CopyOnWriteArrayList<>();
+
     private TrackerClient fake(String url) {
         if (url.startsWith("wss:")) throw new IllegalArgumentException("unsupported");
         return new TrackerClient() {
@@ -49,6 +54,15 @@ class AnnouncerTest {
             public AnnounceResponse announce(AnnounceRequest request, Duration timeout) throws IOException {
                 calls.add(new Call(url, request));
                 if (down.getOrDefault(url, false)) throw new IOException(url + " is down");
+                var hold = holdCompleted;
+                if (hold != null && request.event() == AnnounceEvent.COMPLETED) {
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException("abandoned");
+                    }
+                }
+                answered.add(request.event());
                 String last = url.substring(url.length() - 1);
                 return new AnnounceResponse(3600, 0, List.of(new InetSocketAddress("10.0.0." + last, 6881)), 1, 1, null);
             }
@@ -99,6 +113,30 @@ class AnnouncerTest {
         assertThat(delivered).containsExactly(List.of(new InetSocketAddress("10.0.0.1", 6881)),
                 List.of(new InetSocketAddress("10.0.0.1", 6881)));
         assertThat(a.trackers()).extracting(AnnounceSchedule.TrackerState::url).containsExactly("http://t/1");
+    }
+
+    /**
+     * A process that exits on completion stops its announcer (abandoning the completed announce under way),
+     * then closes it, which stops it again: the second stop must not abandon the completed announce the
+     * shutdown sends, or the tracker never counts the download.
+     */
+    @Test
+    void aSecondStopDoesNotAbandonTheCompletedSentOnShutdown() throws Exception {
+        Announcer a = announcer(List.of(List.of("http://t/1")));
+        Thread runner = Thread.ofVirtual().start(a::run);
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.STARTED);
+        holdCompleted = new java.util.concurrent.CountDownLatch(1);
+        left.set(0);
+        a.completed();
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.COMPLETED);
+        a.stop(); // abandons it; the shutdown sends it again
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.COMPLETED);
+        a.stop(); // as close() does
+        holdCompleted.countDown();
+        runner.join(10_000);
+        assertThat(runner.isAlive()).isFalse();
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.STOPPED);
+        assertThat(answered).containsExactly(AnnounceEvent.STARTED, AnnounceEvent.COMPLETED, AnnounceEvent.STOPPED);
     }
 
     @Test
