@@ -111,8 +111,7 @@ final class SimPayments {
                 || x.payer.remainingEscrow() < Math.addExact(Pricing.cost(l.price, pieceSize), x.payer.unpaid());
         long spendable = 0, share = 0, shareBefore = 0;
         if (mayOpen) {
-            int sellers = 0;
-            for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
+            int sellers = sellersOf(d);
             spendable = spendable(d);
             share = PayerFlow.shareOf(remainingBytes, sellers);
             shareBefore = PayerFlow.shareOf(remainingBytes + pieceSize, sellers);
@@ -130,6 +129,9 @@ final class SimPayments {
         }
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
         run(x, x.payer.onPieceVerified(pieceSize, spendable, share, nowMillis), true, nowMillis);
+        if (x.payer.unpaid() > 0 && releaseIdleEscrow(d, x, nowMillis)) {
+            run(x, x.payer.retryFunding(spendable(d), PayerFlow.shareOf(remainingBytes, sellersOf(d)), nowMillis), true, nowMillis);
+        }
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)
         if (!x.payee.mayServe(pieceSize)) x.payee.stall();
         boolean over = x.payee.overExposed();
@@ -142,6 +144,44 @@ final class SimPayments {
         u.earned += earned;
         u.earnedSinceTick += earned;
         return earned;
+    }
+
+    /**
+     * The buyer of {@code l} lost its paid slot: the round's result (lost) reaches both flows, as it would on the
+     * wire, so the buyer's flow knows it is not winning there (what {@link PayerFlow#release} asks).
+     */
+    void slotLost(Link l, long nowNanos) {
+        Pair x = pairs.get(l);
+        if (x == null || x.price <= 0) return;
+        long nowMillis = nowNanos / 1_000_000;
+        x.price = 0;
+        x.payee.onResultDelivered(0);
+        run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, false, 0, rule, 0), spendable(l.down), 0, nowMillis), true,
+                nowMillis);
+    }
+
+    /** The market uploaders {@code d} bids at. */
+    private static int sellersOf(SimPeer d) {
+        int sellers = 0;
+        for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
+        return sellers;
+    }
+
+    /**
+     * {@code x}'s bill could not be funded: the buyer gives back the escrow of its idle channels (the market's
+     * {@link PayerFlow#release}; each seller settles at once, nothing being owed there). The runtime's autobid
+     * bids again at those sellers a second later; here the standing bid goes straight back into their auctions.
+     * Returns whether any escrow came back.
+     */
+    private boolean releaseIdleEscrow(SimPeer d, Pair x, long nowMillis) {
+        boolean any = false;
+        for (Pair y : byPayer.get(d.id)) {
+            if (y == x || !y.payer.releasable()) continue;
+            run(y, y.payer.release(), true, nowMillis);
+            if (y.link.up.market != null && d.standingBid > 0) y.link.up.market.bid(d.key, d.standingBid);
+            any = true;
+        }
+        return any;
     }
 
     /** The link closed (either side left): the seller settles the buyer's channel. */

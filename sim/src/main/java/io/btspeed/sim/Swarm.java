@@ -401,8 +401,10 @@ public final class Swarm {
             if (!un && l.unchoked) dropInFlight(l);
             if (un && !l.unchoked) l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
             l.unchoked = un;
+            boolean wasPaid = l.paid;
             l.paid = un && paid.contains(l.down.key);
             l.price = l.paid ? price : 0;
+            if (wasPaid && !l.paid) payments.slotLost(l, now);
             if (un) u.unchoked.add(l);
         }
     }

@@ -93,6 +93,7 @@ final class BuyerSide implements AutoCloseable {
                     try {
                         long budget = spendable.get(), share = share();
                         flows.paying(ps, () -> ps.payer.onPieceVerified(bytes, price, budget, share, System.currentTimeMillis()));
+                        if (unfunded(ps)) releaseIdleEscrow(ps);
                     } finally {
                         synchronized (ps) {
                             ps.paymentsPending--;
@@ -103,6 +104,36 @@ final class BuyerSide implements AutoCloseable {
                 synchronized (ps) {
                     ps.paymentsPending--;
                 }
+            }
+        }
+    }
+
+    /** What this seller is owed could not go into a channel: none is being opened, none has room. */
+    private static boolean unfunded(MarketPeer ps) {
+        synchronized (ps) {
+            return ps.payer.unpaid() > 0 && !ps.payer.opening();
+        }
+    }
+
+    /**
+     * The budget is locked in channels at sellers whose auctions we are not winning: give that escrow
+     * back ({@code PayerFlow.release}, spec §5.5; each such seller settles at once). The needy flow
+     * funds a channel once the ledger shows the balance back ({@link #retryFunding}, every tick).
+     */
+    private void releaseIdleEscrow(MarketPeer needy) {
+        for (MarketPeer q : peers.values()) {
+            if (q != needy && q.payer != null) flows.paying(q, q.payer::release);
+        }
+    }
+
+    /** From the tick: a seller owed more than any channel holds gets a new channel if the balance now allows it. */
+    void retryFunding() {
+        if (!spend) return;
+        long now = System.currentTimeMillis();
+        for (MarketPeer ps : peers.values()) {
+            if (ps.payer != null && unfunded(ps)) {
+                long budget = spendable.get(), share = share();
+                flows.paying(ps, () -> ps.payer.retryFunding(budget, share, now));
             }
         }
     }

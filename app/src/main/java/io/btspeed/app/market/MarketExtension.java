@@ -222,6 +222,7 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     public void onTick(long nowNanos) {
         seller.sendResults();
         buyer.bidAll();
+        buyer.retryFunding();
         if (spendable.stale()) ledgerCalls.execute(spendable::refresh);
         long now = System.currentTimeMillis();
         for (MarketPeer ps : peers.values()) {

@@ -64,6 +64,8 @@ public final class PayerFlow {
     private long channelExpiresAt;
     private SpeedMessage.Error lastError;
     private long ackedSequence;
+    /** The escrow here was given back ({@link #release}): the next channel opens on a win, not at a bid. */
+    private boolean released;
 
     /**
      * @param payee  the uploader's ledger address (from its handshake)
@@ -97,7 +99,7 @@ public final class PayerFlow {
         List<MarketAction> out = new ArrayList<>(rebid(target));
         if (standingBid > 0) {
             retireIfExpiring(nowMillis);
-            if (account.channel() == null && !opening && account.unpaid() == 0) {
+            if (account.channel() == null && !opening && account.unpaid() == 0 && !released) {
                 long escrow = PayerAccount.escrowFor(remainingBytes, escrowPrice(), spendable, config.minEscrowPieces(), config.pieceBytes());
                 if (escrow > 0 && remainingBytes > 0) {
                     opening = true;
@@ -156,6 +158,7 @@ public final class PayerFlow {
     /** The channel asked for with {@link MarketAction.OpenChannel} is open on the ledger. */
     public List<MarketAction> onChannelOpened(ChannelId id, long escrow, long expiresAtMillis) {
         opening = false;
+        released = false;
         account.channelOpened(id, escrow);
         channelExpiresAt = expiresAtMillis;
         funded.add(new Funded(id, escrow, expiresAtMillis));
@@ -164,6 +167,36 @@ public final class PayerFlow {
         out.add(new MarketAction.Send(new SpeedMessage.ChannelOpened(id.bytes(), escrow, expiresAtMillis)));
         // what was owed while the channel was being opened; anything beyond this escrow waits for the next piece
         if (account.unpaid() > 0 && account.settle() instanceof PayerAccount.Pay p) out.add(send(p));
+        return out;
+    }
+
+    /**
+     * Gives back the escrow of an idle channel (spec §5.5): when another seller's bill cannot be
+     * funded because the budget is locked in channels at sellers whose auctions we are not winning,
+     * the buyer withdraws its bid at those (the seller settles a done buyer at once when nothing is
+     * owed, §5.4, which returns the unspent escrow) and stops paying into their channels. The autobid
+     * bids again at the next tick, so the buyer keeps competing there; a channel opens again on a win.
+     * Nothing happens unless the flow is idle: not winning, owing nothing, holding unspent escrow.
+     */
+    public List<MarketAction> release() {
+        if (won || opening || account.unpaid() > 0 || account.remainingEscrow() == 0) return List.of();
+        released = true;
+        account.retireChannel();
+        return rebid(0);
+    }
+
+    /** Whether {@link #release} would give escrow back now. */
+    public boolean releasable() {
+        return !won && !opening && account.unpaid() == 0 && account.remainingEscrow() > 0;
+    }
+
+    /** Tries again to fund what is owed here (after escrow was released elsewhere): a new channel if it now fits. */
+    public List<MarketAction> retryFunding(long spendable, long remainingBytes, long nowMillis) {
+        List<MarketAction> out = new ArrayList<>();
+        if (account.unpaid() > 0 && !opening) {
+            if (account.remainingEscrow() > 0 && account.settle() instanceof PayerAccount.Pay p) out.add(send(p));
+            if (account.unpaid() > 0) requestChannel(out, account.unpaid(), spendable, remainingBytes, nowMillis);
+        }
         return out;
     }
 

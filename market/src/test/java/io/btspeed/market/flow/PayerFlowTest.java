@@ -41,6 +41,53 @@ class PayerFlowTest {
         return (SpeedMessage.Payment) ((MarketAction.Send) actions.getFirst()).message();
     }
 
+    static SpeedMessage.Result lost(long round) {
+        return new SpeedMessage.Result(round, false, 0, "lowest-winning", 1);
+    }
+
+    @Test
+    void idleEscrowIsGivenBackAndOpensAgainOnlyOnAWin() {
+        PayerFlow f = flow();
+        // bids 1,048,576 per MiB (a piece costs 262,144), opens at the bid, wins, pays a piece
+        assertThat(f.onBid(1_048_576, 10_000_000, 8 * PIECE, T0)).contains(new MarketAction.OpenChannel(payee.address(), 2_097_152, T0 + DAY));
+        f.onChannelOpened(ch1, 2_097_152, T0 + DAY);
+        f.onResult(won(1, 1_048_576), 10_000_000, 8 * PIECE, T0);
+        assertThat(f.releasable()).as("winning here").isFalse();
+        assertThat(f.release()).isEmpty();
+        payment(f.onPieceVerified(PIECE, 10_000_000, 7 * PIECE, T0));
+
+        // it loses the next round: the unspent 1,835,008 can go back
+        f.onResult(lost(2), 10_000_000, 7 * PIECE, T0);
+        assertThat(f.releasable()).isTrue();
+        assertThat(f.release()).containsExactly(new MarketAction.Send(new SpeedMessage.BidMsg(0)));
+        assertThat(f.remainingEscrow()).as("no longer counted: the seller returns it").isZero();
+        assertThat(f.channel()).isNull();
+        assertThat(f.release()).as("once").isEmpty();
+
+        // the autobid bids again: the bid goes out, but no channel opens until a win
+        assertThat(f.onBid(1_048_576, 10_000_000, 7 * PIECE, T0 + 1_000))
+                .containsExactly(new MarketAction.Send(new SpeedMessage.BidMsg(1_048_576)));
+        assertThat(f.onResult(won(3, 1_048_576), 10_000_000, 7 * PIECE, T0 + 2_000))
+                .containsExactly(new MarketAction.OpenChannel(payee.address(), 1_835_008, T0 + 2_000 + DAY));
+    }
+
+    @Test
+    void anUnfundedDebtIsFundedWhenEscrowCameBack() {
+        PayerFlow f = flow();
+        f.rebid(1_048_576);
+        f.onResult(won(1, 1_048_576), 10_000_000, 8 * PIECE, T0);
+        f.onChannelOpened(ch1, 262_144, T0 + DAY);
+        payment(f.onPieceVerified(PIECE, 0, 7 * PIECE, T0));
+        // the channel is full and nothing may be locked: the second piece stays owed, the bid is withdrawn
+        assertThat(f.onPieceVerified(PIECE, 0, 6 * PIECE, T0)).containsExactly(new MarketAction.Send(new SpeedMessage.BidMsg(0)));
+        assertThat(f.unpaid()).isEqualTo(262_144);
+        assertThat(f.retryFunding(100_000, 6 * PIECE, T0)).as("still too little").isEmpty();
+        // escrow released elsewhere came back: a channel for the debt and the expected need
+        assertThat(f.retryFunding(5_000_000, 6 * PIECE, T0 + 1_000))
+                .containsExactly(new MarketAction.OpenChannel(payee.address(), 1_572_864, T0 + 1_000 + DAY));
+        assertThat(f.releasable()).as("it owes here").isFalse();
+    }
+
     @Test
     void bidWinOpenPayExactly() {
         PayerFlow f = flow();
