@@ -622,32 +622,46 @@ public final class Swarm {
     }
 
     private void catchUpRange(int from, int to) {
+        int[] batch = new int[256];
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
-            if (d.picker != null) catchUpAll(d);
+            if (d.picker != null) batch = catchUpAll(d, batch);
         }
     }
 
     /**
-     * Tells {@code d}'s picker of the pieces each of its uploaders gained since it last looked, one uploader's log
-     * segment at a time: the batched equivalent of the Have messages that arrived during the round. An uploader that
-     * now offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a
-     * choke round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
+     * Tells {@code d}'s picker of the pieces each of its uploaders gained since it last looked: the batched equivalent
+     * of the Have messages that arrived during the round. All uploaders' log segments go to the picker as one batch
+     * (counts and levels do not depend on the order Haves come in), so the picker's cache misses for the round's
+     * hundred-odd Haves overlap instead of coming a few at a time, one uploader after another. An uploader that now
+     * offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a choke
+     * round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
+     * Returns the batch buffer, grown if it had to be.
      */
-    private void catchUpAll(SimPeer d) {
+    private int[] catchUpAll(SimPeer d, int[] batch) {
         List<Link> in = d.in;
-        PiecePicker picker = d.picker;
+        Bitfield mine = d.have;
+        int n = 0;
         for (int k = 0; k < in.size(); k++) {
             Link l = in.get(k);
             SimPeer u = l.up;
-            int end = u.logLen;
-            if (l.cursor == end || l.countedAsSeed) continue;
-            int lacked = picker.peerHas(u.log, l.cursor, end);
-            if (lacked > 0 && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
+            int end = u.logLen, from = l.cursor;
+            if (from == end || l.countedAsSeed) continue;
+            int[] log = u.log;
+            if (n + end - from > batch.length) batch = Arrays.copyOf(batch, Math.max(2 * batch.length, n + end - from));
+            boolean lacked = false;
+            for (int c = from; c < end; c++) {
+                int p = log[c];
+                batch[n++] = p;
+                lacked |= !mine.get(p);
+            }
+            if (lacked && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, from)) u.newlyInterested = true;
             l.cursor = end;
             l.nothingToPick = false;
         }
+        if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d);
+        return batch;
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
