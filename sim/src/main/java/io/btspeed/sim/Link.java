@@ -15,6 +15,11 @@ final class Link {
     /** A piece {@code up} offered {@code down} when last asked: where the interest check looks first (speed only). */
     int hint;
     boolean hintFound;
+    /**
+     * The cursor at which {@code up} was last found to offer {@code down} no known piece, -1 if not known to be so
+     * (speed only, see {@code Swarm.offersKnownPiece}).
+     */
+    int noneKnownAt = -1;
     /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
     int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */

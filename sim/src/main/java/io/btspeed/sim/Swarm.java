@@ -142,8 +142,24 @@ public final class Swarm {
                 });
             }
         }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         try {
-            return simulate();
+            SimResult r = simulate();
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            if (workers != null) {
+                for (var w : workers) {
+                    try {
+                        cpu += w.submit(mx::getCurrentThreadCpuTime).get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+            return new SimResult(r.scenario(), r.peers(), r.samples(), r.endSeconds(), r.supply(), r.balanceSum(),
+                    r.auctions(), r.totalBytesUp(), r.totalBytesDown(), r.totalUsefulBytes(), r.wallMillis(), cpu / 1_000_000);
         } finally {
             if (workers != null) for (var w : workers) w.shutdownNow();
             workers = null;
@@ -181,7 +197,7 @@ public final class Swarm {
         List<PeerResult> out = new ArrayList<>(peers.length);
         for (SimPeer p : peers) out.add(result(p));
         return new SimResult(sc, out, List.copyOf(samples), now / 1e9, tokens.supply(), tokens.sum(), auctions, bytesUp,
-                bytesDown, useful, (System.nanoTime() - wall0) / 1_000_000);
+                bytesDown, useful, (System.nanoTime() - wall0) / 1_000_000, 0);
     }
 
     // ---- arrivals, connections, departures ----
@@ -558,7 +574,9 @@ public final class Swarm {
     /**
      * Whether {@code l.up} has a piece {@code l.down} lacks that is not in the uploader's log from {@code cursor} on.
      * The answer found last time ({@link Link#hint}) is tried first and the scan starts at its word, so asking again
-     * while the answer stands costs a few reads.
+     * while the answer stands costs a few reads. A "no" is remembered with its cursor ({@link Link#noneKnownAt}): the
+     * pieces known then were all had by the downloader, and still are (a downloader never loses a piece), so asking
+     * again with a later cursor only reads the log between the two cursors instead of both bitfields.
      */
     private static boolean offersKnownPiece(Link l, int cursor) {
         Bitfield uh = l.up.have, dh = l.down.have;
@@ -566,6 +584,20 @@ public final class Swarm {
         // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
         // only has to be one the downloader still lacks
         if (l.hintFound && !dh.get(h)) return true;
+        int none = l.noneKnownAt;
+        if (none >= 0 && none <= cursor) {
+            int[] log = l.up.log;
+            for (int c = none; c < cursor; c++) {
+                if (!dh.get(log[c])) {
+                    l.hint = log[c];
+                    l.hintFound = true;
+                    l.noneKnownAt = -1;
+                    return true;
+                }
+            }
+            l.noneKnownAt = cursor;
+            return false;
+        }
         int n = uh.wordCount();
         for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
             for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
@@ -573,10 +605,12 @@ public final class Swarm {
                 if (!unread(l.up, cursor, p)) {
                     l.hint = p;
                     l.hintFound = true;
+                    l.noneKnownAt = -1;
                     return true;
                 }
             }
         }
+        l.noneKnownAt = cursor;
         return false;
     }
 

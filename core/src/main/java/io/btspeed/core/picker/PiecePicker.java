@@ -2,10 +2,8 @@ package io.btspeed.core.picker;
 
 import io.btspeed.core.bitfield.Bitfield;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -84,7 +82,9 @@ public final class PiecePicker {
     /** The same entries indexed by piece: per-block lookups without boxing a piece number. */
     private final Downloading[] byPiece;
     private int maxInProgress = Integer.MAX_VALUE;
-    private final Map<Object, BlockKeySet> outstanding = new HashMap<>();
+    private final PeerRequestTable outstanding = new PeerRequestTable();
+    /** Pieces under way with a block nobody was asked for: when none, a pick need not walk the pieces under way. */
+    private int withFree;
     /**
      * The last peer looked up in {@code outstanding} and its set (null when it has none): a block's arrival and the
      * refill request that follows it are for the same peer, so the second lookup is free.
@@ -384,7 +384,7 @@ public final class PiecePicker {
             lastSet = mine;
         }
         // 1. partial pieces, highest priority first
-        for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks; prio--) {
+        for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks && withFree > 0; prio--) {
             for (Downloading d = first; d != null; d = d.next) {
                 if (out.size() >= maxBlocks) break;
                 if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
@@ -437,10 +437,34 @@ public final class PiecePicker {
     /**
      * Rarest first: among the candidates this peer offers (not one nobody announced, unless a seed is here), the ones of
      * the lowest count, and one of those drawn uniformly at random (the r-th in piece order). The lowest count is found
-     * bit-sliced, from the top plane down: where some remaining candidate has a 0 in the plane, only those stay.
+     * bit-sliced, from the top plane down: where some remaining candidate has a 0 in the plane, only those stay. The
+     * pieces nobody announced are only masked out when they turn out to be the rarest (a peer's pieces are counted, so
+     * that is rare), which spares reading every plane of every word to find them.
      */
     private int pickRarest(Bitfield peerHas, Bitfield allowedFast) {
-        boolean noZero = floor() > 0;
+        int n = gatherCandidates(peerHas, allowedFast, false);
+        if (n == 0) return -1;
+        int m = narrowToRarest(n);
+        if (narrowedCount == 0 && floor() > 0) {
+            n = gatherCandidates(peerHas, allowedFast, true);
+            if (n == 0) return -1;
+            m = narrowToRarest(n);
+        }
+        int[] ws = pickWords;
+        long[] xs = pickBits;
+        int hits = 0;
+        for (int i = 0; i < m; i++) hits += Long.bitCount(xs[i]);
+        int r = random.nextInt(hits);
+        for (int i = 0; i < m; i++) {
+            int c = Long.bitCount(xs[i]);
+            if (r < c) return (ws[i] << 6) + nthBit(xs[i], r);
+            r -= c;
+        }
+        throw new IllegalStateException("unreachable: " + hits + " hits counted");
+    }
+
+    /** Puts the words holding candidates this peer offers, and those candidates, in the pick's working set. */
+    private int gatherCandidates(Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
         int[] ws = pickWords;
         long[] xs = pickBits;
         int n = 0;
@@ -450,13 +474,28 @@ public final class PiecePicker {
             ws[n] = w;
             xs[n++] = x;
         }
-        if (n == 0) return -1;
+        return n;
+    }
+
+    /** The count the last {@link #narrowToRarest} found lowest. */
+    private int narrowedCount;
+
+    /**
+     * Narrows the working set's {@code n} words to the candidates of the lowest count, from the top plane down; returns
+     * how many words are left and leaves that count in {@link #narrowedCount}.
+     */
+    private int narrowToRarest(int n) {
+        int[] ws = pickWords;
+        long[] xs = pickBits;
         long[] pl = planes;
-        int stride = planeCount;
+        int stride = planeCount, lowest = 0;
         for (int k = planesUsed - 1; k >= 0; k--) {
             long zeros = 0;
             for (int i = 0; i < n; i++) zeros |= xs[i] & ~pl[ws[i] * stride + k];
-            if (zeros == 0) continue; // every remaining candidate has bit k set
+            if (zeros == 0) { // every remaining candidate has bit k set
+                lowest |= 1 << k;
+                continue;
+            }
             int m = 0;
             for (int i = 0; i < n; i++) {
                 long x = xs[i] & ~pl[ws[i] * stride + k];
@@ -466,15 +505,8 @@ public final class PiecePicker {
             }
             n = m;
         }
-        int hits = 0;
-        for (int i = 0; i < n; i++) hits += Long.bitCount(xs[i]);
-        int r = random.nextInt(hits);
-        for (int i = 0; i < n; i++) {
-            int c = Long.bitCount(xs[i]);
-            if (r < c) return (ws[i] << 6) + nthBit(xs[i], r);
-            r -= c;
-        }
-        throw new IllegalStateException("unreachable: " + hits + " hits counted");
+        narrowedCount = lowest;
+        return n;
     }
 
     /** The candidates of word w this peer offers, without the ones nobody announced if {@code noZero}. */
@@ -546,7 +578,7 @@ public final class PiecePicker {
         for (int b = 0; b < d.state.length && out.size() < max && d.free > 0; b++) {
             if (d.state[b] != FREE) continue;
             d.state[b] = REQUESTED;
-            d.free--;
+            if (--d.free == 0) withFree--;
             d.requesters[b].add(peer);
             mine.add(key(d.piece, b));
             out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
@@ -557,7 +589,7 @@ public final class PiecePicker {
     public boolean inEndgame() {
         // a wanted missing piece not under way has its skip bit clear
         for (long w : skip) if (w != -1L) return false;
-        for (Downloading d = first; d != null; d = d.next) if (d.free > 0 && priority[d.piece] > 0) return false;
+        if (withFree > 0) for (Downloading d = first; d != null; d = d.next) if (d.free > 0 && priority[d.piece] > 0) return false;
         return inProgress > 0;
     }
 
@@ -607,7 +639,7 @@ public final class PiecePicker {
         Downloading d = byPiece[piece];
         if (d == null || d.state[b] != RECEIVED) return;
         d.state[b] = FREE;
-        d.free++;
+        if (d.free++ == 0) withFree++;
         d.received--;
     }
 
@@ -713,6 +745,7 @@ public final class PiecePicker {
         else first = d;
         last = d;
         inProgress++;
+        if (d.free > 0) withFree++;
     }
 
     private void unlink(Downloading d) {
@@ -722,6 +755,7 @@ public final class PiecePicker {
         else last = d.prev;
         d.prev = d.next = null;
         inProgress--;
+        if (d.free > 0) withFree--;
     }
 
     private void unrequest(Object peer, int piece, int b) {
@@ -731,7 +765,7 @@ public final class PiecePicker {
         who.remove(peer);
         if (who.isEmpty()) {
             d.state[b] = FREE;
-            d.free++;
+            if (d.free++ == 0) withFree++;
         }
     }
 
@@ -772,6 +806,9 @@ public final class PiecePicker {
                 if ((x & ~validBits(w)) != 0) throw new IllegalStateException("plane " + k + " counts pieces past the end");
             }
         }
+        int free = 0;
+        for (Downloading d = first; d != null; d = d.next) if (d.free > 0) free++;
+        if (free != withFree) throw new IllegalStateException(free + " pieces under way have free blocks, withFree says " + withFree);
     }
 
     private static long key(int piece, int block) { return ((long) piece << 32) | block; }
