@@ -67,6 +67,8 @@ public final class PiecePicker {
     private final int[] pickWords;
     private final long[] pickBits;
     private int seeds;
+    /** The batched {@link #peerHas(int[], int, int)}'s pieces we lack. */
+    private int[] lacking = new int[64];
     /** Written by the batched {@link #peerHas(int[], int, int)}'s first passes so the JIT keeps their reads. */
     private int touched;
     private int maxPriority = 1;
@@ -230,17 +232,22 @@ public final class PiecePicker {
      * cache misses of the batch overlap instead of coming two at a time, one Have after another.
      */
     public int peerHas(int[] pieces, int from, int to) {
-        long sum = 0;
-        for (int i = from; i < to; i++) if (!have.get(pieces[i])) sum += planes[(pieces[i] >>> 6) * planeCount];
-        touched = (int) sum;
-        int lacked = 0;
+        if (to - from > lacking.length) lacking = new int[Math.max(to - from, 2 * lacking.length)];
+        int[] mine = lacking;
+        // first the pieces we lack, without a branch on each (half of a swarm's Haves are for pieces we have, in no
+        // pattern a branch predictor could learn); then their counts' lines read in one independent sweep
+        int n = 0;
         for (int i = from; i < to; i++) {
             int p = pieces[i];
-            if (have.get(p)) continue;
-            increment(p);
-            lacked++;
+            checkPiece(p);
+            mine[n] = p;
+            n += 1 - (int) ((have.word(p >>> 6) >>> p) & 1);
         }
-        return lacked;
+        long sum = 0;
+        for (int i = 0; i < n; i++) sum += planes[(mine[i] >>> 6) * planeCount];
+        touched = (int) sum;
+        for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
+        return n;
     }
 
     public void peerBitfield(Bitfield bits) {
