@@ -737,7 +737,8 @@ public final class Swarm {
         l.piece = -1;
         BlockResult r = d.picker.onBlockReceived(l, p, 0);
         if (r.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
-        for (Object o : r.cancelPeers()) dropRequest((Link) o, p);
+        List<Object> cancel = r.cancelPeers(); // by index: an iterator per piece is garbage 40 million times over
+        for (int i = 0; i < cancel.size(); i++) dropRequest((Link) cancel.get(i), p);
         d.picker.onPieceVerified(p);
         d.have.set(p);
         d.usefulDown += pieceSize;

@@ -64,8 +64,8 @@ public final class PiecePicker {
     /** Words per bitset: {@code ceil(pieceCount / 64)}. */
     private final int words;
     /** A pick's working set: the words still holding candidates, and those candidates. */
-    private final int[] pickWords;
-    private final long[] pickBits;
+    private final int[] pickWords, pickWords2;
+    private final long[] pickBits, pickBits2;
     private int seeds;
     /** The batched {@link #peerHas(int[], int, int)}'s pieces we lack. */
     private int[] lacking = new int[64];
@@ -123,6 +123,8 @@ public final class PiecePicker {
         this.planes = new long[words * planeCount];
         this.pickWords = new int[words];
         this.pickBits = new long[words];
+        this.pickWords2 = new int[words];
+        this.pickBits2 = new long[words];
     }
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random) {
@@ -404,9 +406,11 @@ public final class PiecePicker {
             throw new IllegalArgumentException("peer bitfield size differs from " + pieceCount + " pieces");
         }
         boolean randomMode = have.cardinality() < RANDOM_FIRST_PIECES;
+        boolean again = false;
         while (out.size() < maxBlocks && inProgress < maxInProgress) {
             int best = randomMode ? pickRandom(peerHas, allowedFast)
-                    : uniformPriority ? pickRarest(peerHas, allowedFast) : pickByPriority(peerHas, allowedFast);
+                    : uniformPriority ? pickRarest(peerHas, allowedFast, again) : pickByPriority(peerHas, allowedFast);
+            again = true;
             if (best < 0) break;
             Downloading d = new Downloading(best, blocksInPiece(best));
             link(d);
@@ -448,23 +452,37 @@ public final class PiecePicker {
      * pieces nobody announced are only masked out when they turn out to be the rarest (a peer's pieces are counted, so
      * that is rare), which spares reading every plane of every word to find them.
      */
-    private int pickRarest(Bitfield peerHas, Bitfield allowedFast) {
-        int n = gatherCandidates(peerHas, allowedFast, false);
-        if (n == 0) return -1;
-        int m = narrowToRarest(n);
-        if (narrowedCount == 0 && floor() > 0) {
-            n = gatherCandidates(peerHas, allowedFast, true);
+    private int pickRarest(Bitfield peerHas, Bitfield allowedFast, boolean again) {
+        int m, hits;
+        if (again && pickHits > 0) {
+            // the same call's previous pick left the other equally rare pieces: the piece it took is no candidate
+            // now and no count changed, so they are exactly what a fresh narrowing would find
+            m = pickN;
+            hits = pickHits;
+        } else {
+            int n = gatherCandidates(peerHas, allowedFast, false);
             if (n == 0) return -1;
             m = narrowToRarest(n);
+            if (narrowedCount == 0 && floor() > 0) {
+                n = gatherCandidates(peerHas, allowedFast, true);
+                if (n == 0) return -1;
+                m = narrowToRarest(n);
+            }
+            hits = 0;
+            for (int i = 0; i < m; i++) hits += Long.bitCount(pickBits[i]);
         }
         int[] ws = pickWords;
         long[] xs = pickBits;
-        int hits = 0;
-        for (int i = 0; i < m; i++) hits += Long.bitCount(xs[i]);
         int r = random.nextInt(hits);
         for (int i = 0; i < m; i++) {
             int c = Long.bitCount(xs[i]);
-            if (r < c) return (ws[i] << 6) + nthBit(xs[i], r);
+            if (r < c) {
+                int piece = (ws[i] << 6) + nthBit(xs[i], r);
+                xs[i] &= ~(1L << piece);
+                pickN = m;
+                pickHits = hits - 1;
+                return piece;
+            }
             r -= c;
         }
         throw new IllegalStateException("unreachable: " + hits + " hits counted");
@@ -484,6 +502,8 @@ public final class PiecePicker {
         return n;
     }
 
+    /** What the last rarest pick left of its narrowed set: words and pieces, for the next pick of the same call. */
+    private int pickN, pickHits;
     /** The count the last {@link #narrowToRarest} found lowest. */
     private int narrowedCount;
 
@@ -492,25 +512,34 @@ public final class PiecePicker {
      * how many words are left and leaves that count in {@link #narrowedCount}.
      */
     private int narrowToRarest(int n) {
-        int[] ws = pickWords;
-        long[] xs = pickBits;
+        int[] ws = pickWords, ws2 = pickWords2;
+        long[] xs = pickBits, xs2 = pickBits2;
         long[] pl = planes;
         int stride = planeCount, lowest = 0;
         for (int k = planesUsed - 1; k >= 0; k--) {
+            // one pass: the candidates with a 0 in plane k, compacted into the spare arrays without a branch
             long zeros = 0;
-            for (int i = 0; i < n; i++) zeros |= xs[i] & ~pl[ws[i] * stride + k];
-            if (zeros == 0) { // every remaining candidate has bit k set
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int w = ws[i];
+                long x = xs[i] & ~pl[w * stride + k];
+                ws2[m] = w;
+                xs2[m] = x;
+                m += x != 0 ? 1 : 0;
+                zeros |= x;
+            }
+            if (zeros == 0) { // every remaining candidate has bit k set: keep them all
                 lowest |= 1 << k;
                 continue;
             }
-            int m = 0;
-            for (int i = 0; i < n; i++) {
-                long x = xs[i] & ~pl[ws[i] * stride + k];
-                if (x == 0) continue;
-                ws[m] = ws[i];
-                xs[m++] = x;
-            }
+            int[] tw = ws; ws = ws2; ws2 = tw;
+            long[] tx = xs; xs = xs2; xs2 = tx;
             n = m;
+        }
+        // the survivors are wherever the last swap left them; the draw reads pickWords/pickBits
+        if (ws != pickWords) {
+            System.arraycopy(ws, 0, pickWords, 0, n);
+            System.arraycopy(xs, 0, pickBits, 0, n);
         }
         narrowedCount = lowest;
         return n;
