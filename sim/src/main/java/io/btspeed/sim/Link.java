@@ -2,9 +2,10 @@ package io.btspeed.sim;
 
 /**
  * One direction of a connection: {@code up} sends to {@code down}. Flow-level state only — the piece in flight
- * and its bytes, not blocks. The link object is also the peer handle {@code down}'s PiecePicker knows it by.
+ * and its bytes, not blocks. The link object is also the peer handle {@code down}'s PiecePicker knows it by, and
+ * keeps that picker's request set for it (a {@link io.btspeed.core.picker.PeerHandle}: no table lookup per piece).
  */
-final class Link {
+final class Link extends io.btspeed.core.picker.PeerHandle {
     final SimPeer up, down;
     Link reverse;
     /** {@code up}'s choker unchokes {@code down}. */

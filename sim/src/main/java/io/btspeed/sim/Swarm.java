@@ -751,6 +751,8 @@ public final class Swarm {
 
     private void complete(SimPeer d) {
         d.completedAt = now;
+        // the links keep the picker's request sets (PeerHandle): let them go, or they would keep the picker alive
+        for (Link i : d.in) d.picker.onPeerGone(i);
         d.picker = null;
         d.partial.clear();
         for (Link i : d.in) {

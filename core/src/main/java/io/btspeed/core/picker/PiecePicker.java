@@ -389,7 +389,12 @@ public final class PiecePicker {
         BlockKeySet mine = requestsOf(peer);
         if (mine == null) {
             mine = new BlockKeySet();
-            outstanding.put(peer, mine);
+            if (peer instanceof PeerHandle h && (h.owner == null || h.owner == this)) {
+                h.owner = this;
+                h.requests = mine;
+            } else {
+                outstanding.put(peer, mine);
+            }
             lastSet = mine;
         }
         // 1. partial pieces, highest priority first
@@ -717,7 +722,12 @@ public final class PiecePicker {
     /** Peer disconnected: its outstanding requests become free again (unless another peer also has them in flight). */
     public void onPeerGone(Object peer) {
         cancelAll(peer);
-        outstanding.remove(peer);
+        if (peer instanceof PeerHandle h && h.owner == this) {
+            h.owner = null;
+            h.requests = null;
+        } else {
+            outstanding.remove(peer);
+        }
         if (peer.equals(lastPeer)) {
             lastPeer = null;
             lastSet = null;
@@ -759,6 +769,7 @@ public final class PiecePicker {
 
     /** The blocks requested from this peer and not yet delivered, or null if none was ever requested. */
     private BlockKeySet requestsOf(Object peer) {
+        if (peer instanceof PeerHandle h && h.owner == this) return h.requests;
         if (peer.equals(lastPeer)) return lastSet;
         BlockKeySet s = outstanding.get(peer);
         lastPeer = peer;
