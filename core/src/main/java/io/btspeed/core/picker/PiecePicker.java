@@ -230,8 +230,8 @@ public final class PiecePicker {
      * Haves for {@code pieces[from..to)} at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
      * for each in turn. Returns how many of them are pieces we lack, so a caller tracking interest need not look them
      * up again. A simulator applies thousands of pickers' batches in turn, so each batch starts with its lines out of
-     * cache: two first passes only read what the batch will touch (counts, then the level words they select), so the
-     * cache misses of the batch overlap instead of coming two at a time, one Have after another.
+     * cache: a first pass keeps the pieces we lack and a second only reads their counts' lines, so the batch's cache
+     * misses overlap instead of coming one Have after another.
      */
     public int peerHas(int[] pieces, int from, int to) {
         if (to - from > lacking.length) lacking = new int[Math.max(to - from, 2 * lacking.length)];
@@ -447,7 +447,7 @@ public final class PiecePicker {
         return allowedFast == null ? peerHas.word(w) : peerHas.word(w) & allowedFast.word(w);
     }
 
-    /** The lowest level to pick from: a piece nobody announced (count 0) can only come from a seed. */
+    /** The lowest count to pick from: a piece nobody announced (count 0) can only come from a seed. */
     private int floor() { return seeds > 0 ? 0 : 1; }
 
     /**

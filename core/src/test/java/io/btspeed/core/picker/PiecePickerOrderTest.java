@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rarest-first structure: pieces we have or are downloading leave the levels, availability keeps counting them,
+ * The rarest-first structure: pieces we have or are downloading are no candidates, availability keeps counting them,
  * picks never meet them; every pick is the rarest piece the peer offers, ties drawn at random, independent of the
  * order Haves came in.
  */
