@@ -2,9 +2,10 @@ package io.btspeed.sim;
 
 /**
  * One direction of a connection: {@code up} sends to {@code down}. Flow-level state only — the piece in flight
- * and its bytes, not blocks. The link object is also the peer handle {@code down}'s PiecePicker knows it by.
+ * and its bytes, not blocks. The link object is also the peer handle {@code down}'s PiecePicker knows it by, and
+ * keeps that picker's request set for it (a {@link io.btspeed.core.picker.PeerHandle}: no table lookup per piece).
  */
-final class Link {
+final class Link extends io.btspeed.core.picker.PeerHandle {
     final SimPeer up, down;
     Link reverse;
     /** {@code up}'s choker unchokes {@code down}. */
@@ -15,6 +16,11 @@ final class Link {
     /** A piece {@code up} offered {@code down} when last asked: where the interest check looks first (speed only). */
     int hint;
     boolean hintFound;
+    /**
+     * The cursor at which {@code up} was last found to offer {@code down} no known piece, -1 if not known to be so
+     * (speed only, see {@code Swarm.offersKnownPiece}).
+     */
+    int noneKnownAt = -1;
     /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
     int cursor;
     /** Piece in flight, -1 for none, and its bytes still to come. */

@@ -142,8 +142,24 @@ public final class Swarm {
                 });
             }
         }
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         try {
-            return simulate();
+            SimResult r = simulate();
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            if (workers != null) {
+                for (var w : workers) {
+                    try {
+                        cpu += w.submit(mx::getCurrentThreadCpuTime).get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+            return new SimResult(r.scenario(), r.peers(), r.samples(), r.endSeconds(), r.supply(), r.balanceSum(),
+                    r.auctions(), r.totalBytesUp(), r.totalBytesDown(), r.totalUsefulBytes(), r.wallMillis(), cpu / 1_000_000);
         } finally {
             if (workers != null) for (var w : workers) w.shutdownNow();
             workers = null;
@@ -181,7 +197,7 @@ public final class Swarm {
         List<PeerResult> out = new ArrayList<>(peers.length);
         for (SimPeer p : peers) out.add(result(p));
         return new SimResult(sc, out, List.copyOf(samples), now / 1e9, tokens.supply(), tokens.sum(), auctions, bytesUp,
-                bytesDown, useful, (System.nanoTime() - wall0) / 1_000_000);
+                bytesDown, useful, (System.nanoTime() - wall0) / 1_000_000, 0);
     }
 
     // ---- arrivals, connections, departures ----
@@ -560,7 +576,9 @@ public final class Swarm {
     /**
      * Whether {@code l.up} has a piece {@code l.down} lacks that is not in the uploader's log from {@code cursor} on.
      * The answer found last time ({@link Link#hint}) is tried first and the scan starts at its word, so asking again
-     * while the answer stands costs a few reads.
+     * while the answer stands costs a few reads. A "no" is remembered with its cursor ({@link Link#noneKnownAt}): the
+     * pieces known then were all had by the downloader, and still are (a downloader never loses a piece), so asking
+     * again with a later cursor only reads the log between the two cursors instead of both bitfields.
      */
     private static boolean offersKnownPiece(Link l, int cursor) {
         Bitfield uh = l.up.have, dh = l.down.have;
@@ -568,6 +586,20 @@ public final class Swarm {
         // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
         // only has to be one the downloader still lacks
         if (l.hintFound && !dh.get(h)) return true;
+        int none = l.noneKnownAt;
+        if (none >= 0 && none <= cursor) {
+            int[] log = l.up.log;
+            for (int c = none; c < cursor; c++) {
+                if (!dh.get(log[c])) {
+                    l.hint = log[c];
+                    l.hintFound = true;
+                    l.noneKnownAt = -1;
+                    return true;
+                }
+            }
+            l.noneKnownAt = cursor;
+            return false;
+        }
         int n = uh.wordCount();
         for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
             for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
@@ -575,10 +607,12 @@ public final class Swarm {
                 if (!unread(l.up, cursor, p)) {
                     l.hint = p;
                     l.hintFound = true;
+                    l.noneKnownAt = -1;
                     return true;
                 }
             }
         }
+        l.noneKnownAt = cursor;
         return false;
     }
 
@@ -624,32 +658,46 @@ public final class Swarm {
     }
 
     private void catchUpRange(int from, int to) {
+        int[] batch = new int[256];
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
-            if (d.picker != null) catchUpAll(d);
+            if (d.picker != null) batch = catchUpAll(d, batch);
         }
     }
 
     /**
-     * Tells {@code d}'s picker of the pieces each of its uploaders gained since it last looked, one uploader's log
-     * segment at a time: the batched equivalent of the Have messages that arrived during the round. An uploader that
-     * now offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a
-     * choke round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
+     * Tells {@code d}'s picker of the pieces each of its uploaders gained since it last looked: the batched equivalent
+     * of the Have messages that arrived during the round. All uploaders' log segments go to the picker as one batch
+     * (counts and levels do not depend on the order Haves come in), so the picker's cache misses for the round's
+     * hundred-odd Haves overlap instead of coming a few at a time, one uploader after another. An uploader that now
+     * offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a choke
+     * round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
+     * Returns the batch buffer, grown if it had to be.
      */
-    private void catchUpAll(SimPeer d) {
+    private int[] catchUpAll(SimPeer d, int[] batch) {
         List<Link> in = d.in;
-        PiecePicker picker = d.picker;
+        Bitfield mine = d.have;
+        int n = 0;
         for (int k = 0; k < in.size(); k++) {
             Link l = in.get(k);
             SimPeer u = l.up;
-            int end = u.logLen;
-            if (l.cursor == end || l.countedAsSeed) continue;
-            int lacked = picker.peerHas(u.log, l.cursor, end);
-            if (lacked > 0 && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
+            int end = u.logLen, from = l.cursor;
+            if (from == end || l.countedAsSeed) continue;
+            int[] log = u.log;
+            if (n + end - from > batch.length) batch = Arrays.copyOf(batch, Math.max(2 * batch.length, n + end - from));
+            boolean lacked = false;
+            for (int c = from; c < end; c++) {
+                int p = log[c];
+                batch[n++] = p;
+                lacked |= !mine.get(p);
+            }
+            if (lacked && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, from)) u.newlyInterested = true;
             l.cursor = end;
             l.nothingToPick = false;
         }
+        if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d);
+        return batch;
     }
 
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
@@ -691,7 +739,8 @@ public final class Swarm {
         l.piece = -1;
         BlockResult r = d.picker.onBlockReceived(l, p, 0);
         if (r.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
-        for (Object o : r.cancelPeers()) dropRequest((Link) o, p);
+        List<Object> cancel = r.cancelPeers(); // by index: an iterator per piece is garbage 40 million times over
+        for (int i = 0; i < cancel.size(); i++) dropRequest((Link) cancel.get(i), p);
         d.picker.onPieceVerified(p);
         d.have.set(p);
         d.usefulDown += pieceSize;
@@ -704,6 +753,8 @@ public final class Swarm {
 
     private void complete(SimPeer d) {
         d.completedAt = now;
+        // the links keep the picker's request sets (PeerHandle): let them go, or they would keep the picker alive
+        for (Link i : d.in) d.picker.onPeerGone(i);
         d.picker = null;
         d.partial.clear();
         for (Link i : d.in) {

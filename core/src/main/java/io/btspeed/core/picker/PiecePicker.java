@@ -2,10 +2,8 @@ package io.btspeed.core.picker;
 
 import io.btspeed.core.bitfield.Bitfield;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -19,13 +17,14 @@ import java.util.Set;
  * requests to other peers (bounded), and report whom to cancel when the block arrives.
  *
  * <p>Rarest first with cheap haves: each piece has a count of the peers that announced it (HaveAll peers are
- * counted apart in {@code seeds}, since they add to every piece alike), and every piece we could still pick (not had,
- * not under way, priority above 0) is also a bit in the bitset of its count's level. A Have adds one to the count
- * and, for a piece we could pick, moves its bit one level up: a few independent memory accesses, none of which
- * depends on another Have or on the order Haves came in. A fresh pick for a peer walks the levels from the rarest
- * up, ANDs each with the peer's bitfield a word at a time, and at the first level with hits draws one of them
- * uniformly at random: the tie-break among equally rare pieces is a fresh draw, never the history of Haves. Levels
- * keep a summary of their non-empty words, so a pick reads only those; Haves, tens per picked piece, cost no scan.
+ * counted apart in {@code seeds}, since they add to every piece alike). The counts are bit-sliced: for each word of
+ * 64 pieces, plane k holds bit k of their 64 counts, and a word's planes lie side by side, so a Have (add one to one
+ * count: flip bits up the planes while the carry lasts, two planes on average) touches one cache line, never
+ * depends on another Have or on the order Haves came in, and a peer's bitfield is added 64 pieces at a time. A fresh
+ * pick for a peer takes the candidates (not had, not under way, priority above 0) this peer offers and narrows them
+ * plane by plane from the top to the ones of the lowest count (where some remaining candidate has a 0 bit, keep only
+ * those), a few word operations per plane in use, then draws one of them uniformly at random: the tie-break among
+ * equally rare pieces is a fresh draw, never the history of Haves.
  *
  * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
  * ({@link #onBlockReceived}) and gives the claim back with {@link #onBlockAborted} if the payload never completes;
@@ -37,8 +36,9 @@ public final class PiecePicker {
     public static final int RANDOM_FIRST_PIECES = 4;
 
     private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
-    /** At most this many peers may announce one piece (counts are chars; a swarm never connects that many). */
+    /** At most this many peers may announce one piece (16 planes; a swarm never connects that many). */
     private static final int MAX_COUNT = Character.MAX_VALUE;
+    private static final int MAX_PLANES = 16;
     private final int pieceCount;
     private final int pieceLength;
     private final long totalLength;
@@ -47,25 +47,28 @@ public final class PiecePicker {
 
     private final Bitfield have;
     private final byte[] priority;
-    /** Per piece: how many peers announced it (not counting HaveAll peers). */
-    private final char[] counts;
+    /**
+     * Per piece, how many peers announced it (not counting HaveAll peers), bit-sliced: bit k of piece p's count is bit
+     * {@code p & 63} of {@code planes[(p >>> 6) * planeCount + k]}. Eight planes (one 64-byte group per word) until a
+     * count passes 255, then sixteen.
+     */
+    private long[] planes;
+    private int planeCount;
+    /** Planes at and above this one are zero in every word: a pick starts below it. */
+    private int planesUsed;
     /**
      * Per piece, a set bit when it is no candidate for a fresh pick: had, under way, or priority 0. Bits past the
      * last piece are set, so words can be used whole.
      */
     private final long[] skip;
-    /** Words per bitset ({@code ceil(pieceCount / 64)}) and words per level summary ({@code ceil(words / 64)}). */
-    private final int words, summaryWords;
-    /**
-     * The candidates (skip bit clear) by count: level c's bitset is {@code levels[c * words ..]}; grows by whole
-     * levels as counts rise.
-     */
-    private long[] levels;
-    /** Per level, which of its words are non-zero ({@code summary[c * summaryWords ..]}), and how many bits it holds. */
-    private long[] summary;
-    private int[] levelSize;
-    private int levelCount;
+    /** Words per bitset: {@code ceil(pieceCount / 64)}. */
+    private final int words;
+    /** A pick's working set: the words still holding candidates, and those candidates. */
+    private final int[] pickWords, pickWords2;
+    private final long[] pickBits, pickBits2;
     private int seeds;
+    /** The batched {@link #peerHas(int[], int, int)}'s pieces we lack. */
+    private int[] lacking = new int[64];
     /** Written by the batched {@link #peerHas(int[], int, int)}'s first passes so the JIT keeps their reads. */
     private int touched;
     private int maxPriority = 1;
@@ -81,7 +84,9 @@ public final class PiecePicker {
     /** The same entries indexed by piece: per-block lookups without boxing a piece number. */
     private final Downloading[] byPiece;
     private int maxInProgress = Integer.MAX_VALUE;
-    private final Map<Object, BlockKeySet> outstanding = new HashMap<>();
+    private final PeerRequestTable outstanding = new PeerRequestTable();
+    /** Pieces under way with a block nobody was asked for: when none, a pick need not walk the pieces under way. */
+    private int withFree;
     /**
      * The last peer looked up in {@code outstanding} and its set (null when it has none): a block's arrival and the
      * refill request that follows it are for the same peer, so the second lookup is free.
@@ -108,18 +113,18 @@ public final class PiecePicker {
         this.have = have.copy();
         this.priority = new byte[pieceCount];
         java.util.Arrays.fill(priority, (byte) 1);
-        this.counts = new char[pieceCount];
+
         this.byPiece = new Downloading[pieceCount];
         this.words = (pieceCount + 63) >>> 6;
-        this.summaryWords = (words + 63) >>> 6;
         this.skip = new long[words];
         for (int w = 0; w < words; w++) skip[w] = this.have.word(w);
         if ((pieceCount & 63) != 0) skip[words - 1] |= -1L << pieceCount;
-        this.levelCount = 2;
-        this.levels = new long[levelCount * words];
-        this.summary = new long[levelCount * summaryWords];
-        this.levelSize = new int[levelCount];
-        rebuildLevels();
+        this.planeCount = 8;
+        this.planes = new long[words * planeCount];
+        this.pickWords = new int[words];
+        this.pickBits = new long[words];
+        this.pickWords2 = new int[words];
+        this.pickBits2 = new long[words];
     }
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random) {
@@ -174,7 +179,6 @@ public final class PiecePicker {
             if (have.get(p) || byPiece[p] != null || priority[p] == 0) skip[p >>> 6] |= 1L << p;
             else skip[p >>> 6] &= ~(1L << p);
         }
-        rebuildLevels();
         priorityRange();
     }
 
@@ -195,7 +199,7 @@ public final class PiecePicker {
      * when we got it: nobody picks it any more, so its Haves and departures are not counted (in a swarm about half
      * of all Haves are for pieces the receiver already has, and skipping them saves touching its count).
      */
-    public int availability(int piece) { return counts[piece] + seeds; }
+    public int availability(int piece) { return count(piece) + seeds; }
 
     /**
      * At most this many pieces under way (partly requested, or complete and awaiting verification): a runtime that
@@ -226,29 +230,34 @@ public final class PiecePicker {
      * Haves for {@code pieces[from..to)} at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
      * for each in turn. Returns how many of them are pieces we lack, so a caller tracking interest need not look them
      * up again. A simulator applies thousands of pickers' batches in turn, so each batch starts with its lines out of
-     * cache: two first passes only read what the batch will touch (counts, then the level words they select), so the
-     * cache misses of the batch overlap instead of coming two at a time, one Have after another.
+     * cache: a first pass keeps the pieces we lack and a second only reads their counts' lines, so the batch's cache
+     * misses overlap instead of coming one Have after another.
      */
     public int peerHas(int[] pieces, int from, int to) {
-        int sum = 0;
-        for (int i = from; i < to; i++) if (!have.get(pieces[i])) sum += counts[pieces[i]];
-        for (int i = from; i < to; i++) {
-            int p = pieces[i], c = counts[p], w = p >>> 6;
-            if (!have.get(p) && c + 1 < levelCount) sum += (int) (levels[c * words + w] ^ levels[(c + 1) * words + w]);
-        }
-        touched = sum;
-        int lacked = 0;
+        if (to - from > lacking.length) lacking = new int[Math.max(to - from, 2 * lacking.length)];
+        int[] mine = lacking;
+        // first the pieces we lack, without a branch on each (half of a swarm's Haves are for pieces we have, in no
+        // pattern a branch predictor could learn); then their counts' lines read in one independent sweep
+        int n = 0;
         for (int i = from; i < to; i++) {
             int p = pieces[i];
-            if (have.get(p)) continue;
-            increment(p);
-            lacked++;
+            checkPiece(p);
+            mine[n] = p;
+            n += 1 - (int) ((have.word(p >>> 6) >>> p) & 1);
         }
-        return lacked;
+        long sum = 0;
+        for (int i = 0; i < n; i++) sum += planes[(mine[i] >>> 6) * planeCount];
+        touched = (int) sum;
+        for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
+        return n;
     }
 
     public void peerBitfield(Bitfield bits) {
-        for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) increment(p);
+        checkSize(bits);
+        for (int w = 0; w < words; w++) {
+            long x = bits.word(w) & ~have.word(w) & validBits(w);
+            if (x != 0) addWord(w, x);
+        }
     }
 
     public void peerHasAll() { seeds++; }
@@ -259,91 +268,112 @@ public final class PiecePicker {
      */
     public void peerForgot(Bitfield bits, boolean hadAll) {
         if (hadAll) seeds--;
-        else for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) decrement(p);
+        else subtractBitfield(bits);
     }
 
     /** Removes a departing peer's contribution to availability and frees its outstanding requests. */
     public void peerLeft(Object peer, Bitfield bits, boolean wasHaveAll) {
         if (wasHaveAll) seeds--;
-        else for (int p = bits.nextSetBit(0); p >= 0; p = bits.nextSetBit(p + 1)) decrement(p);
+        else subtractBitfield(bits);
         onPeerGone(peer);
+    }
+
+    private void subtractBitfield(Bitfield bits) {
+        checkSize(bits);
+        // a piece we have is not counted any more: its count stopped when we got it
+        for (int w = 0; w < words; w++) {
+            long x = bits.word(w) & ~have.word(w) & validBits(w);
+            if (x != 0) subtractWord(w, x);
+        }
+    }
+
+    private void checkSize(Bitfield bits) {
+        if (bits.pieceCount() != pieceCount) throw new IllegalArgumentException("peer bitfield size differs from " + pieceCount + " pieces");
+    }
+
+    private long validBits(int w) {
+        return w == words - 1 && (pieceCount & 63) != 0 ? ~(-1L << pieceCount) : -1L;
+    }
+
+    /** Piece p's count, read off its planes. */
+    private int count(int piece) {
+        int base = (piece >>> 6) * planeCount, c = 0;
+        for (int k = 0; k < planesUsed; k++) c |= (int) ((planes[base + k] >>> piece) & 1) << k;
+        return c;
+    }
+
+    /** The pieces of word w whose count is not 0. */
+    private long nonZero(int w) {
+        int base = w * planeCount;
+        long x = 0;
+        for (int k = 0; k < planesUsed; k++) x |= planes[base + k];
+        return x;
     }
 
     private void increment(int piece) {
         if (have.get(piece)) return;
-        int c = counts[piece];
-        if (c == MAX_COUNT) throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
-        counts[piece] = (char) (c + 1);
-        if ((skip[piece >>> 6] & (1L << piece)) != 0) return;
-        leave(piece, c);
-        enter(piece, c + 1);
+        addWord(piece >>> 6, 1L << piece);
+    }
+
+    /** Adds one to the count of each piece of word w in x: a bit-sliced add, the carry rippling up the planes. */
+    private void addWord(int w, long x) {
+        if (planesUsed == planeCount) {
+            long full = -1L;
+            for (int k = 0, base = w * planeCount; k < planeCount; k++) full &= planes[base + k];
+            if ((full & x) != 0) {
+                if (planeCount == MAX_PLANES) {
+                    int piece = (w << 6) + Long.numberOfTrailingZeros(full & x);
+                    throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
+                }
+                widenPlanes();
+            }
+        }
+        int base = w * planeCount;
+        long carry = x;
+        for (int k = 0; carry != 0; k++) {
+            long v = planes[base + k];
+            planes[base + k] = v ^ carry;
+            carry &= v;
+            if (k >= planesUsed) planesUsed = k + 1;
+        }
+    }
+
+    /** Subtracts one from the count of each piece of word w in x; throws, changing nothing, if one is 0. */
+    private void subtractWord(int w, long x) {
+        long zero = x & ~nonZero(w);
+        if (zero != 0) {
+            int piece = (w << 6) + Long.numberOfTrailingZeros(zero);
+            throw new IllegalStateException("availability of piece " + piece + " would go negative");
+        }
+        int base = w * planeCount;
+        long borrow = x;
+        for (int k = 0; borrow != 0; k++) {
+            long v = planes[base + k];
+            planes[base + k] = v ^ borrow;
+            borrow &= ~v;
+        }
     }
 
     private void decrement(int piece) {
         if (have.get(piece)) return; // its count stopped when we got it
-        int c = counts[piece];
-        if (c == 0) throw new IllegalStateException("availability of piece " + piece + " would go negative");
-        counts[piece] = (char) (c - 1);
-        if ((skip[piece >>> 6] & (1L << piece)) != 0) return;
-        leave(piece, c);
-        enter(piece, c - 1);
+        subtractWord(piece >>> 6, 1L << piece);
+    }
+
+    /** A count is about to pass 255: sixteen planes per word from now on. */
+    private void widenPlanes() {
+        long[] wide = new long[words * MAX_PLANES];
+        for (int w = 0; w < words; w++) System.arraycopy(planes, w * planeCount, wide, w * MAX_PLANES, planeCount);
+        planes = wide;
+        planeCount = MAX_PLANES;
     }
 
     private boolean skipped(int piece) { return (skip[piece >>> 6] & (1L << piece)) != 0; }
 
-    /** Recomputes a piece's skip bit after its state changed, moving it into or out of its level. */
+    /** Recomputes a piece's skip bit after its state changed: is it a candidate for a fresh pick? */
     private void refreshSkip(int piece) {
         boolean now = have.get(piece) || byPiece[piece] != null || priority[piece] == 0;
-        long bit = 1L << piece;
-        int w = piece >>> 6;
-        if (now == ((skip[w] & bit) != 0)) return;
-        if (now) {
-            skip[w] |= bit;
-            leave(piece, counts[piece]);
-        } else {
-            skip[w] &= ~bit;
-            enter(piece, counts[piece]);
-        }
-    }
-
-    /** Puts a candidate into the bitset of its count's level. */
-    private void enter(int piece, int level) {
-        if (level >= levelCount) growLevels(level + 1);
-        int w = piece >>> 6;
-        int i = level * words + w;
-        long old = levels[i];
-        levels[i] = old | (1L << piece);
-        if (old == 0) summary[level * summaryWords + (w >>> 6)] |= 1L << w;
-        levelSize[level]++;
-    }
-
-    private void leave(int piece, int level) {
-        int w = piece >>> 6;
-        int i = level * words + w;
-        long now = levels[i] & ~(1L << piece);
-        levels[i] = now;
-        if (now == 0) summary[level * summaryWords + (w >>> 6)] &= ~(1L << w);
-        levelSize[level]--;
-    }
-
-    private void growLevels(int needed) {
-        int n = Math.max(needed, 2 * levelCount);
-        levels = java.util.Arrays.copyOf(levels, n * words);
-        summary = java.util.Arrays.copyOf(summary, n * summaryWords);
-        levelSize = java.util.Arrays.copyOf(levelSize, n);
-        levelCount = n;
-    }
-
-    private void rebuildLevels() {
-        java.util.Arrays.fill(levels, 0L);
-        java.util.Arrays.fill(summary, 0L);
-        java.util.Arrays.fill(levelSize, 0);
-        for (int w = 0; w < words; w++) {
-            for (long x = ~skip[w]; x != 0; x &= x - 1) {
-                int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                enter(p, counts[p]);
-            }
-        }
+        if (now) skip[piece >>> 6] |= 1L << piece;
+        else skip[piece >>> 6] &= ~(1L << piece);
     }
 
     // ---- picking ----
@@ -359,11 +389,16 @@ public final class PiecePicker {
         BlockKeySet mine = requestsOf(peer);
         if (mine == null) {
             mine = new BlockKeySet();
-            outstanding.put(peer, mine);
+            if (peer instanceof PeerHandle h && (h.owner == null || h.owner == this)) {
+                h.owner = this;
+                h.requests = mine;
+            } else {
+                outstanding.put(peer, mine);
+            }
             lastSet = mine;
         }
         // 1. partial pieces, highest priority first
-        for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks; prio--) {
+        for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks && withFree > 0; prio--) {
             for (Downloading d = first; d != null; d = d.next) {
                 if (out.size() >= maxBlocks) break;
                 if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
@@ -376,9 +411,11 @@ public final class PiecePicker {
             throw new IllegalArgumentException("peer bitfield size differs from " + pieceCount + " pieces");
         }
         boolean randomMode = have.cardinality() < RANDOM_FIRST_PIECES;
+        boolean again = false;
         while (out.size() < maxBlocks && inProgress < maxInProgress) {
             int best = randomMode ? pickRandom(peerHas, allowedFast)
-                    : uniformPriority ? pickRarest(peerHas, allowedFast) : pickByPriority(peerHas, allowedFast);
+                    : uniformPriority ? pickRarest(peerHas, allowedFast, again) : pickByPriority(peerHas, allowedFast);
+            again = true;
             if (best < 0) break;
             Downloading d = new Downloading(best, blocksInPiece(best));
             link(d);
@@ -410,45 +447,113 @@ public final class PiecePicker {
         return allowedFast == null ? peerHas.word(w) : peerHas.word(w) & allowedFast.word(w);
     }
 
-    /** The lowest level to pick from: a piece nobody announced (count 0) can only come from a seed. */
+    /** The lowest count to pick from: a piece nobody announced (count 0) can only come from a seed. */
     private int floor() { return seeds > 0 ? 0 : 1; }
 
     /**
-     * Rarest first: the lowest level holding pieces this peer offers (not level 0, the pieces nobody announced, unless
-     * a seed is here), and one of those drawn uniformly at random. Reads only the levels' non-empty words.
+     * Rarest first: among the candidates this peer offers (not one nobody announced, unless a seed is here), the ones of
+     * the lowest count, and one of those drawn uniformly at random (the r-th in piece order). The lowest count is found
+     * bit-sliced, from the top plane down: where some remaining candidate has a 0 in the plane, only those stay. The
+     * pieces nobody announced are only masked out when they turn out to be the rarest (a peer's pieces are counted, so
+     * that is rare), which spares reading every plane of every word to find them.
      */
-    private int pickRarest(Bitfield peerHas, Bitfield allowedFast) {
-        for (int level = floor(); level < levelCount; level++) {
-            if (levelSize[level] == 0) continue;
-            int base = level * words, sbase = level * summaryWords;
-            int hits = 0;
-            for (int s = 0; s < summaryWords; s++) {
-                for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
-                    int w = (s << 6) + Long.numberOfTrailingZeros(m);
-                    hits += Long.bitCount(levels[base + w] & offered(w, peerHas, allowedFast));
-                }
+    private int pickRarest(Bitfield peerHas, Bitfield allowedFast, boolean again) {
+        int m, hits;
+        if (again && pickHits > 0) {
+            // the same call's previous pick left the other equally rare pieces: the piece it took is no candidate
+            // now and no count changed, so they are exactly what a fresh narrowing would find
+            m = pickN;
+            hits = pickHits;
+        } else {
+            int n = gatherCandidates(peerHas, allowedFast, false);
+            if (n == 0) return -1;
+            m = narrowToRarest(n);
+            if (narrowedCount == 0 && floor() > 0) {
+                n = gatherCandidates(peerHas, allowedFast, true);
+                if (n == 0) return -1;
+                m = narrowToRarest(n);
             }
-            if (hits == 0) continue;
-            int r = random.nextInt(hits);
-            for (int s = 0; s < summaryWords; s++) {
-                for (long m = summary[sbase + s]; m != 0; m &= m - 1) {
-                    int w = (s << 6) + Long.numberOfTrailingZeros(m);
-                    long x = levels[base + w] & offered(w, peerHas, allowedFast);
-                    int n = Long.bitCount(x);
-                    if (r < n) return (w << 6) + nthBit(x, r);
-                    r -= n;
-                }
-            }
-            throw new IllegalStateException("unreachable: " + hits + " hits counted");
+            hits = 0;
+            for (int i = 0; i < m; i++) hits += Long.bitCount(pickBits[i]);
         }
-        return -1;
+        int[] ws = pickWords;
+        long[] xs = pickBits;
+        int r = random.nextInt(hits);
+        for (int i = 0; i < m; i++) {
+            int c = Long.bitCount(xs[i]);
+            if (r < c) {
+                int piece = (ws[i] << 6) + nthBit(xs[i], r);
+                xs[i] &= ~(1L << piece);
+                pickN = m;
+                pickHits = hits - 1;
+                return piece;
+            }
+            r -= c;
+        }
+        throw new IllegalStateException("unreachable: " + hits + " hits counted");
+    }
+
+    /** Puts the words holding candidates this peer offers, and those candidates, in the pick's working set. */
+    private int gatherCandidates(Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
+        int[] ws = pickWords;
+        long[] xs = pickBits;
+        int n = 0;
+        for (int w = 0; w < words; w++) {
+            long x = announced(w, peerHas, allowedFast, noZero);
+            if (x == 0) continue;
+            ws[n] = w;
+            xs[n++] = x;
+        }
+        return n;
+    }
+
+    /** What the last rarest pick left of its narrowed set: words and pieces, for the next pick of the same call. */
+    private int pickN, pickHits;
+    /** The count the last {@link #narrowToRarest} found lowest. */
+    private int narrowedCount;
+
+    /**
+     * Narrows the working set's {@code n} words to the candidates of the lowest count, from the top plane down; returns
+     * how many words are left and leaves that count in {@link #narrowedCount}.
+     */
+    private int narrowToRarest(int n) {
+        int[] ws = pickWords, ws2 = pickWords2;
+        long[] xs = pickBits, xs2 = pickBits2;
+        long[] pl = planes;
+        int stride = planeCount, lowest = 0;
+        for (int k = planesUsed - 1; k >= 0; k--) {
+            // one pass: the candidates with a 0 in plane k, compacted into the spare arrays without a branch
+            long zeros = 0;
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int w = ws[i];
+                long x = xs[i] & ~pl[w * stride + k];
+                ws2[m] = w;
+                xs2[m] = x;
+                m += x != 0 ? 1 : 0;
+                zeros |= x;
+            }
+            if (zeros == 0) { // every remaining candidate has bit k set: keep them all
+                lowest |= 1 << k;
+                continue;
+            }
+            int[] tw = ws; ws = ws2; ws2 = tw;
+            long[] tx = xs; xs = xs2; xs2 = tx;
+            n = m;
+        }
+        // the survivors are wherever the last swap left them; the draw reads pickWords/pickBits
+        if (ws != pickWords) {
+            System.arraycopy(ws, 0, pickWords, 0, n);
+            System.arraycopy(xs, 0, pickBits, 0, n);
+        }
+        narrowedCount = lowest;
+        return n;
     }
 
     /** The candidates of word w this peer offers, without the ones nobody announced if {@code noZero}. */
     private long announced(int w, Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
         long x = ~skip[w] & offered(w, peerHas, allowedFast);
-        // level 0's bitset comes first in levels: the candidates nobody announced
-        return noZero ? x & ~levels[w] : x;
+        return noZero && x != 0 ? x & nonZero(w) : x;
     }
 
     /** Index of the n-th (from 0) set bit of x, which has more than n. */
@@ -466,7 +571,7 @@ public final class PiecePicker {
         for (int w = 0; w < words; w++) {
             for (long x = ~skip[w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
                 int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                int c = counts[p], pr = priority[p];
+                int c = count(p), pr = priority[p];
                 if (c < floor || pr < bestPrio || (pr == bestPrio && c > bestCount)) continue;
                 if (pr > bestPrio || c < bestCount) hits = 0;
                 bestPrio = pr;
@@ -479,7 +584,7 @@ public final class PiecePicker {
         for (int w = 0; w < words; w++) {
             for (long x = ~skip[w] & offered(w, peerHas, allowedFast); x != 0; x &= x - 1) {
                 int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                if (counts[p] == bestCount && priority[p] == bestPrio && r-- == 0) return p;
+                if (priority[p] == bestPrio && count(p) == bestCount && r-- == 0) return p;
             }
         }
         throw new IllegalStateException("unreachable: " + hits + " hits counted");
@@ -514,7 +619,7 @@ public final class PiecePicker {
         for (int b = 0; b < d.state.length && out.size() < max && d.free > 0; b++) {
             if (d.state[b] != FREE) continue;
             d.state[b] = REQUESTED;
-            d.free--;
+            if (--d.free == 0) withFree--;
             d.requesters[b].add(peer);
             mine.add(key(d.piece, b));
             out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
@@ -525,7 +630,7 @@ public final class PiecePicker {
     public boolean inEndgame() {
         // a wanted missing piece not under way has its skip bit clear
         for (long w : skip) if (w != -1L) return false;
-        for (Downloading d = first; d != null; d = d.next) if (d.free > 0 && priority[d.piece] > 0) return false;
+        if (withFree > 0) for (Downloading d = first; d != null; d = d.next) if (d.free > 0 && priority[d.piece] > 0) return false;
         return inProgress > 0;
     }
 
@@ -575,7 +680,7 @@ public final class PiecePicker {
         Downloading d = byPiece[piece];
         if (d == null || d.state[b] != RECEIVED) return;
         d.state[b] = FREE;
-        d.free++;
+        if (d.free++ == 0) withFree++;
         d.received--;
     }
 
@@ -617,7 +722,12 @@ public final class PiecePicker {
     /** Peer disconnected: its outstanding requests become free again (unless another peer also has them in flight). */
     public void onPeerGone(Object peer) {
         cancelAll(peer);
-        outstanding.remove(peer);
+        if (peer instanceof PeerHandle h && h.owner == this) {
+            h.owner = null;
+            h.requests = null;
+        } else {
+            outstanding.remove(peer);
+        }
         if (peer.equals(lastPeer)) {
             lastPeer = null;
             lastSet = null;
@@ -659,6 +769,7 @@ public final class PiecePicker {
 
     /** The blocks requested from this peer and not yet delivered, or null if none was ever requested. */
     private BlockKeySet requestsOf(Object peer) {
+        if (peer instanceof PeerHandle h && h.owner == this) return h.requests;
         if (peer.equals(lastPeer)) return lastSet;
         BlockKeySet s = outstanding.get(peer);
         lastPeer = peer;
@@ -681,6 +792,7 @@ public final class PiecePicker {
         else first = d;
         last = d;
         inProgress++;
+        if (d.free > 0) withFree++;
     }
 
     private void unlink(Downloading d) {
@@ -690,6 +802,7 @@ public final class PiecePicker {
         else last = d.prev;
         d.prev = d.next = null;
         inProgress--;
+        if (d.free > 0) withFree--;
     }
 
     private void unrequest(Object peer, int piece, int b) {
@@ -699,7 +812,7 @@ public final class PiecePicker {
         who.remove(peer);
         if (who.isEmpty()) {
             d.state[b] = FREE;
-            d.free++;
+            if (d.free++ == 0) withFree++;
         }
     }
 
@@ -725,29 +838,24 @@ public final class PiecePicker {
 
     /**
      * Checks the rarest-first structure (for tests): skip bits say exactly which pieces are had, under way or
-     * priority 0; every other piece is in the level of its count and in no other; level sizes and summaries match the
-     * bitsets. Throws on the first violation.
+     * priority 0; planes at and above {@code planesUsed} are zero, and so are bits past the last piece. Throws on the
+     * first violation.
      */
     void checkOrder() {
         for (int p = 0; p < pieceCount; p++) {
             boolean want = have.get(p) || byPiece[p] != null || priority[p] == 0;
             if (skipped(p) != want) throw new IllegalStateException("skip bit of piece " + p + " is " + skipped(p));
-            for (int c = 0; c < levelCount; c++) {
-                boolean in = (levels[c * words + (p >>> 6)] & (1L << p)) != 0;
-                boolean expected = !want && counts[p] == c;
-                if (in != expected) throw new IllegalStateException("piece " + p + " (count " + (int) counts[p] + ") in level " + c + ": " + in);
+        }
+        for (int w = 0; w < words; w++) {
+            for (int k = 0; k < planeCount; k++) {
+                long x = planes[w * planeCount + k];
+                if (k >= planesUsed && x != 0) throw new IllegalStateException("plane " + k + " in use at word " + w);
+                if ((x & ~validBits(w)) != 0) throw new IllegalStateException("plane " + k + " counts pieces past the end");
             }
         }
-        for (int c = 0; c < levelCount; c++) {
-            int size = 0;
-            for (int w = 0; w < words; w++) {
-                long x = levels[c * words + w];
-                size += Long.bitCount(x);
-                boolean marked = (summary[c * summaryWords + (w >>> 6)] & (1L << w)) != 0;
-                if (marked != (x != 0)) throw new IllegalStateException("level " + c + " summary wrong at word " + w);
-            }
-            if (size != levelSize[c]) throw new IllegalStateException("level " + c + " holds " + size + ", size says " + levelSize[c]);
-        }
+        int free = 0;
+        for (Downloading d = first; d != null; d = d.next) if (d.free > 0) free++;
+        if (free != withFree) throw new IllegalStateException(free + " pieces under way have free blocks, withFree says " + withFree);
     }
 
     private static long key(int piece, int block) { return ((long) piece << 32) | block; }

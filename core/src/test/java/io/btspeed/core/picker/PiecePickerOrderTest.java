@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rarest-first structure: pieces we have or are downloading leave the levels, availability keeps counting them,
+ * The rarest-first structure: pieces we have or are downloading are no candidates, availability keeps counting them,
  * picks never meet them; every pick is the rarest piece the peer offers, ties drawn at random, independent of the
  * order Haves came in.
  */
@@ -90,6 +90,40 @@ class PiecePickerOrderTest {
             }
             for (int i = 0; i < n; i++) assertThat(batched.availability(i)).isEqualTo(single.availability(i));
         }
+    }
+
+    /** Counts are bit-sliced in eight planes until one passes 255; the wider planes count and pick the same. */
+    @Test
+    void countsPast255AndBackStayExact() {
+        int n = 130;
+        Bitfield start = new Bitfield(n);
+        for (int i = 120; i < 124; i++) start.set(i); // past the random first pieces: rarest first
+        PiecePicker p = new PiecePicker(B, (long) n * B, start, new Random(11));
+        Bitfield all = Bitfield.full(n), odd = new Bitfield(n);
+        for (int i = 1; i < n; i += 2) odd.set(i);
+        for (int k = 0; k < 300; k++) p.peerBitfield(all);
+        for (int k = 0; k < 2; k++) p.peerBitfield(odd);
+        p.peerHas(129);
+        p.checkOrder();
+        assertThat(p.availability(0)).isEqualTo(300);
+        assertThat(p.availability(1)).isEqualTo(302);
+        assertThat(p.availability(129)).isEqualTo(303);
+        // the even pieces are the rarest: every pick from a full peer is one of them
+        for (int k = 0; k < 20; k++) {
+            int piece = p.pickBlocks("a", all, 1, null).get(0).piece();
+            assertThat(piece % 2).as("pick %d", k).isZero();
+        }
+        for (int k = 0; k < 299; k++) p.peerLeft("x" + k, all, false);
+        p.checkOrder();
+        assertThat(p.availability(0)).isEqualTo(1);
+        assertThat(p.availability(1)).isEqualTo(3);
+        assertThat(p.availability(129)).isEqualTo(4);
+        p.peerLeft("y", all, false);
+        // piece 0 has no count left: one more departure holding it is refused without changing any count
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.peerLeft("z", all, false))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("would go negative");
+        assertThat(p.availability(1)).isEqualTo(2);
+        p.checkOrder();
     }
 
     @Test

@@ -19,8 +19,8 @@ public final class SummaryTable {
                     g.kind(), g.peers(), g.completed(), g.mean(), g.p10(), g.p50(), g.p90(), g.max(), g.meanSpent(), g.meanEarned(),
                     g.meanPaidMiB(), g.meanSurplus()));
         }
-        b.append(String.format(Locale.ROOT, "end %.0f s virtual; auctions with winners %d; bytes sent %d (useful %d); token supply %d, held %d; %d ms wall%n",
-                r.endSeconds(), r.auctions(), r.totalBytesUp(), r.totalUsefulBytes(), r.supply(), r.balanceSum(), r.wallMillis()));
+        b.append(String.format(Locale.ROOT, "end %.0f s virtual; auctions with winners %d; bytes sent %d (useful %d); token supply %d, held %d; %d ms wall, %d ms CPU%n",
+                r.endSeconds(), r.auctions(), r.totalBytesUp(), r.totalUsefulBytes(), r.supply(), r.balanceSum(), r.wallMillis(), r.cpuMillis()));
         return b.toString();
     }
 
