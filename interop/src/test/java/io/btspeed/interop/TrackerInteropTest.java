@@ -130,7 +130,7 @@ class TrackerInteropTest {
                     "--port", "0", "--bind", "127.0.0.6");
             assertThat(bt.awaitExit(Duration.ofSeconds(120))).as(bt.tail() + "\n" + lt.tail()).isZero();
             assertSameContent(src, tmp.resolve("out/tree"), peers);
-            tracker.awaitCounts(hash, c -> c.downloaded() == 1, Duration.ofSeconds(30), "btspeed's completed event");
+            tracker.awaitCounts(hash, c -> c.downloaded() == 1, Duration.ofSeconds(30), "btspeed's completed event\n" + bt.tail());
         }
     }
 
