@@ -160,6 +160,24 @@ final class SimPayments {
                 nowMillis);
     }
 
+    /** Pairs whose seller will settle a done buyer's channel at a coming round ({@link PayeeFlow#onTick}). */
+    private final java.util.LinkedHashSet<Pair> settling = new java.util.LinkedHashSet<>();
+
+    /** Once a round: sellers settle the channels of buyers that are done (the escrow goes back to the buyer). */
+    void tick(long nowNanos) {
+        if (settling.isEmpty()) return;
+        long nowMillis = nowNanos / 1_000_000;
+        for (var it = settling.iterator(); it.hasNext(); ) {
+            Pair x = it.next();
+            if (pairs.get(x.link) != x) {
+                it.remove(); // the link closed meanwhile and settled then
+                continue;
+            }
+            run(x, x.payee.onTick(nowMillis), false, nowMillis);
+            if (!x.payee.settling()) it.remove();
+        }
+    }
+
     /** The market uploaders {@code d} bids at. */
     private static int sellersOf(SimPeer d) {
         int sellers = 0;
@@ -169,7 +187,7 @@ final class SimPayments {
 
     /**
      * {@code x}'s bill could not be funded: the buyer gives back the escrow of its idle channels (the market's
-     * {@link PayerFlow#release}; each seller settles at once, nothing being owed there). The runtime's autobid
+     * {@link PayerFlow#release}; each seller settles a few seconds later, nothing being owed there ({@link #tick})). The runtime's autobid
      * bids again at those sellers a second later; here the standing bid goes straight back into their auctions.
      * Returns whether any escrow came back.
      */
@@ -178,6 +196,7 @@ final class SimPayments {
         for (Pair y : byPayer.get(d.id)) {
             if (y == x || !y.payer.releasable()) continue;
             run(y, y.payer.release(), true, nowMillis);
+            if (y.payee.settling()) settling.add(y);
             if (y.link.up.market != null && d.standingBid > 0) y.link.up.market.bid(d.key, d.standingBid);
             any = true;
         }

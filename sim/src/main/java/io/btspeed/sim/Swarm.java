@@ -177,6 +177,7 @@ public final class Swarm {
                 if (p.present) depart(p);
             }
             chokeRounds();
+            payments.tick(now);
             flow();
             if (now >= nextSample) {
                 sample();

@@ -117,7 +117,7 @@ final class BuyerSide implements AutoCloseable {
 
     /**
      * The budget is locked in channels at sellers whose auctions we are not winning: give that escrow
-     * back ({@code PayerFlow.release}, spec §5.5; each such seller settles at once). The needy flow
+     * back ({@code PayerFlow.release}, spec §5.5; each such seller settles a few seconds later). The needy flow
      * funds a channel once the ledger shows the balance back ({@link #retryFunding}, every tick).
      */
     private void releaseIdleEscrow(MarketPeer needy) {

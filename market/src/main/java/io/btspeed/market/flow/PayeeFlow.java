@@ -266,6 +266,12 @@ public final class PayeeFlow {
 
     /** How long a done buyer's payment for its last pieces may take before its channel is settled without it. */
     public static final long SETTLE_WAIT_MILLIS = 30_000;
+    /**
+     * How long after a buyer is done its channel stays open even when nothing is owed: a buyer may pay
+     * for more than was billed (a piece whose blocks left before its winning result reached it), and
+     * such a state can still be on the way behind its bid.
+     */
+    public static final long SETTLE_QUIET_MILLIS = 3_000;
     private static final long NOT_DONE = Long.MIN_VALUE;
     /** When the buyer was done buying (complete, or its bid withdrawn); {@link #NOT_DONE} otherwise. */
     private long doneAtMillis = NOT_DONE;
@@ -275,8 +281,8 @@ public final class PayeeFlow {
     /**
      * The buyer's bid as it arrived. A bid of 0 says it is done buying here for now (the autobid bids
      * 0 once nothing remains — often the only sign of a complete buyer, since a peer does not announce
-     * pieces to a peer that has them — or when it cannot pay): its channel is settled as in
-     * {@link #onBuyerComplete}. A bid above 0 before that cancels it; the buyer opens a new channel
+     * pieces to a peer that has them — or when it cannot pay, or gives idle escrow back): its channel
+     * is settled as in {@link #onBuyerComplete}. A bid above 0 before that cancels it; the buyer opens a new channel
      * if it buys after the settlement (§5.1, err 10).
      */
     public List<MarketAction> onBid(long price, long nowMillis) {
@@ -289,10 +295,16 @@ public final class PayeeFlow {
         return settleIfDone(nowMillis);
     }
 
+    /** Whether the buyer is done and its channel still open: {@link #onTick} will settle it. */
+    public boolean settling() {
+        return doneAtMillis != NOT_DONE && account.channel() != null && !closed;
+    }
+
     /**
-     * The buyer has every piece: its channel is settled at once if nothing is owed, else once its
-     * last payment — which may be on the way behind its have — is in, or {@link #SETTLE_WAIT_MILLIS}
-     * later (a complete buyer keeps its connection that long for a payment in flight, §5.2).
+     * The buyer has every piece: its channel is settled {@link #SETTLE_QUIET_MILLIS} later if nothing
+     * is owed, else once its last payment — which may be on the way behind its have — is in, or
+     * {@link #SETTLE_WAIT_MILLIS} later (a complete buyer keeps its connection that long for a payment
+     * in flight, §5.2).
      */
     public List<MarketAction> onBuyerComplete(long nowMillis) {
         buyerComplete = true;
@@ -302,7 +314,8 @@ public final class PayeeFlow {
 
     private List<MarketAction> settleIfDone(long nowMillis) {
         if (account.channel() == null || closed) return List.of();
-        if (debt() > 0 && nowMillis - doneAtMillis < SETTLE_WAIT_MILLIS) return List.of();
+        long since = nowMillis - doneAtMillis;
+        if (since < SETTLE_QUIET_MILLIS || (debt() > 0 && since < SETTLE_WAIT_MILLIS)) return List.of();
         return closeCurrent();
     }
 

@@ -173,7 +173,7 @@ public final class PayerFlow {
     /**
      * Gives back the escrow of an idle channel (spec §5.5): when another seller's bill cannot be
      * funded because the budget is locked in channels at sellers whose auctions we are not winning,
-     * the buyer withdraws its bid at those (the seller settles a done buyer at once when nothing is
+     * the buyer withdraws its bid at those (the seller settles a done buyer a few seconds later when nothing is
      * owed, §5.4, which returns the unspent escrow) and stops paying into their channels. The autobid
      * bids again at the next tick, so the buyer keeps competing there; a channel opens again on a win.
      * Nothing happens unless the flow is idle: not winning, owing nothing, holding unspent escrow.
