@@ -20,6 +20,8 @@ final class Swarm {
         final Key key;
         PeerEntry entry;
         boolean seeder;
+        /** Its completed event was counted: a repeat is not a second download. */
+        boolean countedCompleted;
         long lastSeen;
         int index;
 
@@ -59,8 +61,10 @@ final class Swarm {
             if (slot != null) remove(slot);
             return List.of();
         }
-        boolean wasSeeder = slot != null && slot.seeder;
-        if (r.event() == AnnounceEvent.COMPLETED && !wasSeeder) completed++;
+        // Counted once per peer, seeder or not: a client whose download beat its first announce (peers from
+        // LSD, DHT or PEX) says started with left=0 and then completed, and that is a download all the same.
+        boolean countNow = r.event() == AnnounceEvent.COMPLETED && (slot == null || !slot.countedCompleted);
+        if (countNow) completed++;
         if (slot == null && slots.size() < maxPeers) {
             slot = new Slot(key);
             slot.index = slots.size();
@@ -73,6 +77,7 @@ final class Swarm {
             }
             if (slot.seeder != r.isSeeder()) seeders += r.isSeeder() ? 1 : -1;
             slot.seeder = r.isSeeder();
+            slot.countedCompleted |= countNow;
             slot.lastSeen = now;
         }
         return pick(key, r.isSeeder(), now, timeoutMillis, want, family, random);

@@ -81,6 +81,15 @@ class SwarmRegistryTest {
     }
 
     @Test
+    void aDownloadThatBeatItsFirstAnnounceIsCountedOnce() {
+        // peers from LSD or the DHT: the download finished before the started announce, which says left=0
+        reg.announce(req(A, 1, 0, AnnounceEvent.STARTED), 0, 0);
+        reg.announce(req(A, 1, 0, AnnounceEvent.COMPLETED), 1, 0);
+        reg.announce(req(A, 1, 0, AnnounceEvent.COMPLETED), 2, 0);
+        assertThat(reg.scrape(A)).isEqualTo(new ScrapeEntry(1, 1, 0));
+    }
+
+    @Test
     void stoppedRemovesThePeerAndCreatesNothingForUnknownSwarms() {
         reg.announce(req(A, 1, 0, AnnounceEvent.STARTED), 0, 0);
         reg.announce(req(A, 1, 0, AnnounceEvent.STOPPED), 1, 0);
