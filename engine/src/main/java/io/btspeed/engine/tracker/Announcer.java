@@ -224,6 +224,7 @@ public final class Announcer implements AutoCloseable {
             report(() -> schedule.failed(p.url(), why, clockMillis.getAsLong()));
             return;
         }
+        log.debug("announce {} to {}: {} peers", p.event(), p.url(), resp.peers().size());
         if (resp.warning() != null) log.info("tracker {} warns: {}", p.url(), resp.warning());
         report(() -> schedule.succeeded(p.url(), resp, clockMillis.getAsLong()));
         if (p.event() != AnnounceEvent.STOPPED && !resp.peers().isEmpty()) {
