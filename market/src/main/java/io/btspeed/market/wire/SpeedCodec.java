@@ -44,6 +44,21 @@ public final class SpeedCodec {
     private SpeedCodec() {}
 
     public static byte[] encode(SpeedMessage m) {
+        // the once-per-piece messages skip the generic writer (see PerPieceEncoding); same bytes
+        byte[] direct = switch (m) {
+            case SpeedMessage.Payment p -> PerPieceEncoding.payment(p);
+            case SpeedMessage.Ack a -> PerPieceEncoding.ack(a);
+            default -> null;
+        };
+        if (direct != null) {
+            if (direct.length > MAX_PAYLOAD) throw new IllegalArgumentException("bt_speed message too large: " + direct.length);
+            return direct;
+        }
+        return encodeGeneric(m);
+    }
+
+    /** Every message through {@link Bencode#encode}: the reference the direct encodings are tested against. */
+    static byte[] encodeGeneric(SpeedMessage m) {
         BDict.Builder b = BDict.builder();
         switch (m) {
             case SpeedMessage.Hello h -> {
