@@ -63,6 +63,72 @@ class PerPieceEncodingTest {
                 .isEqualTo(expected);
     }
 
+    @Test
+    void receivedPaymentsAndAcksReadAsTheGenericDecoderReadsThem() {
+        var key = io.btspeed.ledger.crypto.KeyPair.generate(new java.security.SecureRandom());
+        long seed = 0x5eed_0003L;
+        Random r = new Random(seed);
+        for (int i = 0; i < 300; i++) {
+            byte[] ch = bytes(r, 32);
+            long seq = 1 + (value(r, i) & 0x7fff_ffff_ffffL), amt = value(r, i + 1);
+            byte[] sig = new io.btspeed.ledger.op.ChannelState(ch, seq, amt).sign(key).signature().encode();
+            for (SpeedMessage m : new SpeedMessage[] {new SpeedMessage.Payment(ch, seq, amt, sig), new SpeedMessage.Ack(ch, seq, amt)}) {
+                byte[] wire = SpeedCodec.encode(m);
+                assertThat(SpeedCodec.decode(wire)).as("seed %x, case %d", seed, i).isEqualTo(m).isEqualTo(SpeedCodec.decodeGeneric(wire));
+                // hostile variants: whatever the generic decoder makes of them, the decoder with the direct path makes too
+                for (int k = 0; k < 20; k++) sameVerdict(mutate(r, wire), seed, i);
+            }
+        }
+    }
+
+    @Test
+    void nonCanonicalSpellingsAreLeftToTheGenericDecoder() {
+        String ch = "\0".repeat(32);
+        for (String s : new String[] {
+                "d2:ch32:" + ch + "4:owedi007e3:seqi1e1:t3:acke",          // leading zeros
+                "d2:ch32:" + ch + "4:owedi-7e3:seqi1e1:t3:acke",           // negative
+                "d2:ch32:" + ch + "4:owedi5e3:seqi0e1:t3:acke",            // sequence 0
+                "d2:ch32:" + ch + "4:owedi99999999999999999999e3:seqi1e1:t3:acke", // too large for a long
+                "d2:ch32:" + ch + "4:owedi1234567890123456789e3:seqi1e1:t3:acke",  // 19 digits, fits: generic path
+                "d2:ch32:" + ch + "4:owedi5e3:seqi1e1:t3:ackee",           // trailing byte
+                "d2:ch31:" + ch.substring(1) + "4:owedi5e3:seqi1e1:t3:acke", // short channel id
+                "d2:ch032:" + ch + "4:owedi5e3:seqi1e1:t3:acke",           // length with a leading zero
+                "d4:owedi5e2:ch32:" + ch + "3:seqi1e1:t3:acke",            // keys out of order
+        }) {
+            byte[] wire = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(PerPieceEncoding.readAck(wire)).as(s).isNull();
+            sameVerdict(wire, 0, 0);
+        }
+    }
+
+    private static void sameVerdict(byte[] wire, long seed, int i) {
+        Object generic, direct;
+        try {
+            generic = SpeedCodec.decodeGeneric(wire);
+        } catch (MarketProtocolException e) {
+            generic = e.getMessage();
+        }
+        try {
+            direct = SpeedCodec.decode(wire);
+        } catch (MarketProtocolException e) {
+            direct = e.getMessage();
+        }
+        assertThat(direct).as("seed %x, case %d: %s", seed, i, HexFormat.of().formatHex(wire)).isEqualTo(generic);
+    }
+
+    /** Flips, drops, inserts or changes a digit byte, or truncates. */
+    private static byte[] mutate(Random r, byte[] in) {
+        byte[] b = in.clone();
+        int at = r.nextInt(b.length);
+        return switch (r.nextInt(5)) {
+            case 0 -> { b[at] ^= (byte) (1 << r.nextInt(8)); yield b; }
+            case 1 -> java.util.Arrays.copyOf(b, at);
+            case 2 -> { byte[] o = new byte[b.length - 1]; System.arraycopy(b, 0, o, 0, at); System.arraycopy(b, at + 1, o, at, b.length - at - 1); yield o; }
+            case 3 -> { byte[] o = new byte[b.length + 1]; System.arraycopy(b, 0, o, 0, at); o[at] = (byte) "0123456789ie:-".charAt(r.nextInt(14)); System.arraycopy(b, at, o, at + 1, b.length - at); yield o; }
+            default -> { if (b[at] >= '0' && b[at] <= '9') b[at] = (byte) ('0' + r.nextInt(10)); yield b; }
+        };
+    }
+
     private static long value(Random r, int i) {
         return switch (i % 3) {
             case 0 -> EDGES[r.nextInt(EDGES.length)];
