@@ -5,7 +5,8 @@
 # usage: bench/market-overhead.sh [SIZE_MIB=1024] [-n|--repeat N=3] [--keep]
 # env:   BENCH_DIR (parent of the work directory, default /var/tmp), BENCH_TIMEOUT (s per transfer, 900),
 #        BENCH_LEDGER_DIR (where the shared ledger file goes, default the work directory),
-#        BENCH_SETTLE (seconds of pause before each transfer, default 5: see bench/loopback.sh, "Memory state")
+#        BENCH_SETTLE (seconds of pause before each transfer, default 5: see bench/loopback.sh, "Memory state"),
+#        BENCH_EXPOSURE_PIECES (the seller's --exposure-pieces; default: the seller's own default)
 #
 # off: `btspeed seed` -> `btspeed download`, plain BitTorrent.
 # on:  the seeder sells 1 paid slot (`--wallet --ledger --paid-slots 1`), the leecher bids from a
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -n|--repeat) repeat="${2:?--repeat needs a number}"; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) size_mib="$1"; shift ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -76,6 +77,7 @@ addr() { awk '/TRON/{print $NF}' "$work/$1.addr"; }
 "$btspeed" wallet send --ledger "$ledger_db" --keystore "$work/bank.json" --password-file "$work/pw" \
   --to "$(addr buyer)" --amount 1000000 >/dev/null
 market_seed=(--wallet "$work/seller.json" --password-file "$work/pw" --ledger "$ledger_db" --paid-slots 1)
+[[ -n "${BENCH_EXPOSURE_PIECES:-}" ]] && market_seed+=(--exposure-pieces "$BENCH_EXPOSURE_PIECES")
 market_leech=(--wallet "$work/buyer.json" --password-file "$work/pw" --ledger "$ledger_db" --budget 100)
 
 # MODE ROUND -> prints MB/s; fails on any problem

@@ -5,6 +5,8 @@ import io.btspeed.engine.ext.TorrentExtension;
 import io.btspeed.ledger.Ledger;
 import io.btspeed.ledger.crypto.Address;
 import io.btspeed.ledger.crypto.KeyPair;
+import io.btspeed.ledger.crypto.PublicKey;
+import io.btspeed.ledger.op.ChannelState;
 import io.btspeed.market.auction.ClearingRule;
 import io.btspeed.market.flow.MarketAction;
 import io.btspeed.market.flow.PayeeFlow;
@@ -82,6 +84,20 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         this.seller = new SellerSide(config.policy(), peers, pieceLength);
         this.flows = new FlowActions(ledgerCalls, spendable, spentTotal, seller::updateExposure);
         this.buyer = new BuyerSide(config.spend(), config.autobid(), peers, flows, spendable, remainingBytes);
+        warmUp(wallet);
+    }
+
+    /**
+     * Signs, verifies, encodes and decodes one payment state before the torrent starts: the first
+     * use loads libsecp256k1 (its loader extracts the native library and compares it byte by byte,
+     * a loop the JIT compiles) and the classes of the payment path. Left to the first verified
+     * piece, that work fell inside the transfer, on both peers' busy cores.
+     */
+    static void warmUp(KeyPair wallet) {
+        ChannelState.Signed s = new ChannelState(new byte[32], 1, 1).sign(wallet);
+        if (!s.verify(PublicKey.of(wallet.publicKey()))) throw new IllegalStateException("a fresh payment state does not verify");
+        SpeedMessage.Payment p = new SpeedMessage.Payment(new byte[32], 1, 1, s.signature().encode());
+        if (!SpeedCodec.decode(SpeedCodec.encode(p)).equals(p)) throw new IllegalStateException("a payment does not survive its codec");
     }
 
     @Override

@@ -42,7 +42,7 @@ public final class MarketOptions {
 
     @Option(names = "--exposure-pieces", paramLabel = "N",
             description = "most unpaid pieces a buyer in a paid slot may owe before its blocks wait for payment"
-                    + " (default: the pieces of 16 MiB, at least 2)")
+                    + " (default: the pieces of 32 MiB, plus 2)")
     public Integer exposurePieces;
 
     /** The exposure limit in pieces of {@code pieceLength} bytes ({@link #checkSlots} refused a value below 1). */
@@ -50,7 +50,7 @@ public final class MarketOptions {
         return exposurePieces != null ? exposurePieces : defaultExposurePieces(pieceLength);
     }
 
-    /** The spec's default (§5.3), kept in the market module so the simulator uses the same: 16 MiB of pieces, at least 2. */
+    /** The spec's default (§5.3), kept in the market module so the simulator uses the same: the pieces of 32 MiB plus 2. */
     static int defaultExposurePieces(int pieceLength) {
         return Exposure.defaultPieces(pieceLength);
     }

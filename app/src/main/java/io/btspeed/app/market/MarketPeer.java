@@ -20,7 +20,7 @@ final class MarketPeer {
     final PayeeFlow payee;
     /** Verified pieces whose payment is still waiting on the payment thread. */
     int paymentsPending;
-    /** Last over-exposure verdict told to the slot policy (for the log). */
+    /** Last over-exposure verdict told to the slot policy (it is told again only when this changes). */
     boolean overExposed;
     /** Blocks that waited for a payment, and how long in all (the exposure limit's cost to an honest buyer). */
     long heldBlocks;

@@ -47,8 +47,8 @@ final class SellerSide {
         synchronized (ps) {
             if (ps.payee.billedPrice() == 0) return;
             ps.payee.onBlockSent(piece, pieceLength, length);
+            updateExposure(ps);
         }
-        updateExposure(ps);
     }
 
     /** The seller never sends a paid block that would take the buyer's unpaid debt past the exposure limit. */
@@ -95,19 +95,22 @@ final class SellerSide {
         }
     }
 
-    /** Tells the auction whether this buyer is kept out of the paid slots (spec §5.3). */
+    /**
+     * Tells the auction whether this buyer is kept out of the paid slots (spec §5.3), when that changed:
+     * this runs after every block sent, and the policy's answer only moves with the verdict. The policy
+     * is told under the peer's monitor so two threads cannot leave it holding the older verdict (the
+     * policy takes no lock of its own).
+     */
     void updateExposure(MarketPeer ps) {
         if (policy == null || ps.payee == null) return;
-        boolean over;
         synchronized (ps) {
-            over = ps.payee.overExposed();
-            if (over != ps.overExposed) {
-                ps.overExposed = over;
-                log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit",
-                        ps.payee.debt(), ps.payee.exposureLimit());
-            }
+            boolean over = ps.payee.overExposed();
+            if (over == ps.overExposed) return;
+            ps.overExposed = over;
+            log.debug("{}: {} (debt {}, limit {})", ps.handle.address(), over ? "over-exposed" : "exposure back within limit",
+                    ps.payee.debt(), ps.payee.exposureLimit());
+            policy.setOverExposed(ps.handle.key(), over);
         }
-        policy.setOverExposed(ps.handle.key(), over);
     }
 
     void sendResults() {

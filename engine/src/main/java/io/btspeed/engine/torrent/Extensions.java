@@ -87,12 +87,17 @@ final class Extensions {
     }
 
     void blockQueued(Peer p, int piece, int length) {
-        for (var e : list) e.onBlockQueued(p, piece, length);
+        for (int i = 0; i < list.size(); i++) list.get(i).onBlockQueued(p, piece, length);
     }
 
-    /** Before each block uploaded: true at once when the torrent has no extensions. */
+    /**
+     * Before each block uploaded: true at once when the torrent has no extensions. This and
+     * {@link #blockSent} run per block on the writer: indexed loops, no iterator or lambda, keep them
+     * small for the JIT, which inlines them into the writer's loop.
+     */
     boolean mayUpload(Peer p, int length) {
-        for (var e : list) {
+        for (int i = 0; i < list.size(); i++) {
+            TorrentExtension e = list.get(i);
             try {
                 if (!e.mayUpload(p, length)) return false;
             } catch (RuntimeException ex) {
@@ -113,10 +118,16 @@ final class Extensions {
         return true;
     }
 
-    /** Once per block uploaded: nothing is allocated when the torrent has no extensions. */
+    /** Once per block uploaded (see {@link #mayUpload}). */
     void blockSent(Peer p, int piece, int length) {
-        if (list.isEmpty()) return;
-        each("a sent block", e -> e.onBlockSent(p, piece, length));
+        for (int i = 0; i < list.size(); i++) {
+            TorrentExtension e = list.get(i);
+            try {
+                e.onBlockSent(p, piece, length);
+            } catch (RuntimeException ex) {
+                log.warn("{}: extension {} failed on a sent block: {}", infoHash, e.name(), ex.toString());
+            }
+        }
     }
 
     void peerComplete(Peer p) {

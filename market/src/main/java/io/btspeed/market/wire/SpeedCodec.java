@@ -44,6 +44,21 @@ public final class SpeedCodec {
     private SpeedCodec() {}
 
     public static byte[] encode(SpeedMessage m) {
+        // the once-per-piece messages skip the generic writer (see PerPieceEncoding); same bytes
+        byte[] direct = switch (m) {
+            case SpeedMessage.Payment p -> PerPieceEncoding.payment(p);
+            case SpeedMessage.Ack a -> PerPieceEncoding.ack(a);
+            default -> null;
+        };
+        if (direct != null) {
+            if (direct.length > MAX_PAYLOAD) throw new IllegalArgumentException("bt_speed message too large: " + direct.length);
+            return direct;
+        }
+        return encodeGeneric(m);
+    }
+
+    /** Every message through {@link Bencode#encode}: the reference the direct encodings are tested against. */
+    static byte[] encodeGeneric(SpeedMessage m) {
         BDict.Builder b = BDict.builder();
         switch (m) {
             case SpeedMessage.Hello h -> {
@@ -120,6 +135,20 @@ public final class SpeedCodec {
 
     public static SpeedMessage decode(byte[] payload) {
         if (payload.length > MAX_PAYLOAD) throw bad("bt_speed message of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
+        // the once-per-piece messages in their canonical form skip the generic reader (see PerPieceEncoding)
+        SpeedMessage.Payment pay = PerPieceEncoding.readPayment(payload);
+        if (pay != null) {
+            canonicalSignature(pay.signature());
+            return pay;
+        }
+        SpeedMessage.Ack ack = PerPieceEncoding.readAck(payload);
+        if (ack != null) return ack;
+        return decodeGeneric(payload);
+    }
+
+    /** Every message through {@link Bencode#decode}: the reference the direct readers are tested against. */
+    static SpeedMessage decodeGeneric(byte[] payload) {
+        if (payload.length > MAX_PAYLOAD) throw bad("bt_speed message of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
         if (!(bencode(payload) instanceof BDict d)) throw bad("bt_speed message must be a dictionary");
         if (!(d.get("t") instanceof BBytes t)) throw bad("bt_speed message without a string type 't'");
         String type = new String(t.bytes(), StandardCharsets.ISO_8859_1);
@@ -152,11 +181,7 @@ public final class SpeedCodec {
                 long seq = nonNegative(d, "seq");
                 if (seq == 0) throw bad("'seq' must be at least 1");
                 byte[] sig = fixed(d, "sig", Signature.LENGTH);
-                try {
-                    Signature.decode(sig);
-                } catch (RuntimeException e) {
-                    throw bad("'sig' is not a canonical signature: " + e.getMessage());
-                }
+                canonicalSignature(sig);
                 yield new SpeedMessage.Payment(fixed(d, "ch", 32), seq, nonNegative(d, "amt"), sig);
             }
             case "ack" -> {
@@ -173,6 +198,14 @@ public final class SpeedCodec {
             }
             default -> throw bad("unknown bt_speed message type '" + printable(type) + "'");
         };
+    }
+
+    private static void canonicalSignature(byte[] sig) {
+        try {
+            Signature.decode(sig);
+        } catch (RuntimeException e) {
+            throw bad("'sig' is not a canonical signature: " + e.getMessage());
+        }
     }
 
     private static boolean known(String rule) {

@@ -242,13 +242,13 @@ class MarketRulesTest {
     }
 
     @Test
-    void theDefaultExposureCovers16MiBAndAtLeastTwoPieces() {
-        assertThat(Exposure.defaultPieces(16 * 1024)).isEqualTo(1024);
-        assertThat(Exposure.defaultPieces(256 * 1024)).isEqualTo(64);
-        assertThat(Exposure.defaultPieces(3L << 20)).as("rounded up").isEqualTo(6);
-        assertThat(Exposure.defaultPieces(8L << 20)).isEqualTo(2);
-        assertThat(Exposure.defaultPieces(16L << 20)).as("at least two").isEqualTo(2);
-        assertThat(Exposure.defaultPieces(64L << 20)).isEqualTo(2);
-        assertThat(PayeeFlow.Config.defaults(1L << 20).exposurePieces()).isEqualTo(16);
+    void theDefaultExposureCovers32MiBPlusTwoPieces() {
+        assertThat(Exposure.defaultPieces(16 * 1024)).isEqualTo(2048 + 2);
+        assertThat(Exposure.defaultPieces(256 * 1024)).isEqualTo(128 + 2);
+        assertThat(Exposure.defaultPieces(2L << 20)).isEqualTo(16 + 2);
+        assertThat(Exposure.defaultPieces(3L << 20)).as("rounded up").isEqualTo(11 + 2);
+        assertThat(Exposure.defaultPieces(16L << 20)).isEqualTo(2 + 2);
+        assertThat(Exposure.defaultPieces(64L << 20)).as("a piece larger than the buffering").isEqualTo(1 + 2);
+        assertThat(PayeeFlow.Config.defaults(1L << 20).exposurePieces()).isEqualTo(34);
     }
 }
