@@ -129,7 +129,7 @@ final class SimPayments {
         }
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
         run(x, x.payer.onPieceVerified(pieceSize, spendable, share, nowMillis), true, nowMillis);
-        if (x.payer.unpaid() > 0 && releaseIdleEscrow(d, x, nowMillis)) {
+        if (x.payer.unfunded() && releaseIdleEscrow(d, x, nowMillis)) {
             run(x, x.payer.retryFunding(spendable(d), PayerFlow.shareOf(remainingBytes, sellersOf(d)), nowMillis), true, nowMillis);
         }
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)

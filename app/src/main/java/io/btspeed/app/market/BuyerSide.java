@@ -108,10 +108,9 @@ final class BuyerSide implements AutoCloseable {
         }
     }
 
-    /** What this seller is owed could not go into a channel: none is being opened, none has room. */
     private static boolean unfunded(MarketPeer ps) {
         synchronized (ps) {
-            return ps.payer.unpaid() > 0 && !ps.payer.opening();
+            return ps.payer.unfunded();
         }
     }
 

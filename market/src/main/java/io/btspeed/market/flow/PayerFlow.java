@@ -179,7 +179,7 @@ public final class PayerFlow {
      * Nothing happens unless the flow is idle: not winning, owing nothing, holding unspent escrow.
      */
     public List<MarketAction> release() {
-        if (won || opening || account.unpaid() > 0 || account.remainingEscrow() == 0) return List.of();
+        if (!releasable()) return List.of();
         released = true;
         account.retireChannel();
         return rebid(0);
@@ -190,13 +190,19 @@ public final class PayerFlow {
         return !won && !opening && account.unpaid() == 0 && account.remainingEscrow() > 0;
     }
 
+    /**
+     * What this uploader is owed has no channel to go into: none is being opened and the current one
+     * (if any) is full. The buyer then gives back idle escrow elsewhere ({@link #release}) and calls
+     * {@link #retryFunding} until it fits.
+     */
+    public boolean unfunded() {
+        return account.unpaid() > 0 && !opening;
+    }
+
     /** Tries again to fund what is owed here (after escrow was released elsewhere): a new channel if it now fits. */
     public List<MarketAction> retryFunding(long spendable, long remainingBytes, long nowMillis) {
         List<MarketAction> out = new ArrayList<>();
-        if (account.unpaid() > 0 && !opening) {
-            if (account.remainingEscrow() > 0 && account.settle() instanceof PayerAccount.Pay p) out.add(send(p));
-            if (account.unpaid() > 0) requestChannel(out, account.unpaid(), spendable, remainingBytes, nowMillis);
-        }
+        if (unfunded()) pay(out, account.settle(), spendable, remainingBytes, nowMillis);
         return out;
     }
 
