@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -91,17 +90,12 @@ final class TrackerBridge {
     /** Ends every announce loop; each announcer tells its trackers we leave (bounded by its stop timeout). */
     void stopAll() {
         List<Thread> closers = new ArrayList<>();
-        for (var e : running.entrySet()) {
-            Running r = e.getValue();
+        for (Running r : running.values()) {
             r.stopped = true;
             Announcer a = r.announcer;
             if (a == null) {
                 r.thread.interrupt();
             } else {
-                // the torrent tells the announcer of its completion on the hash pool, which may not have run yet
-                // when a client that exits on completion stops us: the completed announce must not be lost
-                CompletableFuture<Void> done = e.getKey().completion();
-                if (done.isDone() && !done.isCompletedExceptionally()) a.completed();
                 closers.add(Thread.ofVirtual().start(a::close));
             }
         }

@@ -139,6 +139,9 @@ public final class Announcer implements AutoCloseable {
             interrupted = true;
         } finally {
             Thread.interrupted(); // the stopped announces must not fail on our own interrupt flag
+            // A client that exits on completion may stop us before its notice of completion reached us (it comes
+            // from another thread): what is left says so, and the trackers must still count the download.
+            if (stats.get().left() == 0) completed();
             // the completed announces still owed go out before the stopped ones, each phase bounded
             interrupted |= !farewell(schedule::owedBeforeStop);
             interrupted |= !farewell(schedule::stop);

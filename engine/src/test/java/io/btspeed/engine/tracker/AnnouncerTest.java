@@ -139,6 +139,20 @@ class AnnouncerTest {
         assertThat(answered).containsExactly(AnnounceEvent.STARTED, AnnounceEvent.COMPLETED, AnnounceEvent.STOPPED);
     }
 
+    /** Stopped right after finishing, before the notice of completion arrived: what is left (0) tells the announcer. */
+    @Test
+    void aDownloadThatFinishedBeforeItsNoticeStillGetsCompletedBeforeStopped() throws Exception {
+        Announcer a = announcer(List.of(List.of("http://t/1")));
+        Thread runner = Thread.ofVirtual().start(a::run);
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.STARTED);
+        left.set(0); // no a.completed(): the torrent's notice is still on its way
+        a.close();
+        runner.join(10_000);
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.COMPLETED);
+        assertThat(next().request().event()).isEqualTo(AnnounceEvent.STOPPED);
+        assertThat(answered).containsExactly(AnnounceEvent.STARTED, AnnounceEvent.COMPLETED, AnnounceEvent.STOPPED);
+    }
+
     @Test
     void deadFirstTierFallsBackToSecondAndOnlyLiveTrackersGetStopped() throws Exception {
         down.put("http://t/1", true);
