@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.btspeed.protocol.metainfo.InfoDictBuilder;
 import io.btspeed.protocol.metainfo.Metainfo;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PieceStoreTest {
     private static Metainfo multiFile() {
@@ -23,6 +29,29 @@ class PieceStoreTest {
         Metainfo single = new InfoDictBuilder("one.bin", 16 * 1024).length(10).pieceHashes(new byte[20]).toMetainfo(List.of());
         try (PieceStore store = new PieceStore(single, Path.of("."))) {
             assertThat(store.pieceOffset(0)).isZero();
+        }
+    }
+
+    @Test
+    void aFileShorterThanTheTorrentSaysIsNotAPiece(@TempDir Path dir) throws Exception {
+        // 100 + 50 bytes in one piece; c.bin holds only 20 of its 50
+        Files.createDirectories(dir.resolve("tree/a"));
+        Files.write(dir.resolve("tree/a/b.bin"), new byte[100]);
+        Files.write(dir.resolve("tree/c.bin"), new byte[20]);
+        try (PieceStore store = new PieceStore(multiFile(), dir)) {
+            assertThat(store.readPiece(0, ByteBuffer.allocate(150))).isFalse();
+            ByteBuffer inFirstFile = ByteBuffer.allocate(64);
+            store.readBlock(0, 10, 64, inFirstFile);
+            assertThat(inFirstFile.position()).isEqualTo(64);
+            assertThatThrownBy(() -> store.readBlock(0, 100, 40, ByteBuffer.allocate(40)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("not on disk");
+        }
+        // once the file has all its bytes the piece reads whole
+        Files.write(dir.resolve("tree/c.bin"), new byte[50]);
+        try (PieceStore store = new PieceStore(multiFile(), dir)) {
+            ByteBuffer whole = ByteBuffer.allocate(150);
+            assertThat(store.readPiece(0, whole)).isTrue();
+            assertThat(whole.position()).isEqualTo(150);
         }
     }
 }
