@@ -58,7 +58,7 @@ final class BuyerSide implements AutoCloseable {
         long rem = remainingBytes.getAsLong();
         remaining = rem;
         long budget = spendable.get();
-        long bid = spend ? autobid.bid(budget, rem) : 0;
+        long bid = spend ? autobid.bid(spendable.forBidding(), rem) : 0;
         long now = System.currentTimeMillis(), share = share();
         synchronized (bidLock) {
             for (MarketPeer ps : peers.values()) {

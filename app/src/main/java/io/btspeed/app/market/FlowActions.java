@@ -17,14 +17,18 @@ final class FlowActions {
     private final LedgerCalls ledgerCalls;
     private final SpendableBalance spendable;
     private final AtomicLong spentTotal;
+    /** Unspent escrow in the current channels of the payer flows still in use (see {@link #forget}). */
+    private final AtomicLong unspentEscrow;
     private final AtomicLong earned = new AtomicLong();
     /** Told after a channel check, which may change a buyer's exposure. */
     private final Consumer<MarketPeer> exposureChanged;
 
-    FlowActions(LedgerCalls ledgerCalls, SpendableBalance spendable, AtomicLong spentTotal, Consumer<MarketPeer> exposureChanged) {
+    FlowActions(LedgerCalls ledgerCalls, SpendableBalance spendable, AtomicLong spentTotal, AtomicLong unspentEscrow,
+                Consumer<MarketPeer> exposureChanged) {
         this.ledgerCalls = ledgerCalls;
         this.spendable = spendable;
         this.spentTotal = spentTotal;
+        this.unspentEscrow = unspentEscrow;
         this.exposureChanged = exposureChanged;
     }
 
@@ -36,14 +40,37 @@ final class FlowActions {
         return earned.get();
     }
 
-    /** Runs a payer-flow event under the peer's monitor; what its payment states added is counted as spent. */
+    /**
+     * Runs a payer-flow event under the peer's monitor; what its payment states added is counted as
+     * spent, and the change in its unspent escrow as locked (not for a flow already {@link #forget forgotten}:
+     * a channel opened for a peer that left meanwhile can no longer be paid into).
+     */
     void paying(MarketPeer ps, Supplier<List<MarketAction>> event) {
         synchronized (ps) {
-            long before = ps.payer.spent();
+            long before = ps.payer.spent(), escrowBefore = ps.payer.remainingEscrow();
             List<MarketAction> actions = event.get();
             spentTotal.addAndGet(ps.payer.spent() - before);
+            if (!ps.forgotten) unspentEscrow.addAndGet(ps.payer.remainingEscrow() - escrowBefore);
             run(ps, actions);
         }
+    }
+
+    /**
+     * The peer is gone (or replaced): its channel takes no more payments, so its unspent escrow no
+     * longer counts against the budget (the seller settles it and the ledger frees what is left).
+     */
+    void forget(MarketPeer ps) {
+        if (ps.payer == null) return;
+        synchronized (ps) {
+            if (ps.forgotten) return;
+            ps.forgotten = true;
+            unspentEscrow.addAndGet(-ps.payer.remainingEscrow());
+        }
+    }
+
+    /** Unspent escrow in the channels still in use. */
+    long unspentEscrow() {
+        return unspentEscrow.get();
     }
 
     /** Runs a payee-flow event under the peer's monitor; what accepted states added is counted as earned. */

@@ -13,6 +13,7 @@ import io.btspeed.market.flow.PayeeFlow;
 import io.btspeed.market.flow.PayerFlow;
 import io.btspeed.market.policy.Autobid;
 import io.btspeed.market.policy.MarketSlotPolicy;
+import io.btspeed.market.policy.Spending;
 import io.btspeed.market.wire.SpeedCodec;
 import io.btspeed.market.wire.SpeedMessage;
 import io.btspeed.protocol.ProtocolException;
@@ -79,10 +80,11 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
         this.config = config;
         this.pieceLength = pieceLength;
         this.ledgerCalls = new LedgerCalls(ledger, wallet, memo);
-        AtomicLong spentTotal = new AtomicLong();
-        this.spendable = new SpendableBalance(ledger, wallet.address(), config.budget(), spentTotal::get);
+        AtomicLong spentTotal = new AtomicLong(), unspentEscrow = new AtomicLong();
+        this.spendable = new SpendableBalance(ledger, wallet.address(), new Spending(config.spend(), config.budget()),
+                spentTotal::get, unspentEscrow::get);
         this.seller = new SellerSide(config.policy(), peers, pieceLength);
-        this.flows = new FlowActions(ledgerCalls, spendable, spentTotal, seller::updateExposure);
+        this.flows = new FlowActions(ledgerCalls, spendable, spentTotal, unspentEscrow, seller::updateExposure);
         this.buyer = new BuyerSide(config.spend(), config.autobid(), peers, flows, spendable, remainingBytes);
         warmUp(wallet);
     }
@@ -156,7 +158,10 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
                 : new PayeeFlow(wallet.address(), them, new PayeeFlow.Config(config.exposurePieces(), pieceLength, PayeeFlow.CLOSE_MARGIN_MILLIS));
         MarketPeer old = peers.put(peer.key(), new MarketPeer(peer, hello, payer, payee));
         if (payer != null) buyer.sellers.incrementAndGet();
-        if (old != null && old.payer != null) buyer.sellers.decrementAndGet();
+        if (old != null && old.payer != null) {
+            buyer.sellers.decrementAndGet();
+            flows.forget(old);
+        }
         // bid now rather than at the next tick: the seller may run its auction before then (the
         // balance lookup is a ledger call, so not here under the torrent's lock)
         if (buys) ledgerCalls.execute(buyer::bidFromLedgerThread);
@@ -257,7 +262,10 @@ public final class MarketExtension implements TorrentExtension, AutoCloseable {
     @Override
     public void onPeerClosed(PeerHandle peer) {
         MarketPeer ps = peers.remove(peer.key());
-        if (ps != null && ps.payer != null) buyer.sellers.decrementAndGet();
+        if (ps != null && ps.payer != null) {
+            buyer.sellers.decrementAndGet();
+            flows.forget(ps);
+        }
         if (config.policy() != null) config.policy().remove(peer.key());
         if (ps == null || ps.payee == null) return;
         synchronized (ps) {

@@ -25,6 +25,8 @@ final class MarketPeer {
     /** Blocks that waited for a payment, and how long in all (the exposure limit's cost to an honest buyer). */
     long heldBlocks;
     long heldNanos;
+    /** The peer left or was replaced: its payer flow's escrow no longer counts as locked (see {@code FlowActions.forget}). */
+    boolean forgotten;
 
     MarketPeer(PeerHandle handle, SpeedMessage.Hello hello, PayerFlow payer, PayeeFlow payee) {
         this.handle = handle;
