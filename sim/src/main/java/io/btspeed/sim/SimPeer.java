@@ -54,7 +54,7 @@ final class SimPeer {
     /** Its picker's last pick: one list for every pick (only the thread working on this peer's picker uses it). */
     final List<io.btspeed.core.picker.BlockRequest> picked = new ArrayList<>(1);
     /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
-    final java.util.HashMap<Integer, Long> partial = new java.util.HashMap<>();
+    final PartialPieces partial = new PartialPieces();
 
     SimPeer(int id, int group, Scenario.Group g, int pieces) {
         this.id = id;

@@ -585,8 +585,8 @@ public final class Swarm {
         else l.next = -1;
         if (next < 0) return false;
         l.piece = next;
-        Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
-        l.remaining = done == null ? pieceSize : pieceSize - done;
+        long done = l.down.partial.isEmpty() ? -1 : l.down.partial.remove(l.piece);
+        l.remaining = done < 0 ? pieceSize : pieceSize - done;
         return true;
     }
 
