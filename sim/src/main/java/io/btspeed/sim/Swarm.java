@@ -38,7 +38,8 @@ import java.util.Set;
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
  * fixed order. The pickers' catch-up runs on two cores where there are two, in slices whose results do not depend
- * on each other (see {@link #catchUpEveryone}); everything else runs on the calling thread. One run at a time.
+ * on each other (see {@link #catchUpEveryone}), and so do the choke rounds' decisions (applied in peer order
+ * afterwards, see {@link #chokeRounds}); everything else runs on the calling thread. One run at a time.
  */
 public final class Swarm {
     private final Scenario sc;
@@ -64,7 +65,7 @@ public final class Swarm {
     private int leechersPresent, seedsPresent, completedTotal;
     private long earnedTotal, auctions, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
-    /** Helpers for the pickers' catch-up, one thread each, while {@link #run} runs (null on one core). */
+    /** Helpers for the pickers' catch-up and the choke decisions, one thread each, while {@link #run} runs (null on one core). */
     private java.util.concurrent.ExecutorService[] workers;
     private final int threads;
     /** Threads for the catch-up, this one included (a slice of fewer peers is not worth a hand-over). */
