@@ -35,6 +35,8 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
     long connectedAt;
     /** The last pick from this uploader found nothing; cleared when that may have changed. */
     boolean nothingToPick;
+    /** The payment flows of this link once it carried a paid piece, else null (the same as {@code SimPayments}' map holds). */
+    SimPayments.Pair pair;
     /** Bytes offered this round (before the downloader's capacity scales it). */
     double offer;
     /** Bytes carried in total, and the totals when the uploader / downloader last measured the rate. */

@@ -37,8 +37,8 @@ final class SimPayments {
     private static final Signature SIGNATURE = new Signature(BigInteger.ONE, BigInteger.ONE);
     private static final PayeeAccount.Verifier HONEST = (state, key) -> true;
 
-    /** One paid link's two flows. */
-    private final class Pair {
+    /** One paid link's two flows (kept on the link too, {@link Link#pair}: no map lookup per paid piece). */
+    final class Pair {
         final Link link;
         final PayerFlow payer;
         final PayeeFlow payee;
@@ -62,7 +62,13 @@ final class SimPayments {
     private final String rule;
     /** Insertion-ordered, so nothing here depends on identity hashes: runs stay deterministic. */
     private final Map<Link, Pair> pairs = new LinkedHashMap<>();
-    private final Map<Integer, List<Pair>> byPayer = new LinkedHashMap<>();
+    /** Each payer's pairs, by peer id (null: none); read by every bidder's re-bid each round, so no boxed-key map. */
+    @SuppressWarnings("unchecked")
+    private List<Pair>[] byPayer = new List[64];
+
+    private List<Pair> pairsOf(int payer) {
+        return payer < byPayer.length ? byPayer[payer] : null;
+    }
     /** Actions under delivery and which flow each came from ({@link #run} never nests). */
     private final ArrayDeque<MarketAction> queue = new ArrayDeque<>();
     private final ArrayDeque<Boolean> sides = new ArrayDeque<>();
@@ -77,7 +83,7 @@ final class SimPayments {
 
     /** Escrow a bidder has locked and not yet paid out: with its balance, what it can still pay with. */
     long unspentEscrow(int payer) {
-        List<Pair> ps = byPayer.get(payer);
+        List<Pair> ps = pairsOf(payer);
         if (ps == null) return 0;
         long sum = 0;
         for (Pair x : ps) sum += x.payer.remainingEscrow();
@@ -96,11 +102,14 @@ final class SimPayments {
     long paidPiece(Link l, int piece, long remainingBytes, long nowNanos) {
         SimPeer d = l.down, u = l.up;
         long nowMillis = nowNanos / 1_000_000;
-        Pair x = pairs.get(l);
+        Pair x = l.pair;
         if (x == null) {
             x = new Pair(l);
             pairs.put(l, x);
-            byPayer.computeIfAbsent(d.id, k -> new ArrayList<>(4)).add(x);
+            l.pair = x;
+            if (d.id >= byPayer.length) byPayer = java.util.Arrays.copyOf(byPayer, Math.max(d.id + 1, 2 * byPayer.length));
+            if (byPayer[d.id] == null) byPayer[d.id] = new ArrayList<>(4);
+            byPayer[d.id].add(x);
         }
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
         boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
@@ -151,7 +160,7 @@ final class SimPayments {
      * wire, so the buyer's flow knows it is not winning there (what {@link PayerFlow#release} asks).
      */
     void slotLost(Link l, long nowNanos) {
-        Pair x = pairs.get(l);
+        Pair x = l.pair;
         if (x == null || x.price <= 0) return;
         long nowMillis = nowNanos / 1_000_000;
         x.price = 0;
@@ -169,7 +178,7 @@ final class SimPayments {
         long nowMillis = nowNanos / 1_000_000;
         for (var it = settling.iterator(); it.hasNext(); ) {
             Pair x = it.next();
-            if (pairs.get(x.link) != x) {
+            if (x.link.pair != x) {
                 it.remove(); // the link closed meanwhile and settled then
                 continue;
             }
@@ -193,7 +202,7 @@ final class SimPayments {
      */
     private boolean releaseIdleEscrow(SimPeer d, Pair x, long nowMillis) {
         boolean any = false;
-        for (Pair y : byPayer.get(d.id)) {
+        for (Pair y : pairsOf(d.id)) {
             if (y == x || !y.payer.releasable()) continue;
             run(y, y.payer.release(), true, nowMillis);
             if (y.payee.settling()) settling.add(y);
@@ -207,10 +216,11 @@ final class SimPayments {
     void linkClosed(Link l) {
         Pair x = pairs.remove(l);
         if (x == null) return;
-        List<Pair> ps = byPayer.get(l.down.id);
+        l.pair = null;
+        List<Pair> ps = pairsOf(l.down.id);
         if (ps != null) {
             ps.remove(x);
-            if (ps.isEmpty()) byPayer.remove(l.down.id);
+            if (ps.isEmpty()) byPayer[l.down.id] = null;
         }
         run(x, x.payee.onPeerLeft(), false, 0);
     }
@@ -218,7 +228,7 @@ final class SimPayments {
     /** The buyer has every piece: each seller it paid settles now. */
     void buyerComplete(SimPeer d) {
         for (Link l : d.in) {
-            Pair x = pairs.get(l);
+            Pair x = l.pair;
             if (x != null) run(x, x.payee.onPeerComplete(), false, 0);
         }
     }
@@ -239,13 +249,13 @@ final class SimPayments {
 
     /** Whether the seller of {@code l} keeps its buyer out of the paid slots (false when the link carries no flows). */
     boolean overExposed(Link l) {
-        Pair x = pairs.get(l);
+        Pair x = l.pair;
         return x != null && x.payee.overExposed();
     }
 
     /** The seller's unpaid bill for {@code l}'s buyer (0 when the link carries no flows). */
     long debt(Link l) {
-        Pair x = pairs.get(l);
+        Pair x = l.pair;
         return x == null ? 0 : x.payee.debt();
     }
 

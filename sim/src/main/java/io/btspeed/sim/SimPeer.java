@@ -33,6 +33,10 @@ final class SimPeer {
     long nextAnnounceAt, lastChokeAt;
     /** A downloader became interested in this peer since its last choke round (the engine's Interested message). */
     boolean newlyInterested;
+    /** This round's choke decision, made (maybe on a worker) before the rounds are applied in peer order. */
+    io.btspeed.core.choke.UnchokeDecision decision;
+    /** Written by the catch-up's first pass so the JIT keeps its loads (see {@code Swarm.catchUpAll}). */
+    int warm;
     long standingBid;
     long spent, earned, unpaid, paidBytes;
     long bytesDown, bytesUp, usefulDown;
@@ -47,8 +51,10 @@ final class SimPeer {
      */
     final int[] log;
     int logLen;
+    /** Its picker's last pick: one list for every pick (only the thread working on this peer's picker uses it). */
+    final List<io.btspeed.core.picker.BlockRequest> picked = new ArrayList<>(1);
     /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
-    final java.util.HashMap<Integer, Long> partial = new java.util.HashMap<>();
+    final PartialPieces partial = new PartialPieces();
 
     SimPeer(int id, int group, Scenario.Group g, int pieces) {
         this.id = id;

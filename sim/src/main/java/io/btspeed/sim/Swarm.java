@@ -14,7 +14,6 @@ import io.btspeed.market.policy.MarketSlotPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
@@ -39,7 +38,8 @@ import java.util.Set;
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
  * fixed order. The pickers' catch-up runs on two cores where there are two, in slices whose results do not depend
- * on each other (see {@link #catchUpEveryone}); everything else runs on the calling thread. One run at a time.
+ * on each other (see {@link #catchUpEveryone}), and so do the choke rounds' decisions (applied in peer order
+ * afterwards, see {@link #chokeRounds}); everything else runs on the calling thread. One run at a time.
  */
 public final class Swarm {
     private final Scenario sc;
@@ -65,12 +65,19 @@ public final class Swarm {
     private int leechersPresent, seedsPresent, completedTotal;
     private long earnedTotal, auctions, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
-    /** Helpers for the pickers' catch-up, one thread each, while {@link #run} runs (null on one core). */
+    /** Helpers for the pickers' catch-up and the choke decisions, one thread each, while {@link #run} runs (null on one core). */
     private java.util.concurrent.ExecutorService[] workers;
     private final int threads;
     /** Threads for the catch-up, this one included (a slice of fewer peers is not worth a hand-over). */
     private static final int MAX_THREADS = 2, MIN_SLICE = 64;
     private long now;
+    /** A choke round's peer stats on this thread and on each worker, and a decision's keys (applied on this thread). */
+    private final List<PeerStats> chokeStats = new ArrayList<>(64);
+    @SuppressWarnings("unchecked")
+    private final List<PeerStats>[] workerStats = new List[MAX_THREADS - 1];
+    /** Choke rounds worth a hand-over to a worker. */
+    private static final int MIN_DECISIONS = 32;
+    private int[] unchokedKeys = new int[8], paidKeys = new int[8];
 
     public Swarm(Scenario scenario) {
         this(scenario, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
@@ -135,8 +142,9 @@ public final class Swarm {
         if (threads > 1) {
             workers = new java.util.concurrent.ExecutorService[threads - 1];
             for (int k = 0; k < workers.length; k++) {
+                workerStats[k] = new ArrayList<>(64);
                 workers[k] = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "sim-catch-up");
+                    Thread t = new Thread(r, "sim-worker");
                     t.setDaemon(true);
                     return t;
                 });
@@ -345,28 +353,87 @@ public final class Swarm {
             SimPeer p = present.get(i);
             if (p.spending.on() && p.picker != null) rebid(p); // each round, as the engine re-bids on its 1 s tick
         }
+        // Each peer's turn, in order: a forced round (a newcomer's interest and a free slot), or when its round is due
+        // the earnings rule, maybe an announce, then the round. A round's decision (stats, the choker and its policy)
+        // reads other peers' bitfields and logs and writes only this peer's choker, policy and outgoing links' rate
+        // and interest memos; applying it (chokes void requests at downloaders' pickers, lost paid slots reach the
+        // payment flows) changes nothing another decision reads, and neither changes whether another peer's round is
+        // due. Only an announce does (new links, their Interested, bids reaching auctions). So the turns up to the
+        // next announce are planned first, their decisions made on both threads, then applied in peer order; the
+        // announcing peer's turn follows on this thread, and planning resumes after it. Same results as one turn
+        // after another.
         List<SimPeer> leaving = null;
-        for (int i = 0; i < present.size(); i++) {
-            SimPeer p = present.get(i);
-            if (!p.choker.roundDue(now)) {
-                // as the engine does on an Interested message: a free slot (the optimistic one counts) is not left
-                // idle until the next round; the forced round restarts the interval
-                boolean newcomer = p.newlyInterested;
+        int n = present.size();
+        for (int i = 0; i < n; ) {
+            int planned = 0;
+            SimPeer announcer = null;
+            for (; i < n && announcer == null; i++) {
+                SimPeer p = present.get(i);
+                if (!p.choker.roundDue(now)) {
+                    // as the engine does on an Interested message: a free slot (the optimistic one counts) is not left
+                    // idle until the next round; the forced round restarts the interval
+                    boolean newcomer = p.newlyInterested;
+                    p.newlyInterested = false;
+                    if (newcomer && p.unchoked.size() < sc.uploadSlots() + 1) planned = plan(planned, p, true);
+                    continue;
+                }
                 p.newlyInterested = false;
-                if (newcomer && p.unchoked.size() < sc.uploadSlots() + 1) chokeRound(p, true);
-                continue;
+                if (p.earnRing != null && earningsTooLow(p)) {
+                    if (leaving == null) leaving = new ArrayList<>();
+                    leaving.add(p);
+                    continue;
+                }
+                if (now >= p.nextAnnounceAt && p.out.size() < sc.neighbors() / 2) announcer = p;
+                else planned = plan(planned, p, false);
             }
-            p.newlyInterested = false;
-            if (p.earnRing != null && earningsTooLow(p)) {
-                if (leaving == null) leaving = new ArrayList<>();
-                leaving.add(p);
-                continue;
+            decideAll(planned);
+            for (int k = 0; k < planned; k++) {
+                SimPeer p = plannedPeers[k];
+                applyRound(p, p.decision);
+                p.decision = null;
+                plannedPeers[k] = null;
             }
-            if (now >= p.nextAnnounceAt && p.out.size() < sc.neighbors() / 2 && !p.complete()) announce(p);
-            else if (now >= p.nextAnnounceAt && p.complete() && p.out.size() < sc.neighbors() / 2) announce(p);
-            chokeRound(p);
+            if (announcer != null) {
+                announce(announcer);
+                applyRound(announcer, decideRound(announcer, false, chokeStats));
+            }
         }
         if (leaving != null) for (SimPeer p : leaving) depart(p);
+    }
+
+    /** Peers whose choke round is decided in the current batch, and whether each is forced. */
+    private SimPeer[] plannedPeers = new SimPeer[64];
+    private boolean[] plannedForced = new boolean[64];
+
+    private int plan(int planned, SimPeer p, boolean force) {
+        if (planned == plannedPeers.length) {
+            plannedPeers = Arrays.copyOf(plannedPeers, 2 * planned);
+            plannedForced = Arrays.copyOf(plannedForced, 2 * planned);
+        }
+        plannedPeers[planned] = p;
+        plannedForced[planned] = force;
+        return planned + 1;
+    }
+
+    /** The planned rounds' decisions (into each peer's {@code decision}), split over the threads as the catch-up is. */
+    private void decideAll(int planned) {
+        if (workers == null || planned < 2 * MIN_DECISIONS) {
+            decideRange(0, planned, chokeStats);
+            return;
+        }
+        int parts = Math.min(workers.length + 1, planned / MIN_DECISIONS);
+        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[parts - 1];
+        for (int k = 1; k < parts; k++) {
+            int from = (int) ((long) planned * k / parts), to = (int) ((long) planned * (k + 1) / parts);
+            List<PeerStats> stats = workerStats[k - 1];
+            done[k - 1] = workers[k - 1].submit(() -> decideRange(from, to, stats));
+        }
+        decideRange(0, planned / parts, chokeStats);
+        join(done);
+    }
+
+    private void decideRange(int from, int to, List<PeerStats> stats) {
+        for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
     }
 
     private void rebid(SimPeer p) {
@@ -389,14 +456,16 @@ public final class Swarm {
         return sum < groupOf[p.id].departure().minEarnings();
     }
 
-    private void chokeRound(SimPeer u) {
-        chokeRound(u, false);
-    }
-
-    private void chokeRound(SimPeer u, boolean force) {
+    /**
+     * {@code u}'s choke round, decided: the rates since its last round and who is interested go to its choker. Null
+     * when the choker does not run a round now. Writes only {@code u}, its choker and policy, and its outgoing
+     * links' interest memos and rate snapshots (and the reverse links' download snapshots, which only {@code u}'s
+     * rounds write): decisions for different peers may run at once. {@code stats} is the calling thread's list.
+     */
+    private UnchokeDecision decideRound(SimPeer u, boolean force, List<PeerStats> stats) {
         double secs = Math.max(roundNanos, now - u.lastChokeAt) / 1e9;
         u.lastChokeAt = now;
-        List<PeerStats> stats = new ArrayList<>(u.out.size());
+        stats.clear();
         for (Link l : u.out) {
             Link back = l.reverse;
             double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
@@ -405,25 +474,39 @@ public final class Swarm {
             stats.add(new PeerStats(l.down.key, interested(l), !l.unchoked, downRate, upRate, l.down.complete(), false,
                     l.connectedAt, l.down.kind.market()));
         }
-        Optional<UnchokeDecision> od = force ? Optional.of(u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots()))
-                : u.choker.tick(now, stats, u.complete(), sc.uploadSlots());
-        if (od.isEmpty()) return;
-        UnchokeDecision d = od.get();
+        if (force) return u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots());
+        return u.choker.tick(now, stats, u.complete(), sc.uploadSlots()).orElse(null);
+    }
+
+    /** Applies {@code u}'s decided round (nothing if null): chokes, unchokes, paid slots won and lost. This thread only. */
+    private void applyRound(SimPeer u, UnchokeDecision d) {
+        if (d == null) return;
         Set<Integer> paid = d.paid();
         long price = u.market == null ? 0 : u.market.lastAuction().clearingPrice();
         if (!paid.isEmpty()) auctions++;
+        // the decision's few keys unboxed once, instead of a boxed set lookup per link
+        int nUn = 0, nPaid = 0;
+        if (unchokedKeys.length < d.unchoked().size()) unchokedKeys = new int[d.unchoked().size()];
+        if (paidKeys.length < paid.size()) paidKeys = new int[paid.size()];
+        for (Integer k : d.unchoked()) unchokedKeys[nUn++] = k;
+        for (Integer k : paid) paidKeys[nPaid++] = k;
         u.unchoked.clear();
         for (Link l : u.out) {
-            boolean un = d.isUnchoked(l.down.key);
+            boolean un = containsKey(unchokedKeys, nUn, l.down.key);
             if (!un && l.unchoked) dropInFlight(l);
             if (un && !l.unchoked) l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
             l.unchoked = un;
             boolean wasPaid = l.paid;
-            l.paid = un && paid.contains(l.down.key);
+            l.paid = un && containsKey(paidKeys, nPaid, l.down.key);
             l.price = l.paid ? price : 0;
             if (wasPaid && !l.paid) payments.slotLost(l, now);
             if (un) u.unchoked.add(l);
         }
+    }
+
+    private static boolean containsKey(int[] keys, int n, int key) {
+        for (int i = 0; i < n; i++) if (keys[i] == key) return true;
+        return false;
     }
 
     /**
@@ -503,16 +586,17 @@ public final class Swarm {
         else l.next = -1;
         if (next < 0) return false;
         l.piece = next;
-        Long done = l.down.partial.isEmpty() ? null : l.down.partial.remove(l.piece);
-        l.remaining = done == null ? pieceSize : pieceSize - done;
+        long done = l.down.partial.isEmpty() ? -1 : l.down.partial.remove(l.piece);
+        l.remaining = done < 0 ? pieceSize : pieceSize - done;
         return true;
     }
 
     /** Asks the downloader's picker for a piece from this uploader; -1 if it has none to give. */
     private static int pick(Link l) {
         if (l.nothingToPick || !interested(l)) return -1;
-        List<BlockRequest> r = l.down.picker.pickBlocks(l, l.up.have, 1, null);
-        if (r.isEmpty()) {
+        List<BlockRequest> r = l.down.picked;
+        r.clear();
+        if (l.down.picker.pickBlocks(l, l.up.have, 1, null, r) == 0) {
             // everything this uploader could give is under way elsewhere: asking the picker again every round is
             // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
             l.nothingToPick = true;
@@ -644,12 +728,17 @@ public final class Swarm {
             done[k - 1] = workers[k - 1].submit(() -> catchUpRange(from, to));
         }
         catchUpRange(0, n / parts);
+        join(done);
+    }
+
+    /** Waits for the workers' slices, passing on what failed there. */
+    private static void join(java.util.concurrent.Future<?>[] done) {
         for (var f : done) {
             try {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while pickers caught up", e);
+                throw new IllegalStateException("interrupted while workers ran", e);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) throw r;
                 if (e.getCause() instanceof Error err) throw err;
@@ -678,6 +767,17 @@ public final class Swarm {
     private int[] catchUpAll(SimPeer d, int[] batch) {
         List<Link> in = d.in;
         Bitfield mine = d.have;
+        // first a short pass that only touches each link, its uploader and its log's unread tail: loads that do not
+        // depend on the previous link's, so their cache misses overlap (the loop below, with its copying and checks,
+        // would take them one link at a time)
+        int warm = 0;
+        for (int k = 0; k < in.size(); k++) {
+            Link l = in.get(k);
+            SimPeer u = l.up;
+            int c = l.cursor;
+            if (c < u.logLen) warm += u.log[c];
+        }
+        d.warm = warm;
         int n = 0;
         for (int k = 0; k < in.size(); k++) {
             Link l = in.get(k);

@@ -10,7 +10,13 @@ import java.util.function.LongConsumer;
  */
 final class BlockKeySet {
     private static final long EMPTY = -1;
-    private long[] slots = newTable(16);
+    /**
+     * Up to two keys are kept in these fields, with no table: a peer with a piece or two requested (a simulator's
+     * links, a slow peer) then costs one object and one cache line per lookup instead of two. A third key moves
+     * them into the table, which stays in use from then on.
+     */
+    private long k0 = EMPTY, k1 = EMPTY;
+    private long[] slots;
     private int size;
 
     private static long[] newTable(int capacity) {
@@ -32,6 +38,7 @@ final class BlockKeySet {
     }
 
     boolean contains(long key) {
+        if (slots == null) return key >= 0 && (k0 == key || k1 == key);
         int mask = slots.length - 1;
         for (int i = home(key, mask); ; i = (i + 1) & mask) {
             long k = slots[i];
@@ -42,6 +49,29 @@ final class BlockKeySet {
 
     boolean add(long key) {
         if (key < 0) throw new IllegalArgumentException("negative key");
+        if (slots == null) {
+            if (k0 == key || k1 == key) return false;
+            if (k0 == EMPTY) {
+                k0 = key;
+                size++;
+                return true;
+            }
+            if (k1 == EMPTY) {
+                k1 = key;
+                size++;
+                return true;
+            }
+            // a third key: from now on the table
+            slots = newTable(16);
+            size = 0;
+            put(k0);
+            put(k1);
+            k0 = k1 = EMPTY;
+        }
+        return put(key);
+    }
+
+    private boolean put(long key) {
         if ((size + 1) * 2 > slots.length) grow();
         int mask = slots.length - 1;
         for (int i = home(key, mask); ; i = (i + 1) & mask) {
@@ -56,6 +86,14 @@ final class BlockKeySet {
     }
 
     boolean remove(long key) {
+        if (slots == null) {
+            if (key < 0) return false;
+            if (k0 == key) k0 = EMPTY;
+            else if (k1 == key) k1 = EMPTY;
+            else return false;
+            size--;
+            return true;
+        }
         int mask = slots.length - 1;
         int i = home(key, mask);
         while (true) {
@@ -80,12 +118,20 @@ final class BlockKeySet {
     }
 
     void forEach(LongConsumer action) {
+        if (slots == null) {
+            // copies first: the action may remove from this set
+            long a = k0, b = k1;
+            if (a != EMPTY) action.accept(a);
+            if (b != EMPTY) action.accept(b);
+            return;
+        }
         for (long k : slots) if (k != EMPTY) action.accept(k);
     }
 
     void clear() {
         if (size == 0) return;
-        Arrays.fill(slots, EMPTY);
+        if (slots == null) k0 = k1 = EMPTY;
+        else Arrays.fill(slots, EMPTY);
         size = 0;
     }
 
@@ -93,6 +139,6 @@ final class BlockKeySet {
         long[] old = slots;
         slots = newTable(old.length * 2);
         size = 0;
-        for (long k : old) if (k != EMPTY) add(k);
+        for (long k : old) if (k != EMPTY) put(k);
     }
 }

@@ -36,6 +36,11 @@ public final class PiecePicker {
     public static final int RANDOM_FIRST_PIECES = 4;
 
     private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
+    /** The results without peers to cancel, shared (immutable records): one is returned for nearly every block. */
+    private static final BlockResult NEW_COMPLETE = new BlockResult(BlockResult.Kind.NEW, true, List.of()),
+            NEW_PARTIAL = new BlockResult(BlockResult.Kind.NEW, false, List.of()),
+            DUPLICATE = new BlockResult(BlockResult.Kind.DUPLICATE, false, List.of()),
+            UNREQUESTED = new BlockResult(BlockResult.Kind.UNREQUESTED, false, List.of());
     /** At most this many peers may announce one piece (16 planes; a swarm never connects that many). */
     private static final int MAX_COUNT = Character.MAX_VALUE;
     private static final int MAX_PLANES = 16;
@@ -88,6 +93,11 @@ public final class PiecePicker {
     /** Pieces under way with a block nobody was asked for: when none, a pick need not walk the pieces under way. */
     private int withFree;
     /**
+     * The same pieces as a bitset: a pick first checks whether the peer offers any of them (a few word operations)
+     * before walking the pieces under way, one object each, to take the oldest it offers.
+     */
+    private final long[] freeBits;
+    /**
      * The last peer looked up in {@code outstanding} and its set (null when it has none): a block's arrival and the
      * refill request that follows it are for the same peer, so the second lookup is free.
      */
@@ -117,6 +127,7 @@ public final class PiecePicker {
         this.byPiece = new Downloading[pieceCount];
         this.words = (pieceCount + 63) >>> 6;
         this.skip = new long[words];
+        this.freeBits = new long[words];
         for (int w = 0; w < words; w++) skip[w] = this.have.word(w);
         if ((pieceCount & 63) != 0) skip[words - 1] |= -1L << pieceCount;
         this.planeCount = 8;
@@ -385,7 +396,17 @@ public final class PiecePicker {
      */
     public List<BlockRequest> pickBlocks(Object peer, Bitfield peerHas, int maxBlocks, Bitfield allowedFast) {
         List<BlockRequest> out = new ArrayList<>(Math.min(maxBlocks, 64));
-        if (maxBlocks <= 0) return out;
+        pickBlocks(peer, peerHas, maxBlocks, allowedFast, out);
+        return out;
+    }
+
+    /**
+     * {@link #pickBlocks(Object, Bitfield, int, Bitfield)} appending to the caller's list (e.g. one reused for every
+     * pick, where a simulator picks tens of millions of times); returns how many requests it appended.
+     */
+    public int pickBlocks(Object peer, Bitfield peerHas, int maxBlocks, Bitfield allowedFast, List<BlockRequest> out) {
+        if (maxBlocks <= 0) return 0;
+        int before = out.size(), limit = before + maxBlocks;
         BlockKeySet mine = requestsOf(peer);
         if (mine == null) {
             mine = new BlockKeySet();
@@ -398,11 +419,12 @@ public final class PiecePicker {
             lastSet = mine;
         }
         // 1. partial pieces, highest priority first
-        for (int prio = maxPriority; prio >= 1 && out.size() < maxBlocks && withFree > 0; prio--) {
+        boolean partials = withFree > 0 && offersFree(peerHas, allowedFast);
+        for (int prio = maxPriority; prio >= 1 && out.size() < limit && partials && withFree > 0; prio--) {
             for (Downloading d = first; d != null; d = d.next) {
-                if (out.size() >= maxBlocks) break;
+                if (out.size() >= limit) break;
                 if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
-                    takeFree(d, peer, mine, out, maxBlocks);
+                    takeFree(d, peer, mine, out, limit);
                 }
             }
         }
@@ -412,23 +434,23 @@ public final class PiecePicker {
         }
         boolean randomMode = have.cardinality() < RANDOM_FIRST_PIECES;
         boolean again = false;
-        while (out.size() < maxBlocks && inProgress < maxInProgress) {
+        while (out.size() < limit && inProgress < maxInProgress) {
             int best = randomMode ? pickRandom(peerHas, allowedFast)
                     : uniformPriority ? pickRarest(peerHas, allowedFast, again) : pickByPriority(peerHas, allowedFast);
             again = true;
             if (best < 0) break;
-            Downloading d = new Downloading(best, blocksInPiece(best));
+            Downloading d = obtain(best, blocksInPiece(best));
             link(d);
             byPiece[best] = d;
             refreshSkip(best);
-            takeFree(d, peer, mine, out, maxBlocks);
+            takeFree(d, peer, mine, out, limit);
         }
         // 4. endgame
-        if (out.size() < maxBlocks && inEndgame()) {
+        if (out.size() < limit && inEndgame()) {
             for (Downloading d = first; d != null; d = d.next) {
-                if (out.size() >= maxBlocks) break;
+                if (out.size() >= limit) break;
                 if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) continue;
-                for (int b = 0; b < d.state.length && out.size() < maxBlocks; b++) {
+                for (int b = 0; b < d.state.length && out.size() < limit; b++) {
                     if (d.state[b] != REQUESTED) continue;
                     List<Object> who = d.requesters[b];
                     if (who.size() >= maxDuplicates || who.contains(peer)) continue;
@@ -438,7 +460,7 @@ public final class PiecePicker {
                 }
             }
         }
-        return out;
+        return out.size() - before;
     }
 
 
@@ -619,7 +641,7 @@ public final class PiecePicker {
         for (int b = 0; b < d.state.length && out.size() < max && d.free > 0; b++) {
             if (d.state[b] != FREE) continue;
             d.state[b] = REQUESTED;
-            if (--d.free == 0) withFree--;
+            if (--d.free == 0) freeLost(d);
             d.requesters[b].add(peer);
             mine.add(key(d.piece, b));
             out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
@@ -642,16 +664,12 @@ public final class PiecePicker {
         Downloading d = byPiece[piece];
         BlockKeySet mine = requestsOf(peer);
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
-        if (have.get(piece) || d == null) {
-            return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
-        }
+        if (have.get(piece) || d == null) return askedThisPeer ? DUPLICATE : UNREQUESTED;
         if (d.state[b] == RECEIVED) {
             d.requesters[b].remove(peer);
-            return new BlockResult(askedThisPeer ? BlockResult.Kind.DUPLICATE : BlockResult.Kind.UNREQUESTED, false, List.of());
+            return askedThisPeer ? DUPLICATE : UNREQUESTED;
         }
-        if (!askedThisPeer) {
-            return new BlockResult(BlockResult.Kind.UNREQUESTED, false, List.of());
-        }
+        if (!askedThisPeer) return UNREQUESTED;
         List<Object> cancel = List.of();
         List<Object> who = d.requesters[b];
         if (who.size() > 1) {
@@ -667,7 +685,9 @@ public final class PiecePicker {
         d.state[b] = RECEIVED;
         d.received++;
         if (!d.contributors.contains(peer)) d.contributors.add(peer);
-        return new BlockResult(BlockResult.Kind.NEW, d.received == d.state.length, cancel);
+        boolean complete = d.received == d.state.length;
+        if (cancel.isEmpty()) return complete ? NEW_COMPLETE : NEW_PARTIAL;
+        return new BlockResult(BlockResult.Kind.NEW, complete, cancel);
     }
 
     /**
@@ -680,7 +700,7 @@ public final class PiecePicker {
         Downloading d = byPiece[piece];
         if (d == null || d.state[b] != RECEIVED) return;
         d.state[b] = FREE;
-        if (d.free++ == 0) withFree++;
+        if (d.free++ == 0) freeGained(d);
         d.received--;
     }
 
@@ -696,7 +716,10 @@ public final class PiecePicker {
         // had first, so the piece leaving the pieces under way does not become a candidate for a moment
         have.set(piece);
         Downloading d = remove(piece);
-        if (d != null) releaseRequests(d);
+        if (d != null) {
+            releaseRequests(d);
+            recycle(d);
+        }
         refreshSkip(piece);
     }
 
@@ -706,7 +729,9 @@ public final class PiecePicker {
         Downloading d = remove(piece);
         if (d == null) return Set.of();
         releaseRequests(d);
-        return new HashSet<>(d.contributors);
+        Set<Object> sent = new HashSet<>(d.contributors);
+        recycle(d);
+        return sent;
     }
 
     /**
@@ -716,7 +741,10 @@ public final class PiecePicker {
     public void abandonPiece(int piece) {
         checkPiece(piece);
         Downloading d = remove(piece);
-        if (d != null) releaseRequests(d);
+        if (d != null) {
+            releaseRequests(d);
+            recycle(d);
+        }
     }
 
     /** Peer disconnected: its outstanding requests become free again (unless another peer also has them in flight). */
@@ -792,7 +820,7 @@ public final class PiecePicker {
         else first = d;
         last = d;
         inProgress++;
-        if (d.free > 0) withFree++;
+        if (d.free > 0) freeGained(d);
     }
 
     private void unlink(Downloading d) {
@@ -802,7 +830,25 @@ public final class PiecePicker {
         else last = d.prev;
         d.prev = d.next = null;
         inProgress--;
-        if (d.free > 0) withFree--;
+        if (d.free > 0) freeLost(d);
+    }
+
+    private void freeGained(Downloading d) {
+        withFree++;
+        freeBits[d.piece >>> 6] |= 1L << d.piece;
+    }
+
+    private void freeLost(Downloading d) {
+        withFree--;
+        freeBits[d.piece >>> 6] &= ~(1L << d.piece);
+    }
+
+    /** The peer offers a piece under way that has a block nobody was asked for. */
+    private boolean offersFree(Bitfield peerHas, Bitfield allowedFast) {
+        if (peerHas.wordCount() != words || (allowedFast != null && allowedFast.wordCount() != words)) return true; // the walk reports it
+        long any = 0;
+        for (int w = 0; w < words; w++) any |= freeBits[w] & offered(w, peerHas, allowedFast);
+        return any != 0;
     }
 
     private void unrequest(Object peer, int piece, int b) {
@@ -812,7 +858,7 @@ public final class PiecePicker {
         who.remove(peer);
         if (who.isEmpty()) {
             d.state[b] = FREE;
-            if (d.free++ == 0) withFree++;
+            if (d.free++ == 0) freeGained(d);
         }
     }
 
@@ -854,14 +900,46 @@ public final class PiecePicker {
             }
         }
         int free = 0;
-        for (Downloading d = first; d != null; d = d.next) if (d.free > 0) free++;
+        long[] bits = new long[words];
+        for (Downloading d = first; d != null; d = d.next) {
+            if (d.free > 0) {
+                free++;
+                bits[d.piece >>> 6] |= 1L << d.piece;
+            }
+        }
+        if (!java.util.Arrays.equals(bits, freeBits)) throw new IllegalStateException("pieces with free blocks differ from their bitset");
         if (free != withFree) throw new IllegalStateException(free + " pieces under way have free blocks, withFree says " + withFree);
     }
 
     private static long key(int piece, int block) { return ((long) piece << 32) | block; }
 
+    /**
+     * A few entries of pieces no longer under way, kept for the next pieces picked: a piece's entry is several objects
+     * (block states, a requester list per block, contributors), and a swarm of pickers starts tens of millions of
+     * pieces, each entry garbage once verified.
+     */
+    private final Downloading[] spare = new Downloading[4];
+    private int spareCount;
+
+    private Downloading obtain(int piece, int blocks) {
+        for (int i = spareCount - 1; i >= 0; i--) {
+            Downloading d = spare[i];
+            if (d.state.length != blocks) continue;
+            spare[i] = spare[--spareCount];
+            spare[spareCount] = null;
+            d.reset(piece);
+            return d;
+        }
+        return new Downloading(piece, blocks);
+    }
+
+    /** An entry out of every structure (unlinked, not in byPiece, its requests released) may be used again. */
+    private void recycle(Downloading d) {
+        if (spareCount < spare.length) spare[spareCount++] = d;
+    }
+
     private static final class Downloading {
-        final int piece;
+        int piece;
         final byte[] state;
         final List<Object>[] requesters;
         /** Peers that sent blocks of it, each once: a few at most, so a list beats a hash set. */
@@ -877,6 +955,17 @@ public final class PiecePicker {
             this.requesters = new List[blocks];
             for (int i = 0; i < blocks; i++) requesters[i] = new ArrayList<>(1);
             this.free = blocks;
+        }
+
+        /** As new, for another piece with as many blocks. */
+        void reset(int piece) {
+            this.piece = piece;
+            java.util.Arrays.fill(state, FREE);
+            for (List<Object> r : requesters) r.clear();
+            contributors.clear();
+            prev = next = null;
+            free = state.length;
+            received = 0;
         }
     }
 }

@@ -35,4 +35,30 @@ class BlockKeySetTest {
             assertThat(s.contains(0)).isFalse();
         }
     }
+
+    /** Sets that start small (keys held without a table) and may grow into one agree with java.util.HashSet. */
+    @Test
+    void smallSetsBehaveLikeAHashSet() {
+        Random r = new Random(7);
+        for (int trial = 0; trial < 2_000; trial++) {
+            BlockKeySet s = new BlockKeySet();
+            Set<Long> ref = new HashSet<>();
+            int universe = 2 + r.nextInt(4);
+            for (int i = 0; i < 12; i++) {
+                long key = ((long) r.nextInt(universe) << 32) | r.nextInt(2);
+                if (r.nextInt(3) == 0) assertThat(s.remove(key)).isEqualTo(ref.remove(key));
+                else assertThat(s.add(key)).isEqualTo(ref.add(key));
+                assertThat(s.size()).isEqualTo(ref.size());
+                for (long p = 0; p < universe; p++) for (long b = 0; b < 2; b++) {
+                    assertThat(s.contains((p << 32) | b)).isEqualTo(ref.contains((p << 32) | b));
+                }
+                Set<Long> seen = new HashSet<>();
+                s.forEach(seen::add);
+                assertThat(seen).isEqualTo(ref);
+            }
+            s.clear();
+            assertThat(s.isEmpty()).isTrue();
+            assertThat(s.contains(0)).isFalse();
+        }
+    }
 }

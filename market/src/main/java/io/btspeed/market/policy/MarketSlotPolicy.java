@@ -140,21 +140,27 @@ public final class MarketSlotPolicy implements SlotPolicy {
         roundWanted = false;
         lastSellable = sellable;
         List<Bid> eligible = new ArrayList<>();
-        Set<Integer> present = new HashSet<>();
-        for (PeerStats p : peers) {
-            present.add(p.key());
+        // the round's keys sorted, to forget departed peers by binary search (a simulator runs millions of rounds:
+        // a boxed hash set of the present peers per round was a good part of their garbage)
+        int[] present = new int[peers.size()];
+        for (int i = 0; i < present.length; i++) {
+            PeerStats p = peers.get(i);
+            present[i] = p.key();
+            if (!p.interested() || !p.supportsMarket()) continue;
             Bid b = bids.get(p.key());
-            if (b != null && p.interested() && p.supportsMarket() && !overExposed.contains(p.key())) eligible.add(b);
+            if (b != null && !overExposed.contains(p.key())) eligible.add(b);
         }
-        bids.keySet().retainAll(present);
+        java.util.Arrays.sort(present);
+        bids.keySet().removeIf(k -> java.util.Arrays.binarySearch(present, k) < 0);
         bidsThisRound.clear();
-        overExposed.retainAll(present);
+        overExposed.removeIf(k -> java.util.Arrays.binarySearch(present, k) < 0);
         AuctionResult won = Auction.clear(eligible, sellable, rule, reservePrice);
         last = won;
         lastRound = ctx.round();
 
-        Set<Integer> winners = new HashSet<>(won.winners());
-        List<PeerStats> rest = new ArrayList<>();
+        // at most paidSlots winners: a list is the cheapest set
+        List<Integer> winners = won.winners();
+        List<PeerStats> rest = new ArrayList<>(peers.size());
         for (PeerStats p : peers) if (!winners.contains(p.key())) rest.add(p);
         int freeSlots = ctx.slots() - winners.size();
         Set<Integer> unchoked = new HashSet<>(winners);
@@ -164,6 +170,6 @@ public final class MarketSlotPolicy implements SlotPolicy {
             unchoked.addAll(f.unchoked());
             optimistic = f.optimistic();
         }
-        return new UnchokeDecision(unchoked, optimistic, winners);
+        return new UnchokeDecision(unchoked, optimistic, Set.copyOf(winners));
     }
 }
