@@ -16,7 +16,7 @@
 # No rate limit: this measures the market's own cost (handshake, auction, signatures, ledger
 # calls), not the effect of selling slots under scarcity (see the e2e test for that).
 # Prints MB/s per transfer (from the leecher's "complete: ... verified in S s" line) and the CPU
-# seconds of seeder + leecher (whole processes: start-up and the wallet unlock included), the means and the ratios on/off; checks the bytes, that the bidder paid and that the ledger audit passes.
+# seconds of seeder + leecher (whole processes: start-up and the wallet unlock included), the means (with their spread) and the ratios on/off, the loss with one standard error; checks the bytes, that the bidder paid and that the ledger audit passes.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -136,16 +136,21 @@ done
 
 echo
 echo "over $repeat round(s), $size_mib MiB, loopback, no rate limit:"
-awk '{ n[$1]++; mb[$1] += $2; cpu[$1] += $3; v[$1, n[$1]] = $2 }
+awk '{ n[$1]++; mb[$1] += $2; sq[$1] += $2 * $2; cpu[$1] += $3; v[$1, n[$1]] = $2 }
+  # sample standard deviation of the MB/s of one mode (0 with one round)
+  function sd(c,   m) { if (n[c] < 2) return 0; m = mb[c] / n[c]; return sqrt((sq[c] - n[c] * m * m) / (n[c] - 1)) }
   function median(c,   i, j, t, k, a) {
     k = n[c]; for (i = 1; i <= k; i++) a[i] = v[c, i]
     for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   END {
-    for (c in n) printf "market %-4s mean %7.1f MB/s, median %7.1f MB/s, CPU (seeder + leecher) %.2f s per transfer\n", c, mb[c]/n[c], median(c), cpu[c]/n[c]
+    for (c in n) printf "market %-4s mean %7.1f MB/s (sd %.1f), median %7.1f MB/s, CPU (seeder + leecher) %.2f s per transfer\n", c, mb[c]/n[c], sd(c), median(c), cpu[c]/n[c]
     if (n["on"] && n["off"]) {
-      printf "ratio on/off of the means: %.3f (throughput loss %.1f%%)\n", (mb["on"]/n["on"]) / (mb["off"]/n["off"]), 100 * (1 - (mb["on"]/n["on"]) / (mb["off"]/n["off"]))
+      r = (mb["on"]/n["on"]) / (mb["off"]/n["off"])
+      # one standard error of the ratio (first-order): how much of the loss the round-to-round spread could explain
+      se = r * sqrt((sd("on") / (mb["on"]/n["on"]))^2 / n["on"] + (sd("off") / (mb["off"]/n["off"]))^2 / n["off"])
+      printf "ratio on/off of the means: %.3f (throughput loss %.1f%% +/- %.1f%%, one standard error)\n", r, 100 * (1 - r), 100 * se
       printf "ratio on/off of the medians: %.3f (throughput loss %.1f%%)\n", median("on") / median("off"), 100 * (1 - median("on") / median("off"))
       printf "ratio on/off of the CPU per transfer: %.3f\n", (cpu["on"]/n["on"]) / (cpu["off"]/n["off"])
     }
