@@ -23,16 +23,8 @@ class BlockKeySetTest {
                 else assertThat(s.add(key)).as("seed %d add %x", seed, key).isEqualTo(ref.add(key));
                 assertThat(s.size()).isEqualTo(ref.size());
             }
-            for (long p = 0; p < 64; p++) for (long b = 0; b < 64; b++) {
-                long key = (p << 32) | b;
-                assertThat(s.contains(key)).isEqualTo(ref.contains(key));
-            }
-            Set<Long> seen = new HashSet<>();
-            s.forEach(seen::add);
-            assertThat(seen).isEqualTo(ref);
-            s.clear();
-            assertThat(s.isEmpty()).isTrue();
-            assertThat(s.contains(0)).isFalse();
+            assertSameKeys(s, ref, 64, 64);
+            assertClears(s);
         }
     }
 
@@ -49,16 +41,26 @@ class BlockKeySetTest {
                 if (r.nextInt(3) == 0) assertThat(s.remove(key)).isEqualTo(ref.remove(key));
                 else assertThat(s.add(key)).isEqualTo(ref.add(key));
                 assertThat(s.size()).isEqualTo(ref.size());
-                for (long p = 0; p < universe; p++) for (long b = 0; b < 2; b++) {
-                    assertThat(s.contains((p << 32) | b)).isEqualTo(ref.contains((p << 32) | b));
-                }
-                Set<Long> seen = new HashSet<>();
-                s.forEach(seen::add);
-                assertThat(seen).isEqualTo(ref);
+                assertSameKeys(s, ref, universe, 2);
             }
-            s.clear();
-            assertThat(s.isEmpty()).isTrue();
-            assertThat(s.contains(0)).isFalse();
+            assertClears(s);
         }
+    }
+
+    /** Membership of every key of {@code pieces} × {@code blocks}, and iteration, match the reference set. */
+    private static void assertSameKeys(BlockKeySet s, Set<Long> ref, long pieces, long blocks) {
+        for (long p = 0; p < pieces; p++) for (long b = 0; b < blocks; b++) {
+            long key = (p << 32) | b;
+            assertThat(s.contains(key)).isEqualTo(ref.contains(key));
+        }
+        Set<Long> seen = new HashSet<>();
+        s.forEach(seen::add);
+        assertThat(seen).isEqualTo(ref);
+    }
+
+    private static void assertClears(BlockKeySet s) {
+        s.clear();
+        assertThat(s.isEmpty()).isTrue();
+        assertThat(s.contains(0)).isFalse();
     }
 }
