@@ -86,6 +86,13 @@ public final class PiecePicker {
      */
     private Downloading first, last;
     private int inProgress;
+    /** Pieces started so far: each entry's place in the start order ({@link Downloading#seq}). */
+    private long started;
+    /**
+     * The pieces under way that have a free block, in the order they were started: a pick takes free blocks from these
+     * without walking past the pieces whose blocks are all requested (most of them, under a deep pipeline).
+     */
+    private Downloading firstWithFree, lastWithFree;
     /** The same entries indexed by piece: per-block lookups without boxing a piece number. */
     private final Downloading[] byPiece;
     private int maxInProgress = Integer.MAX_VALUE;
@@ -120,6 +127,7 @@ public final class PiecePicker {
         this.totalLength = totalLength;
         this.random = random;
         this.maxDuplicates = maxDuplicates;
+        this.fullBlocks = (pieceLength + BLOCK_SIZE - 1) / BLOCK_SIZE;
         this.have = have.copy();
         this.priority = new byte[pieceCount];
         java.util.Arrays.fill(priority, (byte) 1);
@@ -220,6 +228,12 @@ public final class PiecePicker {
     public void setMaxPiecesInProgress(int max) {
         if (max < 1) throw new IllegalArgumentException("max pieces in progress must be >= 1");
         maxInProgress = max;
+        // With a bound, keep as many spare entries as can be under way (up to MAX_SPARE): an engine verifies pieces
+        // in bursts from its hash threads, and with four spares most of a burst's entries were dropped and allocated
+        // again, so the allocation path stayed warm enough for the JIT to inline it into the pick, where its
+        // speculative checks failed and the whole pick was compiled again, two or three times per transfer.
+        int keep = Math.max(spare.length, Math.min(max, MAX_SPARE));
+        if (keep != spare.length) spare = java.util.Arrays.copyOf(spare, keep);
     }
 
     /** Pieces under way: requested in part or whole, or complete and not yet verified or failed. */
@@ -419,12 +433,14 @@ public final class PiecePicker {
             lastSet = mine;
         }
         // 1. partial pieces, highest priority first
-        boolean partials = withFree > 0 && offersFree(peerHas, allowedFast);
-        for (int prio = maxPriority; prio >= 1 && out.size() < limit && partials && withFree > 0; prio--) {
-            for (Downloading d = first; d != null; d = d.next) {
-                if (out.size() >= limit) break;
-                if (d.free > 0 && priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) {
-                    takeFree(d, peer, mine, out, limit);
+        if (withFree > 0 && offersFree(peerHas, allowedFast)) {
+            if (uniformPriority) {
+                // one pass (every wanted piece has the same priority): no loop over priorities for the JIT to
+                // speculate about, which it did wrongly and then compiled the whole pick again
+                if (maxPriority > 0) takePartials(maxPriority, peer, peerHas, allowedFast, mine, out, limit);
+            } else {
+                for (int prio = maxPriority; prio >= 1 && out.size() < limit && withFree > 0; prio--) {
+                    takePartials(prio, peer, peerHas, allowedFast, mine, out, limit);
                 }
             }
         }
@@ -463,6 +479,15 @@ public final class PiecePicker {
         return out.size() - before;
     }
 
+
+    /** Free blocks of the pieces under way of this priority that the peer offers, oldest piece first. */
+    private void takePartials(int prio, Object peer, Bitfield peerHas, Bitfield allowedFast, BlockKeySet mine,
+                              List<BlockRequest> out, int limit) {
+        for (Downloading d = firstWithFree, next; d != null && out.size() < limit; d = next) {
+            next = d.nextWithFree; // taking d's last free block takes d off this list
+            if (priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) takeFree(d, peer, mine, out, limit);
+        }
+    }
 
     /** The pieces of word w that this peer has and may give us now (BEP 6 allowed-fast while it chokes us). */
     private static long offered(int w, Bitfield peerHas, Bitfield allowedFast) {
@@ -638,7 +663,10 @@ public final class PiecePicker {
     }
 
     private void takeFree(Downloading d, Object peer, BlockKeySet mine, List<BlockRequest> out, int max) {
-        for (int b = 0; b < d.state.length && out.size() < max && d.free > 0; b++) {
+        // from the lowest block that may be free: a peer asks for a few blocks of a piece at a time, and scanning from
+        // block 0 on every request made a piece of n blocks cost n^2/2 reads
+        int b = d.firstFree;
+        for (; b < d.state.length && out.size() < max && d.free > 0; b++) {
             if (d.state[b] != FREE) continue;
             d.state[b] = REQUESTED;
             if (--d.free == 0) freeLost(d);
@@ -646,13 +674,14 @@ public final class PiecePicker {
             mine.add(key(d.piece, b));
             out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
         }
+        d.firstFree = b;
     }
 
     /** Endgame: every block of every wanted missing piece is requested or received. */
     public boolean inEndgame() {
         // a wanted missing piece not under way has its skip bit clear
         for (long w : skip) if (w != -1L) return false;
-        if (withFree > 0) for (Downloading d = first; d != null; d = d.next) if (d.free > 0 && priority[d.piece] > 0) return false;
+        for (Downloading d = firstWithFree; d != null; d = d.nextWithFree) if (priority[d.piece] > 0) return false;
         return inProgress > 0;
     }
 
@@ -700,6 +729,7 @@ public final class PiecePicker {
         Downloading d = byPiece[piece];
         if (d == null || d.state[b] != RECEIVED) return;
         d.state[b] = FREE;
+        if (b < d.firstFree) d.firstFree = b;
         if (d.free++ == 0) freeGained(d);
         d.received--;
     }
@@ -815,6 +845,7 @@ public final class PiecePicker {
     }
 
     private void link(Downloading d) {
+        d.seq = ++started;
         d.prev = last;
         if (last != null) last.next = d;
         else first = d;
@@ -836,11 +867,26 @@ public final class PiecePicker {
     private void freeGained(Downloading d) {
         withFree++;
         freeBits[d.piece >>> 6] |= 1L << d.piece;
+        // into the list of pieces with a free block, in the order the pieces were started: from the newest end, where a
+        // new piece goes at once and a piece that got a block back usually stops after a few steps
+        Downloading after = lastWithFree;
+        while (after != null && after.seq > d.seq) after = after.prevWithFree;
+        d.prevWithFree = after;
+        d.nextWithFree = after == null ? firstWithFree : after.nextWithFree;
+        if (d.nextWithFree != null) d.nextWithFree.prevWithFree = d;
+        else lastWithFree = d;
+        if (after != null) after.nextWithFree = d;
+        else firstWithFree = d;
     }
 
     private void freeLost(Downloading d) {
         withFree--;
         freeBits[d.piece >>> 6] &= ~(1L << d.piece);
+        if (d.prevWithFree != null) d.prevWithFree.nextWithFree = d.nextWithFree;
+        else firstWithFree = d.nextWithFree;
+        if (d.nextWithFree != null) d.nextWithFree.prevWithFree = d.prevWithFree;
+        else lastWithFree = d.prevWithFree;
+        d.prevWithFree = d.nextWithFree = null;
     }
 
     /** The peer offers a piece under way that has a block nobody was asked for. */
@@ -858,6 +904,7 @@ public final class PiecePicker {
         who.remove(peer);
         if (who.isEmpty()) {
             d.state[b] = FREE;
+            if (b < d.firstFree) d.firstFree = b;
             if (d.free++ == 0) freeGained(d);
         }
     }
@@ -902,12 +949,24 @@ public final class PiecePicker {
         int free = 0;
         long[] bits = new long[words];
         for (Downloading d = first; d != null; d = d.next) {
+            for (int b = 0; b < d.firstFree && b < d.state.length; b++) {
+                if (d.state[b] == FREE) throw new IllegalStateException("piece " + d.piece + " block " + b + " is free below firstFree " + d.firstFree);
+            }
             if (d.free > 0) {
                 free++;
                 bits[d.piece >>> 6] |= 1L << d.piece;
             }
         }
         if (!java.util.Arrays.equals(bits, freeBits)) throw new IllegalStateException("pieces with free blocks differ from their bitset");
+        Downloading w = firstWithFree, prevW = null;
+        for (Downloading d = first; d != null; d = d.next) {
+            if (d.free == 0) continue;
+            if (w != d) throw new IllegalStateException("piece " + d.piece + " has free blocks but is not next in the list of such pieces");
+            if (w.prevWithFree != prevW) throw new IllegalStateException("list of pieces with free blocks broken at piece " + d.piece);
+            prevW = w;
+            w = w.nextWithFree;
+        }
+        if (w != null || lastWithFree != prevW) throw new IllegalStateException("list of pieces with free blocks has extra entries");
         if (free != withFree) throw new IllegalStateException(free + " pieces under way have free blocks, withFree says " + withFree);
     }
 
@@ -918,24 +977,29 @@ public final class PiecePicker {
      * (block states, a requester list per block, contributors), and a swarm of pickers starts tens of millions of
      * pieces, each entry garbage once verified.
      */
-    private final Downloading[] spare = new Downloading[4];
+    private Downloading[] spare = new Downloading[4];
+    /** Most spare entries kept, whatever the bound on pieces under way. */
+    private static final int MAX_SPARE = 128;
     private int spareCount;
+    /** Blocks of a full-length piece: the only entries kept as spares. */
+    private final int fullBlocks;
 
+    /**
+     * A spare entry for a full-length piece, else a new one. No loop over the spares: only full-length pieces' entries
+     * are kept (the short last piece's is left to the collector), so the top one always fits. A search loop here made
+     * the JIT recompile the whole pick when its speculation about the loop failed.
+     */
     private Downloading obtain(int piece, int blocks) {
-        for (int i = spareCount - 1; i >= 0; i--) {
-            Downloading d = spare[i];
-            if (d.state.length != blocks) continue;
-            spare[i] = spare[--spareCount];
-            spare[spareCount] = null;
-            d.reset(piece);
-            return d;
-        }
-        return new Downloading(piece, blocks);
+        if (blocks != fullBlocks || spareCount == 0) return Downloading.create(piece, blocks);
+        Downloading d = spare[--spareCount];
+        spare[spareCount] = null;
+        d.reset(piece);
+        return d;
     }
 
     /** An entry out of every structure (unlinked, not in byPiece, its requests released) may be used again. */
     private void recycle(Downloading d) {
-        if (spareCount < spare.length) spare[spareCount++] = d;
+        if (d.state.length == fullBlocks && spareCount < spare.length) spare[spareCount++] = d;
     }
 
     private static final class Downloading {
@@ -945,16 +1009,33 @@ public final class PiecePicker {
         /** Peers that sent blocks of it, each once: a few at most, so a list beats a hash set. */
         final List<Object> contributors = new ArrayList<>(2);
         Downloading prev, next;
+        /** The neighbours in the list of pieces with a free block. */
+        Downloading prevWithFree, nextWithFree;
+        /** When this piece was started, among this picker's pieces (the lists keep this order). */
+        long seq;
         int free;
+        /** No block below this one is free (a lower bound kept by every state change to free). */
+        int firstFree;
         int received;
 
-        @SuppressWarnings("unchecked")
-        Downloading(int piece, int blocks) {
+        private Downloading(int piece, byte[] state, List<Object>[] requesters) {
             this.piece = piece;
-            this.state = new byte[blocks];
-            this.requesters = new List[blocks];
+            this.state = state;
+            this.requesters = requesters;
+            this.free = state.length;
+        }
+
+        /**
+         * A new entry. A static factory rather than a constructor on purpose: the JIT inlines constructors into a
+         * hot caller even from a rarely taken branch (for escape analysis), and this one's loop then sat inside the
+         * compiled pick, where a failed speculation about it made the JIT compile the whole pick again; a static
+         * method of this size is not inlined where it is rarely called.
+         */
+        @SuppressWarnings("unchecked")
+        static Downloading create(int piece, int blocks) {
+            List<Object>[] requesters = new List[blocks];
             for (int i = 0; i < blocks; i++) requesters[i] = new ArrayList<>(1);
-            this.free = blocks;
+            return new Downloading(piece, new byte[blocks], requesters);
         }
 
         /** As new, for another piece with as many blocks. */
@@ -963,9 +1044,10 @@ public final class PiecePicker {
             java.util.Arrays.fill(state, FREE);
             for (List<Object> r : requesters) r.clear();
             contributors.clear();
-            prev = next = null;
+            prev = next = prevWithFree = nextWithFree = null;
             free = state.length;
             received = 0;
+            firstFree = 0;
         }
     }
 }
