@@ -1,5 +1,9 @@
 package io.btspeed.core.picker;
 
+import static io.btspeed.core.picker.Downloading.FREE;
+import static io.btspeed.core.picker.Downloading.RECEIVED;
+import static io.btspeed.core.picker.Downloading.REQUESTED;
+
 import io.btspeed.core.bitfield.Bitfield;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +39,6 @@ public final class PiecePicker {
     public static final int BLOCK_SIZE = 16 * 1024;
     public static final int RANDOM_FIRST_PIECES = 4;
 
-    private static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
     /** The results without peers to cancel, shared (immutable records): one is returned for nearly every block. */
     private static final BlockResult NEW_COMPLETE = new BlockResult(BlockResult.Kind.NEW, true, List.of()),
             NEW_PARTIAL = new BlockResult(BlockResult.Kind.NEW, false, List.of()),
@@ -1000,54 +1003,5 @@ public final class PiecePicker {
     /** An entry out of every structure (unlinked, not in byPiece, its requests released) may be used again. */
     private void recycle(Downloading d) {
         if (d.state.length == fullBlocks && spareCount < spare.length) spare[spareCount++] = d;
-    }
-
-    private static final class Downloading {
-        int piece;
-        final byte[] state;
-        final List<Object>[] requesters;
-        /** Peers that sent blocks of it, each once: a few at most, so a list beats a hash set. */
-        final List<Object> contributors = new ArrayList<>(2);
-        Downloading prev, next;
-        /** The neighbours in the list of pieces with a free block. */
-        Downloading prevWithFree, nextWithFree;
-        /** When this piece was started, among this picker's pieces (the lists keep this order). */
-        long seq;
-        int free;
-        /** No block below this one is free (a lower bound kept by every state change to free). */
-        int firstFree;
-        int received;
-
-        private Downloading(int piece, byte[] state, List<Object>[] requesters) {
-            this.piece = piece;
-            this.state = state;
-            this.requesters = requesters;
-            this.free = state.length;
-        }
-
-        /**
-         * A new entry. A static factory rather than a constructor on purpose: the JIT inlines constructors into a
-         * hot caller even from a rarely taken branch (for escape analysis), and this one's loop then sat inside the
-         * compiled pick, where a failed speculation about it made the JIT compile the whole pick again; a static
-         * method of this size is not inlined where it is rarely called.
-         */
-        @SuppressWarnings("unchecked")
-        static Downloading create(int piece, int blocks) {
-            List<Object>[] requesters = new List[blocks];
-            for (int i = 0; i < blocks; i++) requesters[i] = new ArrayList<>(1);
-            return new Downloading(piece, new byte[blocks], requesters);
-        }
-
-        /** As new, for another piece with as many blocks. */
-        void reset(int piece) {
-            this.piece = piece;
-            java.util.Arrays.fill(state, FREE);
-            for (List<Object> r : requesters) r.clear();
-            contributors.clear();
-            prev = next = prevWithFree = nextWithFree = null;
-            free = state.length;
-            received = 0;
-            firstFree = 0;
-        }
     }
 }
