@@ -731,9 +731,7 @@ public final class PiecePicker {
         int b = blockIndex(piece, begin);
         Downloading d = byPiece[piece];
         if (d == null || d.state[b] != RECEIVED) return;
-        d.state[b] = FREE;
-        if (b < d.firstFree) d.firstFree = b;
-        if (d.free++ == 0) freeGained(d);
+        blockFreed(d, b);
         d.received--;
     }
 
@@ -867,6 +865,13 @@ public final class PiecePicker {
         if (d.free > 0) freeLost(d);
     }
 
+    /** Block b of a piece under way is free again: the lowest-free hint and the pieces-with-a-free-block list follow. */
+    private void blockFreed(Downloading d, int b) {
+        d.state[b] = FREE;
+        if (b < d.firstFree) d.firstFree = b;
+        if (d.free++ == 0) freeGained(d);
+    }
+
     private void freeGained(Downloading d) {
         withFree++;
         freeBits[d.piece >>> 6] |= 1L << d.piece;
@@ -906,9 +911,7 @@ public final class PiecePicker {
         List<Object> who = d.requesters[b];
         who.remove(peer);
         if (who.isEmpty()) {
-            d.state[b] = FREE;
-            if (b < d.firstFree) d.firstFree = b;
-            if (d.free++ == 0) freeGained(d);
+            blockFreed(d, b);
         }
     }
 
