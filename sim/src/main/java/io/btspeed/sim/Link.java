@@ -7,6 +7,8 @@ package io.btspeed.sim;
  */
 final class Link extends io.btspeed.core.picker.PeerHandle {
     final SimPeer up, down;
+    /** Order of creation: a peer's {@code in} list is in this order, and so is its {@code unchokedBy}. */
+    final long seq;
     Link reverse;
     /** {@code up}'s choker unchokes {@code down}. */
     boolean unchoked;
@@ -42,8 +44,9 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
     /** Bytes carried in total, and the totals when the uploader / downloader last measured the rate. */
     long bytes, snapUp, snapDown;
 
-    Link(SimPeer up, SimPeer down, long now) {
+    Link(SimPeer up, SimPeer down, long now, long seq) {
         this.up = up;
+        this.seq = seq;
         this.down = down;
         this.connectedAt = now;
     }

@@ -20,6 +20,15 @@ final class SimPeer {
     final double shading;
     final Spending spending;
     final Bitfield have;
+    /**
+     * What neighbours' pickers are shown while pieces move in a round: {@link #have} as of the round's start (the
+     * pieces in {@link #log} up to {@link #shownLen}). A piece gained during the round reaches them with the next
+     * round's Haves, as it reaches their pickers' counts; and the round's deliveries run per downloader on several
+     * threads, which must not read a bitfield another thread is setting. The same object as {@code have} for a
+     * peer that starts complete (it never changes).
+     */
+    final Bitfield shown;
+    int shownLen;
     /** Null once complete: a seed picks nothing and the memory goes back. */
     PiecePicker picker;
     Choker choker;
@@ -27,6 +36,11 @@ final class SimPeer {
     final List<Link> out = new ArrayList<>(), in = new ArrayList<>();
     /** Links {@code up == this} that are unchoked (the only ones that can carry data). */
     final List<Link> unchoked = new ArrayList<>(8);
+    /**
+     * Links {@code down == this} whose uploader unchokes it, in the order of {@link #in} (by {@link Link#seq}): the
+     * round's picks ahead and deliveries walk these few instead of every incoming link.
+     */
+    final List<Link> unchokedBy = new ArrayList<>(8);
 
     boolean present, departed;
     long arrivedAt = -1, completedAt = -1, departedAt = -1;
@@ -39,12 +53,12 @@ final class SimPeer {
     int warm;
     long standingBid;
     long spent, earned, unpaid, paidBytes;
+    /** Bytes received; bytes sent over links since closed (an open link's own count is added at the end). */
     long bytesDown, bytesUp, usefulDown;
     /** Earnings per choke interval, a ring over the departure window (earnings departure rule). */
     long[] earnRing;
     int earnPos;
     long earnedSinceTick;
-    double inOffer;
     /**
      * Pieces gained here, in order: neighbours' pickers read this log from their own cursor once a round (as a batch
      * of Have messages), so a verified piece does not touch every neighbour's picker at once.
@@ -67,6 +81,7 @@ final class SimPeer {
         this.spending = g.kind() == Kind.BIDDER ? new Spending(true, g.budget()) : Spending.OFF;
         this.have = new Bitfield(pieces);
         if (g.complete()) have.setAll();
+        this.shown = g.complete() ? have : new Bitfield(pieces);
         // a seed gains nothing, so it needs neither log
         this.log = g.complete() ? new int[0] : new int[pieces];
     }

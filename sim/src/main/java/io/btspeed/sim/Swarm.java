@@ -34,12 +34,16 @@ import java.util.Set;
  * choice (random first pieces, rarest first, endgame duplicates and cancels) is the real one while the simulator
  * moves the piece's real size as one flow — 16× fewer events than block-level picking. A choke drops the piece in
  * flight (like a peer without the Fast extension). A verified piece goes into the peer's log of gained pieces, and
- * each neighbour's picker reads that log once a round: the round's Have messages, applied as a batch.
+ * each neighbour's picker reads that log once a round: the round's Have messages, applied as a batch. So a piece
+ * gained during a round is known to the neighbours from the next round on, for counting and for picking alike: a
+ * link that finishes a piece mid-round picks its next one from what the uploader had at the round's start.
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
- * fixed order. The pickers' catch-up runs on two cores where there are two, in slices whose results do not depend
- * on each other (see {@link #catchUpEveryone}), and so do the choke rounds' decisions (applied in peer order
- * afterwards, see {@link #chokeRounds}); everything else runs on the calling thread. One run at a time.
+ * fixed order. A round's transfer runs on two cores where there are two, in slices of peers whose results do not
+ * depend on each other: the pickers' catch-up and the deliveries per downloader, the offers per uploader (see
+ * {@link #flow}); what the deliveries change that peers share (payments, completions, counts) is applied
+ * afterwards in peer order. The choke rounds' decisions are made the same way (applied in peer order, see
+ * {@link #chokeRounds}); everything else runs on the calling thread. One run at a time.
  */
 public final class Swarm {
     private final Scenario sc;
@@ -102,6 +106,8 @@ public final class Swarm {
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
         this.holders = new int[pieces];
+        this.roundParts = new RoundPart[threads == 1 ? 1 : CHUNKS_PER_THREAD * threads];
+        for (int k = 0; k < roundParts.length; k++) roundParts[k] = new RoundPart(pieces);
         this.arrivalTime = new long[n];
         int id = 0;
         for (int gi = 0; gi < scenario.groups().size(); gi++) {
@@ -232,6 +238,7 @@ public final class Swarm {
         } else {
             leechersPresent++;
             for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) gain(i);
+            p.shown.or(p.have);
             // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces
             p.picker = new PiecePicker(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
         }
@@ -250,13 +257,15 @@ public final class Swarm {
         }
     }
 
+    private long linkSeq;
+
     private static boolean connected(SimPeer a, SimPeer b) {
         for (Link l : a.out) if (l.down == b) return true;
         return false;
     }
 
     private void connect(SimPeer a, SimPeer b) {
-        Link ab = new Link(a, b, now), ba = new Link(b, a, now);
+        Link ab = new Link(a, b, now, linkSeq++), ba = new Link(b, a, now, linkSeq++);
         ab.reverse = ba;
         ba.reverse = ab;
         a.out.add(ab);
@@ -295,7 +304,10 @@ public final class Swarm {
 
     private void close(Link l) {
         SimPeer u = l.up, v = l.down;
-        if (l.unchoked) u.unchoked.remove(l);
+        if (l.unchoked) {
+            u.unchoked.remove(l);
+            v.unchokedBy.remove(l);
+        }
         l.unchoked = false;
         if (v.picker != null) {
             catchUp(l); // the picker forgets exactly u's bitfield, so it must have counted all of it
@@ -306,6 +318,7 @@ public final class Swarm {
         l.next = -1;
         if (u.market != null) u.market.remove(v.key);
         payments.linkClosed(l);
+        u.bytesUp += l.bytes;
         u.out.remove(l);
         v.in.remove(l);
     }
@@ -417,22 +430,11 @@ public final class Swarm {
 
     /** The planned rounds' decisions (into each peer's {@code decision}), split over the threads as the catch-up is. */
     private void decideAll(int planned) {
-        if (workers == null || planned < 2 * MIN_DECISIONS) {
-            decideRange(0, planned, chokeStats);
-            return;
-        }
-        int parts = Math.min(workers.length + 1, planned / MIN_DECISIONS);
-        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[parts - 1];
-        for (int k = 1; k < parts; k++) {
-            int from = (int) ((long) planned * k / parts), to = (int) ((long) planned * (k + 1) / parts);
-            List<PeerStats> stats = workerStats[k - 1];
-            done[k - 1] = workers[k - 1].submit(() -> decideRange(from, to, stats));
-        }
-        decideRange(0, planned / parts, chokeStats);
-        join(done);
+        forSlices(planned, MIN_DECISIONS, this::decideRange);
     }
 
-    private void decideRange(int from, int to, List<PeerStats> stats) {
+    private void decideRange(int from, int to, int part, int thread) {
+        List<PeerStats> stats = thread == 0 ? chokeStats : workerStats[thread - 1];
         for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
     }
 
@@ -493,8 +495,14 @@ public final class Swarm {
         u.unchoked.clear();
         for (Link l : u.out) {
             boolean un = containsKey(unchokedKeys, nUn, l.down.key);
-            if (!un && l.unchoked) dropInFlight(l);
-            if (un && !l.unchoked) l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
+            if (!un && l.unchoked) {
+                dropInFlight(l);
+                l.down.unchokedBy.remove(l);
+            }
+            if (un && !l.unchoked) {
+                l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
+                insertBySeq(l.down.unchokedBy, l);
+            }
             l.unchoked = un;
             boolean wasPaid = l.paid;
             l.paid = un && containsKey(paidKeys, nPaid, l.down.key);
@@ -502,6 +510,13 @@ public final class Swarm {
             if (wasPaid && !l.paid) payments.slotLost(l, now);
             if (un) u.unchoked.add(l);
         }
+    }
+
+    /** Adds {@code l} to a list kept in link creation order (a handful of links: from the end). */
+    private static void insertBySeq(List<Link> list, Link l) {
+        int i = list.size();
+        while (i > 0 && list.get(i - 1).seq > l.seq) i--;
+        list.add(i, l);
     }
 
     private static boolean containsKey(int[] keys, int n, int key) {
@@ -527,22 +542,87 @@ public final class Swarm {
 
     // ---- bandwidth ----
 
+    /**
+     * One round of transfer, in four steps. The first three run per peer in slices over the threads, each step's
+     * slices independent of each other; the fourth applies what the deliveries did to shared state, on this thread.
+     * <ol>
+     * <li>Catch-up, per downloader: its picker reads the round's Haves (its neighbours' gains of the last round) and
+     *     every unchoked link gets its piece in flight and the next one requested ({@link #catchUpAll}).
+     * <li>Offers, per uploader: it splits its capacity over its unchoked links with a piece in flight, buyers in paid
+     *     slots first as the engine's upload throttle serves them ({@link #offerRange}).
+     * <li>Deliveries, per downloader: offered more than its capacity, it scales every incoming flow down by the same
+     *     factor; the bytes arrive, a finished piece is verified and the link takes its queued piece or picks another
+     *     from what the uploader had at the round's start ({@link #deliverRange}).
+     * <li>The round's paid pieces, completions and piece counts, in peer order ({@link #settleRound}).
+     * </ol>
+     */
     private void flow() {
-        double dt = roundNanos / 1e9;
-        long roundEnd = now + roundNanos;
-        // each leecher's picker reads what its neighbours gained last round, one peer at a time while its picker
-        // is in cache: the batched equivalent of the Have messages that arrived during the round
+        assert unchokedByExact();
         catchUpEveryone();
         assert interestExact();
-        for (int i = 0; i < present.size(); i++) {
+        forSlices(present.size(), MIN_SLICE, this::offerRange);
+        forSlices(present.size(), MIN_SLICE, this::deliverRange);
+        settleRound();
+    }
+
+    /**
+     * Work on the items {@code from} (inclusive) to {@code to} of a list: slice {@code part} of a step (slices are
+     * numbered in list order), on thread {@code thread} (0: this one; for scratch space only, never for results).
+     */
+    @FunctionalInterface
+    private interface Slice {
+        void run(int from, int to, int part, int thread);
+    }
+
+    /** Slices per thread in a step: the threads take them as they come, so one that lags takes fewer. */
+    private static final int CHUNKS_PER_THREAD = 8;
+
+    /**
+     * Runs {@code task} over {@code n} items in contiguous slices (none smaller than {@code minSlice} items, which is
+     * not worth a hand-over), taken in turn by this thread and the workers, and returns when all are done. The slices'
+     * work must be independent; results to be applied in order go into each slice's own buffers (by part number), so
+     * which thread ran a slice never shows. The threads do not wait for each other slice by slice: the main thread's
+     * caches, cold after the serial steps, and slices of unequal work would otherwise leave one thread idle.
+     */
+    private void forSlices(int n, int minSlice, Slice task) {
+        int threadsUsed = workers == null ? 1 : Math.max(1, Math.min(workers.length + 1, n / minSlice));
+        if (threadsUsed == 1) {
+            task.run(0, n, 0, 0);
+            return;
+        }
+        int parts = Math.min(n / minSlice, CHUNKS_PER_THREAD * threadsUsed);
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[threadsUsed - 1];
+        for (int t = 1; t < threadsUsed; t++) {
+            int thread = t;
+            done[t - 1] = workers[t - 1].submit(() -> runSlices(n, parts, next, task, thread));
+        }
+        runSlices(n, parts, next, task, 0);
+        join(done);
+    }
+
+    private static void runSlices(int n, int parts, java.util.concurrent.atomic.AtomicInteger next, Slice task, int thread) {
+        for (int k; (k = next.getAndIncrement()) < parts; ) {
+            task.run((int) ((long) n * k / parts), (int) ((long) n * (k + 1) / parts), k, thread);
+        }
+    }
+
+    /**
+     * Uploaders {@code from}..{@code to}: each splits its capacity over its unchoked links that carry data this round.
+     * Writes only those links' offers. The catch-up gave every such link its piece if the downloader had one to ask
+     * for, and nothing has changed since, so a link without a piece has nothing to carry.
+     */
+    private void offerRange(int from, int to, int part, int thread) {
+        double dt = roundNanos / 1e9;
+        long roundEnd = now + roundNanos;
+        for (int i = from; i < to; i++) {
             SimPeer u = present.get(i);
             List<Link> un = u.unchoked;
             if (un.isEmpty()) continue;
             int active = 0, activePaid = 0;
             for (int k = 0; k < un.size(); k++) {
                 Link l = un.get(k);
-                l.offer = 0;
-                if (l.startAt < roundEnd && ensurePiece(l)) {
+                if (l.startAt < roundEnd && l.piece >= 0) {
                     active++;
                     if (l.paid) activePaid++;
                 }
@@ -556,33 +636,116 @@ public final class Swarm {
                 if (l.piece < 0 || l.startAt >= roundEnd) continue;
                 double frac = l.startAt <= now ? 1 : (double) (roundEnd - l.startAt) / roundNanos;
                 l.offer = (l.paid ? paidShare : share) * frac;
-                l.down.inOffer += l.offer;
             }
         }
-        for (int i = 0; i < present.size(); i++) {
-            SimPeer u = present.get(i);
-            List<Link> un = u.unchoked;
-            // backwards: a delivery that completes a download may close this very link (seed to seed)
-            for (int k = un.size() - 1; k >= 0; k--) {
-                if (k >= un.size()) continue;
-                Link l = un.get(k);
-                if (l.offer <= 0) continue;
-                SimPeer d = l.down;
-                double cap = d.downBps * dt;
-                double f = d.inOffer > cap ? cap / d.inOffer : 1;
-                long b = (long) (l.offer * f);
-                l.offer = 0;
-                if (b > 0) deliver(l, b);
-            }
-        }
-        for (int i = 0; i < present.size(); i++) present.get(i).inOffer = 0;
     }
 
-    /** Gives the link a piece in flight if it has none: the queued one, else a pick. False if there is nothing to get. */
-    private boolean ensurePiece(Link l) {
+    /**
+     * Downloaders {@code from}..{@code to}: what their uploaders offered arrives, scaled to each one's capacity, in
+     * the order of its links. Writes only the downloader, its picker, partial pieces and incoming links, and slice
+     * {@code part}'s buffers; reads of uploaders are of what they had at the round's start ({@link SimPeer#shown}),
+     * which nobody writes meanwhile. So the slices are independent and the result does not depend on the threads.
+     */
+    private void deliverRange(int from, int to, int part, int thread) {
+        RoundPart r = roundParts[part];
+        double dt = roundNanos / 1e9;
+        for (int i = from; i < to; i++) {
+            SimPeer d = present.get(i);
+            if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
+            List<Link> in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
+            double offered = 0;
+            for (int k = 0; k < in.size(); k++) offered += in.get(k).offer;
+            if (offered <= 0) continue;
+            double cap = d.downBps * dt;
+            double f = offered > cap ? cap / offered : 1;
+            for (int k = 0; k < in.size(); k++) {
+                Link l = in.get(k);
+                if (l.offer <= 0) continue;
+                long b = (long) (l.offer * f);
+                l.offer = 0;
+                if (b > 0) deliver(l, b, r);
+            }
+        }
+    }
+
+    /** What one slice of a round's deliveries leaves for {@link #settleRound}, in the slice's peer order. */
+    private static final class RoundPart {
+        long bytes, useful;
+        /** Per piece, how many of the slice's peers gained it this round. */
+        final int[] gained;
+        boolean anyGained;
+        /** Pieces that arrived over paid links: the link, the piece and the buyer's bytes still missing after it. */
+        Link[] paidLinks = new Link[64];
+        int[] paidPieces = new int[64];
+        long[] paidRemaining = new long[64];
+        int paid;
+        final List<SimPeer> completed = new ArrayList<>();
+
+        RoundPart(int pieces) { gained = new int[pieces]; }
+
+        void paidPiece(Link l, int piece, long remaining) {
+            if (paid == paidLinks.length) {
+                paidLinks = Arrays.copyOf(paidLinks, 2 * paid);
+                paidPieces = Arrays.copyOf(paidPieces, 2 * paid);
+                paidRemaining = Arrays.copyOf(paidRemaining, 2 * paid);
+            }
+            paidLinks[paid] = l;
+            paidPieces[paid] = piece;
+            paidRemaining[paid++] = remaining;
+        }
+    }
+
+    private final RoundPart[] roundParts;
+
+    /**
+     * The round's deliveries applied to what the peers share, slice by slice, so in peer order whatever the threads:
+     * totals and pieces' holders, then every paid piece (the ledger's channels and balances), then every completion
+     * (payment flows told, departures drawn from the run's random numbers, seed-to-seed links closed). Payments come
+     * before completions because a completion may close links that carried a payment of the same round.
+     */
+    private void settleRound() {
+        for (RoundPart r : roundParts) {
+            bytesUp += r.bytes;
+            bytesDown += r.bytes;
+            useful += r.useful;
+            r.bytes = r.useful = 0;
+            if (!r.anyGained) continue;
+            int[] g = r.gained;
+            for (int p = 0; p < g.length; p++) {
+                if (g[p] == 0) continue;
+                if (holders[p] == 0) availablePieces++;
+                holders[p] += g[p];
+                g[p] = 0;
+            }
+            r.anyGained = false;
+        }
+        for (RoundPart r : roundParts) {
+            for (int k = 0; k < r.paid; k++) {
+                earnedTotal += payments.paidPiece(r.paidLinks[k], r.paidPieces[k], r.paidRemaining[k], now);
+                r.paidLinks[k] = null;
+            }
+            r.paid = 0;
+        }
+        for (RoundPart r : roundParts) {
+            for (SimPeer d : r.completed) {
+                payments.buyerComplete(d);
+                completedTotal++;
+                leechersPresent--;
+                seedsPresent++;
+                onSeeding(d);
+            }
+            r.completed.clear();
+        }
+    }
+
+    /**
+     * Gives the link a piece in flight if it has none: the queued one, else a pick. False if there is nothing to get.
+     * {@code midRound}: during the round's deliveries, when the uploader is known by what it had at the round's start.
+     */
+    private boolean ensurePiece(Link l, boolean midRound) {
         if (l.piece >= 0) return true;
         int next = l.next;
-        if (next < 0) next = pick(l);
+        if (next < 0) next = pick(l, midRound);
         else l.next = -1;
         if (next < 0) return false;
         l.piece = next;
@@ -591,12 +754,18 @@ public final class Swarm {
         return true;
     }
 
-    /** Asks the downloader's picker for a piece from this uploader; -1 if it has none to give. */
-    private static int pick(Link l) {
-        if (l.nothingToPick || !interested(l)) return -1;
+    /**
+     * Asks the downloader's picker for a piece from this uploader; -1 if it has none to give. The uploader's pieces
+     * are its bitfield when nothing moves ({@code midRound} false: the catch-up), else what it had at the round's
+     * start: its pieces of this round reach the downloader with the next round's Haves.
+     */
+    private static int pick(Link l, boolean midRound) {
+        SimPeer u = l.up;
+        Bitfield offered = midRound ? u.shown : u.have;
+        if (l.nothingToPick || !interested(l, offered, midRound ? u.shownLen : u.logLen)) return -1;
         List<BlockRequest> r = l.down.picked;
         r.clear();
-        if (l.down.picker.pickBlocks(l, l.up.have, 1, null, r) == 0) {
+        if (l.down.picker.pickBlocks(l, offered, 1, null, r) == 0) {
             // everything this uploader could give is under way elsewhere: asking the picker again every round is
             // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
             l.nothingToPick = true;
@@ -612,10 +781,11 @@ public final class Swarm {
      */
     private void pickAhead(SimPeer d) {
         long roundEnd = now + roundNanos;
-        for (int k = 0; k < d.in.size() && d.picker != null; k++) {
-            Link l = d.in.get(k);
-            if (!l.unchoked || l.startAt >= roundEnd || !ensurePiece(l) || l.next >= 0) continue;
-            l.next = pick(l);
+        List<Link> by = d.unchokedBy;
+        for (int k = 0; k < by.size() && d.picker != null; k++) {
+            Link l = by.get(k);
+            if (l.startAt >= roundEnd || !ensurePiece(l, false) || l.next >= 0) continue;
+            l.next = pick(l, false);
         }
     }
 
@@ -627,6 +797,16 @@ public final class Swarm {
         } else if (c.next == piece) {
             c.next = -1;
         }
+    }
+
+    /** Checked under -ea (the tests): every peer's {@code unchokedBy} is its unchoked incoming links, in {@code in}'s order. */
+    private boolean unchokedByExact() {
+        for (SimPeer d : present) {
+            List<Link> expected = new ArrayList<>();
+            for (Link l : d.in) if (l.unchoked) expected.add(l);
+            if (!expected.equals(d.unchokedBy)) throw new AssertionError("peer " + d.id + ": unchokedBy " + d.unchokedBy.size() + " links, expected " + expected.size());
+        }
+        return true;
     }
 
     /**
@@ -653,9 +833,14 @@ public final class Swarm {
      * the two bitfields when asked, which is rarer than keeping a count per link up to date on every piece gained.
      */
     private static boolean interested(Link l) {
+        return interested(l, l.up.have, l.up.logLen);
+    }
+
+    /** {@link #interested(Link)} with the uploader known by {@code uh}, its log read up to {@code logEnd}. */
+    private static boolean interested(Link l, Bitfield uh, int logEnd) {
         if (l.down.picker == null) return false;
         // a HaveAll uploader offers everything a leecher lacks
-        return l.countedAsSeed || offersKnownPiece(l, l.cursor);
+        return l.countedAsSeed || offersKnownPiece(l, l.cursor, uh, logEnd);
     }
 
     /**
@@ -666,7 +851,16 @@ public final class Swarm {
      * again with a later cursor only reads the log between the two cursors instead of both bitfields.
      */
     private static boolean offersKnownPiece(Link l, int cursor) {
-        Bitfield uh = l.up.have, dh = l.down.have;
+        return offersKnownPiece(l, cursor, l.up.have, l.up.logLen);
+    }
+
+    /**
+     * {@link #offersKnownPiece(Link, int)} with the uploader's pieces {@code uh}, the ones in its log from position
+     * {@code logEnd} on not among them: its bitfield and log length, or what it had at the round's start (the same
+     * known pieces, and stable while the round's deliveries set bits and append to logs on other threads).
+     */
+    private static boolean offersKnownPiece(Link l, int cursor, Bitfield uh, int logEnd) {
+        Bitfield dh = l.down.have;
         int h = l.hint;
         // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
         // only has to be one the downloader still lacks
@@ -689,7 +883,7 @@ public final class Swarm {
         for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
             for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
                 int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                if (!unread(l.up, cursor, p)) {
+                if (!unread(l.up, cursor, p, logEnd)) {
                     l.hint = p;
                     l.hintFound = true;
                     l.noneKnownAt = -1;
@@ -701,10 +895,10 @@ public final class Swarm {
         return false;
     }
 
-    /** {@code p} is among {@code u}'s gains from log position {@code cursor} on (a round's gains at most). */
-    private static boolean unread(SimPeer u, int cursor, int p) {
+    /** {@code p} is among {@code u}'s gains from log position {@code cursor} to {@code end} (a round's gains at most). */
+    private static boolean unread(SimPeer u, int cursor, int p, int end) {
         int[] log = u.log;
-        for (int c = cursor, end = u.logLen; c < end; c++) if (log[c] == p) return true;
+        for (int c = cursor; c < end; c++) if (log[c] == p) return true;
         return false;
     }
 
@@ -713,22 +907,11 @@ public final class Swarm {
      * worker. A catch-up (and the picks ahead that follow it) writes only its downloader's picker, partial pieces and
      * incoming links (and sets, never clears, an uploader's {@code newlyInterested}); it reads other peers' bitfields,
      * logs and choke states, which nobody writes meanwhile. So the slices are independent and the result is the same
-     * whatever the threads' timing.
+     * whatever the threads' timing. Every peer's {@link SimPeer#shown} also moves up to the round's start here, by its
+     * own slice: nothing reads it until the deliveries.
      */
     private void catchUpEveryone() {
-        int n = present.size();
-        if (workers == null || n < 2 * MIN_SLICE) {
-            catchUpRange(0, n);
-            return;
-        }
-        int parts = Math.min(workers.length + 1, n / MIN_SLICE);
-        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[parts - 1];
-        for (int k = 1; k < parts; k++) {
-            int from = (int) ((long) n * k / parts), to = (int) ((long) n * (k + 1) / parts);
-            done[k - 1] = workers[k - 1].submit(() -> catchUpRange(from, to));
-        }
-        catchUpRange(0, n / parts);
-        join(done);
+        forSlices(present.size(), MIN_SLICE, this::catchUpRange);
     }
 
     /** Waits for the workers' slices, passing on what failed there. */
@@ -747,10 +930,13 @@ public final class Swarm {
         }
     }
 
-    private void catchUpRange(int from, int to) {
+    private void catchUpRange(int from, int to, int part, int thread) {
         int[] batch = new int[256];
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
+            int[] log = d.log;
+            for (int c = d.shownLen, end = d.logLen; c < end; c++) d.shown.set(log[c]);
+            d.shownLen = d.logLen;
             if (d.picker != null) batch = catchUpAll(d, batch);
         }
     }
@@ -817,42 +1003,46 @@ public final class Swarm {
         for (int k = 0; k < d.in.size(); k++) d.in.get(k).nothingToPick = false;
     }
 
-    private void deliver(Link l, long bytes) {
+    /** {@code bytes} arrive over {@code l}; a finished piece is verified and the link goes on with its next piece. */
+    private void deliver(Link l, long bytes, RoundPart r) {
         while (bytes > 0 && l.piece >= 0) {
             long take = Math.min(bytes, l.remaining);
             l.remaining -= take;
             bytes -= take;
-            l.bytes += take;
-            l.up.bytesUp += take;
+            l.bytes += take; // the uploader's bytes sent are its links' (SimPeer#bytesUp)
             l.down.bytesDown += take;
-            bytesUp += take;
-            bytesDown += take;
+            r.bytes += take;
             if (l.remaining == 0) {
-                pieceArrived(l);
-                if (l.down.picker == null || !ensurePiece(l)) break;
+                pieceArrived(l, r);
+                if (l.down.picker == null || !ensurePiece(l, true)) break;
             }
         }
     }
 
-    private void pieceArrived(Link l) {
-        SimPeer d = l.down, u = l.up;
+    private void pieceArrived(Link l, RoundPart r) {
+        SimPeer d = l.down;
         int p = l.piece;
         l.piece = -1;
-        BlockResult r = d.picker.onBlockReceived(l, p, 0);
-        if (r.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
-        List<Object> cancel = r.cancelPeers(); // by index: an iterator per piece is garbage 40 million times over
+        BlockResult got = d.picker.onBlockReceived(l, p, 0);
+        if (got.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
+        List<Object> cancel = got.cancelPeers(); // by index: an iterator per piece is garbage 40 million times over
         for (int i = 0; i < cancel.size(); i++) dropRequest((Link) cancel.get(i), p);
         d.picker.onPieceVerified(p);
         d.have.set(p);
         d.usefulDown += pieceSize;
-        useful += pieceSize;
-        if (l.paid) earnedTotal += payments.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize, now);
-        gain(p);
+        r.useful += pieceSize;
+        r.gained[p]++;
+        r.anyGained = true;
+        if (l.paid) r.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize); // paid when the round settles
         d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
-        if (d.complete()) complete(d);
+        if (d.complete()) complete(d, r);
     }
 
-    private void complete(SimPeer d) {
+    /**
+     * {@code d} has every piece: its picker and requests go now (they are its own); what others share (the payment
+     * flows, the counts, departures and seed-to-seed links) follows when the round settles.
+     */
+    private void complete(SimPeer d, RoundPart r) {
         d.completedAt = now;
         // the links keep the picker's request sets (PeerHandle): let them go, or they would keep the picker alive
         for (Link i : d.in) d.picker.onPeerGone(i);
@@ -863,11 +1053,7 @@ public final class Swarm {
             i.next = -1;
             i.remaining = 0;
         }
-        payments.buyerComplete(d);
-        completedTotal++;
-        leechersPresent--;
-        seedsPresent++;
-        onSeeding(d);
+        r.completed.add(d);
     }
 
     private void sample() {
@@ -880,7 +1066,9 @@ public final class Swarm {
         double arr = p.arrivedAt < 0 ? Double.NaN : p.arrivedAt / 1e9;
         double comp = p.completedAt < 0 ? Double.NaN : p.completedAt / 1e9;
         double dep = p.departedAt < 0 ? Double.NaN : p.departedAt / 1e9;
-        return new PeerResult(p.id, g.name(), p.kind, g.complete(), arr, comp, dep, comp - arr, p.bytesDown, p.bytesUp,
+        long up = p.bytesUp;
+        for (Link l : p.out) up += l.bytes;
+        return new PeerResult(p.id, g.name(), p.kind, g.complete(), arr, comp, dep, comp - arr, p.bytesDown, up,
                 p.usefulDown, p.paidBytes, g.budget(), p.spent, p.earned, p.unpaid, tokens.balance(p.id), p.shading);
     }
 }

@@ -29,7 +29,7 @@ class SimPaymentsTest {
     }
 
     Link paidLink(SimPeer buyer, long price) {
-        Link l = new Link(seller, buyer, 0);
+        Link l = new Link(seller, buyer, 0, buyer.id);
         l.paid = true;
         l.price = price;
         return l;

@@ -21,9 +21,9 @@ class SwarmTest {
     }
 
     @Test
-    void pickersCaughtUpOnTwoThreadsGiveTheSameRunAsOnOne() {
-        // enough peers for two slices of the catch-up, and of the choke decisions (all arrive at once, so their
-        // rounds fall due together)
+    void roundsOnTwoThreadsGiveTheSameRunAsOnOne() {
+        // enough peers for two slices of the catch-up, the offers and the deliveries, and of the choke decisions
+        // (all arrive at once, so their rounds fall due together)
         Scenario s = ScenarioLoader.load(SMALL, java.util.Map.of("groups.plain.count", "200", "pieces", "64"));
         SimResult one = new Swarm(s, 1).run(), two = new Swarm(s, 2).run();
         assertThat(two.withoutWallTime()).isEqualTo(one.withoutWallTime());
