@@ -32,9 +32,9 @@ class ResumeInteropTest {
             peers.btspeedRun("create", "create", src.toString(), "-o", torrent.toString(), "--piece-size", "64K");
             int seedPort = Peers.freePort();
             // a slow seeder so "halfway" lasts long enough to catch
-            peers.btspeed("seed", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(), "--port",
-                    String.valueOf(seedPort), "--bind", "127.0.0.1", "--upload-limit", "1M", "--no-trackers")
-                    .awaitLine("seeding", Duration.ofSeconds(60));
+            Proc seed = peers.btspeed("seed", "seed", torrent.toString(), "--dir", tmp.resolve("seed").toString(), "--port",
+                    String.valueOf(seedPort), "--bind", "127.0.0.1", "--upload-limit", "1M", "--no-trackers");
+            seed.awaitLine("seeding", Duration.ofSeconds(60));
             String[] leech = {"download", torrent.toString(), "--dir", tmp.resolve("out").toString(), "--port", "0",
                     "--peer", "127.0.0.1:" + seedPort, "--no-trackers"};
             Proc first = peers.btspeed("leech-1", leech);
@@ -55,7 +55,14 @@ class ResumeInteropTest {
                 assertThat(trusted + rechecked).isBetween(1, 128);
                 if (trusted > 0) assertThat(rechecked).isLessThan(128 - trusted + 1);
             }
-            assertThat(second.awaitExit(Duration.ofSeconds(120))).as(second.tail()).isZero();
+            int exit;
+            try {
+                exit = second.awaitExit(Duration.ofSeconds(120));
+            } catch (AssertionError stalled) {
+                // the other side of a stalled download: is the seeder still there, and what did it log?
+                throw new AssertionError(stalled.getMessage() + "\nseed alive: " + seed.isAlive() + "\n" + seed.tail(), stalled);
+            }
+            assertThat(exit).as(second.tail()).isZero();
             assertThat(Content.digests(tmp.resolve("out/big.bin"))).isEqualTo(Content.digests(src));
         }
     }

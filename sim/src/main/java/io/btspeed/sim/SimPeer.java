@@ -36,6 +36,8 @@ final class SimPeer {
     final List<Link> out = new ArrayList<>(), in = new ArrayList<>();
     /** Links {@code up == this} that are unchoked (the only ones that can carry data). */
     final List<Link> unchoked = new ArrayList<>(8);
+    /** The links its decided choke round may change ({@code Swarm.affectedLinks}), until the round is applied. */
+    final List<Link> affected = new ArrayList<>(8);
     /**
      * Links {@code down == this} whose uploader unchokes it, in the order of {@link #in} (by {@link Link#seq}): the
      * round's picks ahead and deliveries walk these few instead of every incoming link.

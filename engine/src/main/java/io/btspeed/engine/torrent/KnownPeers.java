@@ -16,6 +16,8 @@ import java.util.function.Predicate;
 final class KnownPeers {
     static final long REDIAL_AFTER = 30_000_000_000L;
     private static final int MAX_DIAL_ATTEMPTS = 3;
+    /** The longest wait between dials of a user's peer that keeps failing. */
+    static final long PINNED_MAX_WAIT = 5 * 60_000_000_000L;
     /** Addresses beyond this are ignored: a PEX or tracker flood must not grow memory without bound. */
     private static final int MAX_KNOWN = 4096;
 
@@ -27,6 +29,12 @@ final class KnownPeers {
         long notBefore;
         int attempts;
         boolean self;
+        /**
+         * Given by the user (`--peer`): never given up after failed dials, only dialed less often. A user who names
+         * a peer expects the client to keep trying it, as other clients do; a peer restarting or briefly
+         * unreachable must not be lost for the rest of the download.
+         */
+        boolean pinned;
 
         /** Forget past failures so the address is dialed at the next chance. */
         void reset() {
@@ -35,9 +43,11 @@ final class KnownPeers {
         }
     }
 
-    /** An address given up front (the user's peers): kept regardless of the bound. */
+    /** An address given up front (the user's peers): kept regardless of the bound, and never given up. */
     void add(InetSocketAddress a) {
-        known.put(a, new DialState());
+        DialState d = new DialState();
+        d.pinned = true;
+        known.put(a, d);
     }
 
     void learn(InetSocketAddress a) {
@@ -98,14 +108,16 @@ final class KnownPeers {
             if (targets.size() >= room) break;
             InetSocketAddress a = e.getKey();
             DialState d = e.getValue();
-            if (d.self || d.attempts >= MAX_DIAL_ATTEMPTS || now < d.notBefore || dialing.contains(a)
+            if (d.self || (d.attempts >= MAX_DIAL_ATTEMPTS && !d.pinned) || now < d.notBefore || dialing.contains(a)
                     || connected.contains(a) || banned.contains(a)) continue;
             if (ownListenSocket.test(a)) {
                 d.self = true;
                 continue;
             }
             d.attempts++;
-            d.notBefore = now + REDIAL_AFTER;
+            // a pinned peer past the usual attempts waits longer each time, up to PINNED_MAX_WAIT
+            d.notBefore = now + (d.attempts <= MAX_DIAL_ATTEMPTS ? REDIAL_AFTER
+                    : Math.min(PINNED_MAX_WAIT, REDIAL_AFTER << Math.min(4, d.attempts - MAX_DIAL_ATTEMPTS)));
             dialing.add(a);
             targets.add(a);
         }

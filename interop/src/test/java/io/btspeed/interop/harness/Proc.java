@@ -81,12 +81,28 @@ public final class Proc implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * The last 60 lines of output, runs of identical lines (a stalled progress line, printed every second) shown once
+     * with their count, so what was logged before a stall is still in view.
+     */
     public String tail() {
-        String out = output();
-        String[] lines = out.split("\n");
-        int from = Math.max(0, lines.length - 60);
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        String prev = null;
+        int repeats = 0;
+        for (String line : output().split("\n")) {
+            if (line.equals(prev)) {
+                repeats++;
+                continue;
+            }
+            if (repeats > 0) lines.add("    (the line above " + repeats + " more times)");
+            lines.add(line);
+            prev = line;
+            repeats = 0;
+        }
+        if (repeats > 0) lines.add("    (the line above " + repeats + " more times)");
+        int from = Math.max(0, lines.size() - 60);
         return "---- last lines of " + name + " (" + log + ") ----\n"
-                + String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length)) + "\n---- end ----";
+                + String.join("\n", lines.subList(from, lines.size())) + "\n---- end ----";
     }
 
     /** SIGTERM, wait a little for a clean exit. */
