@@ -1,5 +1,8 @@
 package io.btspeed.sim;
 
+import static io.btspeed.sim.Interest.interested;
+import static io.btspeed.sim.Interest.offersKnownPiece;
+
 import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.Choker;
 import io.btspeed.core.choke.PeerStats;
@@ -69,16 +72,14 @@ public final class Swarm {
     private int leechersPresent, seedsPresent, completedTotal;
     private long earnedTotal, auctions, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
-    /** Helpers for the pickers' catch-up and the choke decisions, one thread each, while {@link #run} runs (null on one core). */
-    private java.util.concurrent.ExecutorService[] workers;
+    /** The threads a round's steps are sliced over, while {@link #run} runs. */
+    private Slices slices;
     private final int threads;
-    /** Threads for the catch-up, this one included (a slice of fewer peers is not worth a hand-over). */
+    /** Threads in all, this one included; a slice of fewer peers is not worth a hand-over. */
     private static final int MAX_THREADS = 2, MIN_SLICE = 64;
     private long now;
-    /** A choke round's peer stats on this thread and on each worker, and a decision's keys (applied on this thread). */
-    private final List<PeerStats> chokeStats = new ArrayList<>(64);
-    @SuppressWarnings("unchecked")
-    private final List<PeerStats>[] workerStats = new List[MAX_THREADS - 1];
+    /** A choke round's peer stats, one list per thread (scratch). */
+    private final List<PeerStats>[] chokeStats;
     /** Choke rounds worth a hand-over to a worker. */
     private static final int MIN_DECISIONS = 32;
     private int[] unchokedKeys = new int[8], paidKeys = new int[8];
@@ -91,6 +92,10 @@ public final class Swarm {
     Swarm(Scenario scenario, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
         this.threads = threads;
+        @SuppressWarnings("unchecked")
+        List<PeerStats>[] stats = new List[threads];
+        for (int k = 0; k < threads; k++) stats[k] = new ArrayList<>(64);
+        this.chokeStats = stats;
         this.sc = scenario;
         this.pieces = scenario.pieces();
         this.pieceSize = scenario.pieceSize();
@@ -106,7 +111,7 @@ public final class Swarm {
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
         this.holders = new int[pieces];
-        this.roundParts = new RoundPart[threads == 1 ? 1 : CHUNKS_PER_THREAD * threads];
+        this.roundParts = new RoundPart[Slices.maxParts(threads)];
         for (int k = 0; k < roundParts.length; k++) roundParts[k] = new RoundPart(pieces);
         this.arrivalTime = new long[n];
         int id = 0;
@@ -145,38 +150,16 @@ public final class Swarm {
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
 
     public SimResult run() {
-        if (threads > 1) {
-            workers = new java.util.concurrent.ExecutorService[threads - 1];
-            for (int k = 0; k < workers.length; k++) {
-                workerStats[k] = new ArrayList<>(64);
-                workers[k] = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "sim-worker");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-        }
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = mx.getCurrentThreadCpuTime();
-        try {
+        try (Slices s = new Slices(threads)) {
+            slices = s;
             SimResult r = simulate();
-            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
-            if (workers != null) {
-                for (var w : workers) {
-                    try {
-                        cpu += w.submit(mx::getCurrentThreadCpuTime).get();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException(e.getCause());
-                    }
-                }
-            }
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0 + s.workersCpuNanos();
             return new SimResult(r.scenario(), r.peers(), r.samples(), r.endSeconds(), r.supply(), r.balanceSum(),
                     r.auctions(), r.totalBytesUp(), r.totalBytesDown(), r.totalUsefulBytes(), r.wallMillis(), cpu / 1_000_000);
         } finally {
-            if (workers != null) for (var w : workers) w.shutdownNow();
-            workers = null;
+            slices = null;
         }
     }
 
@@ -408,7 +391,7 @@ public final class Swarm {
             }
             if (announcer != null) {
                 announce(announcer);
-                applyRound(announcer, decideRound(announcer, false, chokeStats));
+                applyRound(announcer, decideRound(announcer, false, chokeStats[0]));
             }
         }
         if (leaving != null) for (SimPeer p : leaving) depart(p);
@@ -430,11 +413,11 @@ public final class Swarm {
 
     /** The planned rounds' decisions (into each peer's {@code decision}), split over the threads as the catch-up is. */
     private void decideAll(int planned) {
-        forSlices(planned, MIN_DECISIONS, this::decideRange);
+        slices.forEach(planned, MIN_DECISIONS, this::decideRange);
     }
 
     private void decideRange(int from, int to, int part, int thread) {
-        List<PeerStats> stats = thread == 0 ? chokeStats : workerStats[thread - 1];
+        List<PeerStats> stats = chokeStats[thread];
         for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
     }
 
@@ -582,51 +565,9 @@ public final class Swarm {
         assert unchokedByExact();
         catchUpEveryone();
         assert interestExact();
-        forSlices(present.size(), MIN_SLICE, this::offerRange);
-        forSlices(present.size(), MIN_SLICE, this::deliverRange);
+        slices.forEach(present.size(), MIN_SLICE, this::offerRange);
+        slices.forEach(present.size(), MIN_SLICE, this::deliverRange);
         settleRound();
-    }
-
-    /**
-     * Work on the items {@code from} (inclusive) to {@code to} of a list: slice {@code part} of a step (slices are
-     * numbered in list order), on thread {@code thread} (0: this one; for scratch space only, never for results).
-     */
-    @FunctionalInterface
-    private interface Slice {
-        void run(int from, int to, int part, int thread);
-    }
-
-    /** Slices per thread in a step: the threads take them as they come, so one that lags takes fewer. */
-    private static final int CHUNKS_PER_THREAD = 8;
-
-    /**
-     * Runs {@code task} over {@code n} items in contiguous slices (none smaller than {@code minSlice} items, which is
-     * not worth a hand-over), taken in turn by this thread and the workers, and returns when all are done. The slices'
-     * work must be independent; results to be applied in order go into each slice's own buffers (by part number), so
-     * which thread ran a slice never shows. The threads do not wait for each other slice by slice: the main thread's
-     * caches, cold after the serial steps, and slices of unequal work would otherwise leave one thread idle.
-     */
-    private void forSlices(int n, int minSlice, Slice task) {
-        int threadsUsed = workers == null ? 1 : Math.max(1, Math.min(workers.length + 1, n / minSlice));
-        if (threadsUsed == 1) {
-            task.run(0, n, 0, 0);
-            return;
-        }
-        int parts = Math.min(n / minSlice, CHUNKS_PER_THREAD * threadsUsed);
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.Future<?>[] done = new java.util.concurrent.Future<?>[threadsUsed - 1];
-        for (int t = 1; t < threadsUsed; t++) {
-            int thread = t;
-            done[t - 1] = workers[t - 1].submit(() -> runSlices(n, parts, next, task, thread));
-        }
-        runSlices(n, parts, next, task, 0);
-        join(done);
-    }
-
-    private static void runSlices(int n, int parts, java.util.concurrent.atomic.AtomicInteger next, Slice task, int thread) {
-        for (int k; (k = next.getAndIncrement()) < parts; ) {
-            task.run((int) ((long) n * k / parts), (int) ((long) n * (k + 1) / parts), k, thread);
-        }
     }
 
     /**
@@ -687,33 +628,6 @@ public final class Swarm {
                 l.offer = 0;
                 if (b > 0) deliver(l, b, r);
             }
-        }
-    }
-
-    /** What one slice of a round's deliveries leaves for {@link #settleRound}, in the slice's peer order. */
-    private static final class RoundPart {
-        long bytes, useful;
-        /** Per piece, how many of the slice's peers gained it this round. */
-        final int[] gained;
-        boolean anyGained;
-        /** Pieces that arrived over paid links: the link, the piece and the buyer's bytes still missing after it. */
-        Link[] paidLinks = new Link[64];
-        int[] paidPieces = new int[64];
-        long[] paidRemaining = new long[64];
-        int paid;
-        final List<SimPeer> completed = new ArrayList<>();
-
-        RoundPart(int pieces) { gained = new int[pieces]; }
-
-        void paidPiece(Link l, int piece, long remaining) {
-            if (paid == paidLinks.length) {
-                paidLinks = Arrays.copyOf(paidLinks, 2 * paid);
-                paidPieces = Arrays.copyOf(paidPieces, 2 * paid);
-                paidRemaining = Arrays.copyOf(paidRemaining, 2 * paid);
-            }
-            paidLinks[paid] = l;
-            paidPieces[paid] = piece;
-            paidRemaining[paid++] = remaining;
         }
     }
 
@@ -850,81 +764,6 @@ public final class Swarm {
     }
 
     /**
-     * {@code l.down} is interested in {@code l.up}: the uploader has a piece the downloader lacks and the
-     * downloader's picker has been told of (it is not among the uploader's gains after the link's cursor). Read off
-     * the two bitfields when asked, which is rarer than keeping a count per link up to date on every piece gained.
-     */
-    private static boolean interested(Link l) {
-        return interested(l, l.up.have, l.up.logLen);
-    }
-
-    /** {@link #interested(Link)} with the uploader known by {@code uh}, its log read up to {@code logEnd}. */
-    private static boolean interested(Link l, Bitfield uh, int logEnd) {
-        if (l.down.picker == null) return false;
-        // a HaveAll uploader offers everything a leecher lacks
-        return l.countedAsSeed || offersKnownPiece(l, l.cursor, uh, logEnd);
-    }
-
-    /**
-     * Whether {@code l.up} has a piece {@code l.down} lacks that is not in the uploader's log from {@code cursor} on.
-     * The answer found last time ({@link Link#hint}) is tried first and the scan starts at its word, so asking again
-     * while the answer stands costs a few reads. A "no" is remembered with its cursor ({@link Link#noneKnownAt}): the
-     * pieces known then were all had by the downloader, and still are (a downloader never loses a piece), so asking
-     * again with a later cursor only reads the log between the two cursors instead of both bitfields.
-     */
-    private static boolean offersKnownPiece(Link l, int cursor) {
-        return offersKnownPiece(l, cursor, l.up.have, l.up.logLen);
-    }
-
-    /**
-     * {@link #offersKnownPiece(Link, int)} with the uploader's pieces {@code uh}, the ones in its log from position
-     * {@code logEnd} on not among them: its bitfield and log length, or what it had at the round's start (the same
-     * known pieces, and stable while the round's deliveries set bits and append to logs on other threads).
-     */
-    private static boolean offersKnownPiece(Link l, int cursor, Bitfield uh, int logEnd) {
-        Bitfield dh = l.down.have;
-        int h = l.hint;
-        // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
-        // only has to be one the downloader still lacks
-        if (l.hintFound && !dh.get(h)) return true;
-        int none = l.noneKnownAt;
-        if (none >= 0 && none <= cursor) {
-            int[] log = l.up.log;
-            for (int c = none; c < cursor; c++) {
-                if (!dh.get(log[c])) {
-                    l.hint = log[c];
-                    l.hintFound = true;
-                    l.noneKnownAt = -1;
-                    return true;
-                }
-            }
-            l.noneKnownAt = cursor;
-            return false;
-        }
-        int n = uh.wordCount();
-        for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
-            for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {
-                int p = (w << 6) + Long.numberOfTrailingZeros(x);
-                if (!unread(l.up, cursor, p, logEnd)) {
-                    l.hint = p;
-                    l.hintFound = true;
-                    l.noneKnownAt = -1;
-                    return true;
-                }
-            }
-        }
-        l.noneKnownAt = cursor;
-        return false;
-    }
-
-    /** {@code p} is among {@code u}'s gains from log position {@code cursor} to {@code end} (a round's gains at most). */
-    private static boolean unread(SimPeer u, int cursor, int p, int end) {
-        int[] log = u.log;
-        for (int c = cursor; c < end; c++) if (log[c] == p) return true;
-        return false;
-    }
-
-    /**
      * Every leecher's picker catches up ({@link #catchUpAll}), the present peers split into contiguous slices, one per
      * worker. A catch-up (and the picks ahead that follow it) writes only its downloader's picker, partial pieces and
      * incoming links (and sets, never clears, an uploader's {@code newlyInterested}); it reads other peers' bitfields,
@@ -933,23 +772,7 @@ public final class Swarm {
      * own slice: nothing reads it until the deliveries.
      */
     private void catchUpEveryone() {
-        forSlices(present.size(), MIN_SLICE, this::catchUpRange);
-    }
-
-    /** Waits for the workers' slices, passing on what failed there. */
-    private static void join(java.util.concurrent.Future<?>[] done) {
-        for (var f : done) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while workers ran", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error err) throw err;
-                throw new IllegalStateException(e.getCause());
-            }
-        }
+        slices.forEach(present.size(), MIN_SLICE, this::catchUpRange);
     }
 
     private void catchUpRange(int from, int to, int part, int thread) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A piece under way in a {@link PiecePicker}: its blocks' states and requesters, the peers that sent blocks of it, and
- * its links in the picker's lists of pieces under way ({@link PiecesUnderWay}).
+ * its links in the picker's lists of pieces under way (all of them, and those with a free block).
  */
 final class Downloading {
     /** A block's state. */

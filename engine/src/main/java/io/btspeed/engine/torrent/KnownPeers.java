@@ -115,13 +115,20 @@ final class KnownPeers {
                 continue;
             }
             d.attempts++;
-            // a pinned peer past the usual attempts waits longer each time, up to PINNED_MAX_WAIT
-            d.notBefore = now + (d.attempts <= MAX_DIAL_ATTEMPTS ? REDIAL_AFTER
-                    : Math.min(PINNED_MAX_WAIT, REDIAL_AFTER << Math.min(4, d.attempts - MAX_DIAL_ATTEMPTS)));
+            d.notBefore = now + redialWait(d.attempts);
             dialing.add(a);
             targets.add(a);
         }
         return targets;
+    }
+
+    /**
+     * How long to wait after dial number {@code attempts} before the next: {@link #REDIAL_AFTER} for the usual
+     * attempts, then doubling (only a pinned peer gets further) up to {@link #PINNED_MAX_WAIT}.
+     */
+    static long redialWait(int attempts) {
+        int beyond = attempts - MAX_DIAL_ATTEMPTS;
+        return beyond <= 0 ? REDIAL_AFTER : Math.min(PINNED_MAX_WAIT, REDIAL_AFTER << Math.min(beyond, 4));
     }
 
     List<InetSocketAddress> addresses() {
