@@ -21,14 +21,14 @@ import java.util.Set;
  * requests to other peers (bounded), and report whom to cancel when the block arrives.
  *
  * <p>Rarest first with cheap haves: each piece has a count of the peers that announced it (HaveAll peers are
- * counted apart in {@code seeds}, since they add to every piece alike). The counts are bit-sliced: for each word of
- * 64 pieces, plane k holds bit k of their 64 counts, and a word's planes lie side by side, so a Have (add one to one
- * count: flip bits up the planes while the carry lasts, two planes on average) touches one cache line, never
- * depends on another Have or on the order Haves came in, and a peer's bitfield is added 64 pieces at a time. A fresh
- * pick for a peer takes the candidates (not had, not under way, priority above 0) this peer offers and narrows them
- * plane by plane from the top to the ones of the lowest count (where some remaining candidate has a 0 bit, keep only
- * those), a few word operations per plane in use, then draws one of them uniformly at random: the tie-break among
- * equally rare pieces is a fresh draw, never the history of Haves.
+ * counted apart in {@code seeds}, since they add to every piece alike). The counts are bit-sliced: plane k is a bitset
+ * holding bit k of every piece's count, so a Have (add one to one count: flip bits up the planes while the carry
+ * lasts, two planes on average) never depends on another Have or on the order Haves came in, and a peer's bitfield is
+ * added 64 pieces at a time. A fresh pick for a peer takes the candidates (not had, not under way, priority above 0)
+ * this peer offers and narrows them plane by plane from the top to the ones of the lowest count (where some remaining
+ * candidate has a 0 bit, keep only those): one pass of straight-line word operations over a plane's bitset per plane
+ * in use, with no branch per word, which the compiler turns into vector instructions. Then it draws one of them
+ * uniformly at random: the tie-break among equally rare pieces is a fresh draw, never the history of Haves.
  *
  * <p>A runtime that reads payloads straight into piece buffers claims a block when its header arrives
  * ({@link #onBlockReceived}) and gives the claim back with {@link #onBlockAborted} if the payload never completes;
@@ -57,8 +57,8 @@ public final class PiecePicker {
     private final byte[] priority;
     /**
      * Per piece, how many peers announced it (not counting HaveAll peers), bit-sliced: bit k of piece p's count is bit
-     * {@code p & 63} of {@code planes[(p >>> 6) * planeCount + k]}. Eight planes (one 64-byte group per word) until a
-     * count passes 255, then sixteen.
+     * {@code p & 63} of {@code planes[k * words + (p >>> 6)]}, so each plane is a bitset of its own (a pick's narrowing
+     * reads a plane's words in a row). Eight planes until a count passes 255, then sixteen.
      */
     private long[] planes;
     private int planeCount;
@@ -71,9 +71,11 @@ public final class PiecePicker {
     private final long[] skip;
     /** Words per bitset: {@code ceil(pieceCount / 64)}. */
     private final int words;
-    /** A pick's working set: the words still holding candidates, and those candidates. */
-    private final int[] pickWords, pickWords2;
-    private final long[] pickBits, pickBits2;
+    /**
+     * A pick's working set, one word per word of pieces: the candidates still in the running (after a pick, the other
+     * equally rare ones), and the narrowing's scratch; the two swap as the narrowing goes.
+     */
+    private long[] pickBits, pickBits2;
     private int seeds;
     /** The batched {@link #peerHas(int[], int, int)}'s pieces we lack. */
     private int[] lacking = new int[64];
@@ -143,9 +145,7 @@ public final class PiecePicker {
         if ((pieceCount & 63) != 0) skip[words - 1] |= -1L << pieceCount;
         this.planeCount = 8;
         this.planes = new long[words * planeCount];
-        this.pickWords = new int[words];
         this.pickBits = new long[words];
-        this.pickWords2 = new int[words];
         this.pickBits2 = new long[words];
     }
 
@@ -258,8 +258,8 @@ public final class PiecePicker {
      * Haves for {@code pieces[from..to)} at once (e.g. a round of Have messages, batched): the same as {@link #peerHas}
      * for each in turn. Returns how many of them are pieces we lack, so a caller tracking interest need not look them
      * up again. A simulator applies thousands of pickers' batches in turn, so each batch starts with its lines out of
-     * cache: a first pass keeps the pieces we lack and a second only reads their counts' lines, so the batch's cache
-     * misses overlap instead of coming one Have after another.
+     * cache: a first pass keeps the pieces we lack and a second reads the lines of the planes in use, one load each,
+     * so the batch's cache misses overlap instead of coming one Have after another.
      */
     public int peerHas(int[] pieces, int from, int to) {
         if (to - from > lacking.length) lacking = new int[Math.max(to - from, 2 * lacking.length)];
@@ -274,7 +274,7 @@ public final class PiecePicker {
             n += 1 - (int) ((have.word(p >>> 6) >>> p) & 1);
         }
         long sum = 0;
-        for (int i = 0; i < n; i++) sum += planes[(mine[i] >>> 6) * planeCount];
+        if (n > 0) for (int i = 0, end = planesUsed * words; i < end; i += 8) sum += planes[i];
         touched = (int) sum;
         for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
         return n;
@@ -325,16 +325,15 @@ public final class PiecePicker {
 
     /** Piece p's count, read off its planes. */
     private int count(int piece) {
-        int base = (piece >>> 6) * planeCount, c = 0;
-        for (int k = 0; k < planesUsed; k++) c |= (int) ((planes[base + k] >>> piece) & 1) << k;
+        int w = piece >>> 6, c = 0;
+        for (int k = 0; k < planesUsed; k++) c |= (int) ((planes[k * words + w] >>> piece) & 1) << k;
         return c;
     }
 
     /** The pieces of word w whose count is not 0. */
     private long nonZero(int w) {
-        int base = w * planeCount;
         long x = 0;
-        for (int k = 0; k < planesUsed; k++) x |= planes[base + k];
+        for (int k = 0; k < planesUsed; k++) x |= planes[k * words + w];
         return x;
     }
 
@@ -347,7 +346,7 @@ public final class PiecePicker {
     private void addWord(int w, long x) {
         if (planesUsed == planeCount) {
             long full = -1L;
-            for (int k = 0, base = w * planeCount; k < planeCount; k++) full &= planes[base + k];
+            for (int k = 0; k < planeCount; k++) full &= planes[k * words + w];
             if ((full & x) != 0) {
                 if (planeCount == MAX_PLANES) {
                     int piece = (w << 6) + Long.numberOfTrailingZeros(full & x);
@@ -356,11 +355,11 @@ public final class PiecePicker {
                 widenPlanes();
             }
         }
-        int base = w * planeCount;
         long carry = x;
         for (int k = 0; carry != 0; k++) {
-            long v = planes[base + k];
-            planes[base + k] = v ^ carry;
+            int i = k * words + w;
+            long v = planes[i];
+            planes[i] = v ^ carry;
             carry &= v;
             if (k >= planesUsed) planesUsed = k + 1;
         }
@@ -373,11 +372,11 @@ public final class PiecePicker {
             int piece = (w << 6) + Long.numberOfTrailingZeros(zero);
             throw new IllegalStateException("availability of piece " + piece + " would go negative");
         }
-        int base = w * planeCount;
         long borrow = x;
         for (int k = 0; borrow != 0; k++) {
-            long v = planes[base + k];
-            planes[base + k] = v ^ borrow;
+            int i = k * words + w;
+            long v = planes[i];
+            planes[i] = v ^ borrow;
             borrow &= ~v;
         }
     }
@@ -387,11 +386,9 @@ public final class PiecePicker {
         subtractWord(piece >>> 6, 1L << piece);
     }
 
-    /** A count is about to pass 255: sixteen planes per word from now on. */
+    /** A count is about to pass 255: sixteen planes from now on (the new ones follow the others, all zero). */
     private void widenPlanes() {
-        long[] wide = new long[words * MAX_PLANES];
-        for (int w = 0; w < words; w++) System.arraycopy(planes, w * planeCount, wide, w * MAX_PLANES, planeCount);
-        planes = wide;
+        planes = java.util.Arrays.copyOf(planes, words * MAX_PLANES);
         planeCount = MAX_PLANES;
     }
 
@@ -508,33 +505,29 @@ public final class PiecePicker {
      * that is rare), which spares reading every plane of every word to find them.
      */
     private int pickRarest(Bitfield peerHas, Bitfield allowedFast, boolean again) {
-        int m, hits;
+        int hits;
         if (again && pickHits > 0) {
             // the same call's previous pick left the other equally rare pieces: the piece it took is no candidate
             // now and no count changed, so they are exactly what a fresh narrowing would find
-            m = pickN;
             hits = pickHits;
         } else {
-            int n = gatherCandidates(peerHas, allowedFast, false);
-            if (n == 0) return -1;
-            m = narrowToRarest(n);
+            if (!gatherCandidates(peerHas, allowedFast, false)) return -1;
+            narrowToRarest();
             if (narrowedCount == 0 && floor() > 0) {
-                n = gatherCandidates(peerHas, allowedFast, true);
-                if (n == 0) return -1;
-                m = narrowToRarest(n);
+                if (!gatherCandidates(peerHas, allowedFast, true)) return -1;
+                narrowToRarest();
             }
             hits = 0;
-            for (int i = 0; i < m; i++) hits += Long.bitCount(pickBits[i]);
+            long[] xs = pickBits;
+            for (int w = 0; w < words; w++) hits += Long.bitCount(xs[w]);
         }
-        int[] ws = pickWords;
         long[] xs = pickBits;
         int r = random.nextInt(hits);
-        for (int i = 0; i < m; i++) {
-            int c = Long.bitCount(xs[i]);
+        for (int w = 0; w < words; w++) {
+            int c = Long.bitCount(xs[w]);
             if (r < c) {
-                int piece = (ws[i] << 6) + nthBit(xs[i], r);
-                xs[i] &= ~(1L << piece);
-                pickN = m;
+                int piece = (w << 6) + nthBit(xs[w], r);
+                xs[w] &= ~(1L << piece);
                 pickHits = hits - 1;
                 return piece;
             }
@@ -543,61 +536,49 @@ public final class PiecePicker {
         throw new IllegalStateException("unreachable: " + hits + " hits counted");
     }
 
-    /** Puts the words holding candidates this peer offers, and those candidates, in the pick's working set. */
-    private int gatherCandidates(Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
-        int[] ws = pickWords;
+    /** Puts the candidates this peer offers in the pick's working set, a word per word of pieces; false if none. */
+    private boolean gatherCandidates(Bitfield peerHas, Bitfield allowedFast, boolean noZero) {
         long[] xs = pickBits;
-        int n = 0;
+        long any = 0;
         for (int w = 0; w < words; w++) {
             long x = announced(w, peerHas, allowedFast, noZero);
-            if (x == 0) continue;
-            ws[n] = w;
-            xs[n++] = x;
+            xs[w] = x;
+            any |= x;
         }
-        return n;
+        return any != 0;
     }
 
-    /** What the last rarest pick left of its narrowed set: words and pieces, for the next pick of the same call. */
-    private int pickN, pickHits;
+    /** How many of the last narrowing's pieces are left, for the next pick of the same call. */
+    private int pickHits;
     /** The count the last {@link #narrowToRarest} found lowest. */
     private int narrowedCount;
 
     /**
-     * Narrows the working set's {@code n} words to the candidates of the lowest count, from the top plane down; returns
-     * how many words are left and leaves that count in {@link #narrowedCount}.
+     * Narrows the working set (not empty) to the candidates of the lowest count, from the top plane down, and leaves
+     * that count in {@link #narrowedCount}. Every pass runs over all words, empty ones too: a branch-free loop over two
+     * arrays in a row is vectorised, and costs less than keeping a list of the words still in the running.
      */
-    private int narrowToRarest(int n) {
-        int[] ws = pickWords, ws2 = pickWords2;
-        long[] xs = pickBits, xs2 = pickBits2;
-        long[] pl = planes;
-        int stride = planeCount, lowest = 0;
+    private void narrowToRarest() {
+        long[] xs = pickBits, xs2 = pickBits2, pl = planes;
+        int n = words, lowest = 0;
         for (int k = planesUsed - 1; k >= 0; k--) {
-            // one pass: the candidates with a 0 in plane k, compacted into the spare arrays without a branch
+            // the candidates with a 0 in plane k, into the scratch array
+            int base = k * n;
             long zeros = 0;
-            int m = 0;
-            for (int i = 0; i < n; i++) {
-                int w = ws[i];
-                long x = xs[i] & ~pl[w * stride + k];
-                ws2[m] = w;
-                xs2[m] = x;
-                m += x != 0 ? 1 : 0;
+            for (int w = 0; w < n; w++) {
+                long x = xs[w] & ~pl[base + w];
+                xs2[w] = x;
                 zeros |= x;
             }
             if (zeros == 0) { // every remaining candidate has bit k set: keep them all
                 lowest |= 1 << k;
                 continue;
             }
-            int[] tw = ws; ws = ws2; ws2 = tw;
-            long[] tx = xs; xs = xs2; xs2 = tx;
-            n = m;
+            long[] t = xs; xs = xs2; xs2 = t;
         }
-        // the survivors are wherever the last swap left them; the draw reads pickWords/pickBits
-        if (ws != pickWords) {
-            System.arraycopy(ws, 0, pickWords, 0, n);
-            System.arraycopy(xs, 0, pickBits, 0, n);
-        }
+        pickBits = xs;
+        pickBits2 = xs2;
         narrowedCount = lowest;
-        return n;
     }
 
     /** The candidates of word w this peer offers, without the ones nobody announced if {@code noZero}. */
@@ -947,7 +928,7 @@ public final class PiecePicker {
         }
         for (int w = 0; w < words; w++) {
             for (int k = 0; k < planeCount; k++) {
-                long x = planes[w * planeCount + k];
+                long x = planes[k * words + w];
                 if (k >= planesUsed && x != 0) throw new IllegalStateException("plane " + k + " in use at word " + w);
                 if ((x & ~validBits(w)) != 0) throw new IllegalStateException("plane " + k + " counts pieces past the end");
             }
