@@ -6,7 +6,6 @@ import static io.btspeed.core.picker.Downloading.REQUESTED;
 
 import io.btspeed.core.bitfield.Bitfield;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -468,9 +467,8 @@ public final class PiecePicker {
                 if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) continue;
                 for (int b = 0; b < d.state.length && out.size() < limit; b++) {
                     if (d.state[b] != REQUESTED) continue;
-                    List<Object> who = d.requesters[b];
-                    if (who.size() >= maxDuplicates || who.contains(peer)) continue;
-                    who.add(peer);
+                    if (d.askedCount(b) >= maxDuplicates || d.askedOf(b, peer)) continue;
+                    d.ask(b, peer);
                     mine.add(key(d.piece, b));
                     out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
                 }
@@ -654,7 +652,7 @@ public final class PiecePicker {
             if (d.state[b] != FREE) continue;
             d.state[b] = REQUESTED;
             if (--d.free == 0) freeLost(d);
-            d.requesters[b].add(peer);
+            d.ask(b, peer);
             mine.add(key(d.piece, b));
             out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
         }
@@ -679,25 +677,26 @@ public final class PiecePicker {
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
         if (have.get(piece) || d == null) return askedThisPeer ? DUPLICATE : UNREQUESTED;
         if (d.state[b] == RECEIVED) {
-            d.requesters[b].remove(peer);
+            d.unask(b, peer);
             return askedThisPeer ? DUPLICATE : UNREQUESTED;
         }
         if (!askedThisPeer) return UNREQUESTED;
         List<Object> cancel = List.of();
-        List<Object> who = d.requesters[b];
-        if (who.size() > 1) {
-            cancel = new ArrayList<>(who.size() - 1);
-            for (Object o : who) {
+        int asked = d.askedCount(b);
+        if (asked > 1) {
+            cancel = new ArrayList<>(asked - 1);
+            for (int i = 0; i < asked; i++) {
+                Object o = d.asker(b, i);
                 if (o.equals(peer)) continue;
                 cancel.add(o);
                 BlockKeySet s = requestsOf(o);
                 if (s != null) s.remove(key(piece, b));
             }
         }
-        who.clear();
+        d.clearAsked(b);
         d.state[b] = RECEIVED;
         d.received++;
-        if (!d.contributors.contains(peer)) d.contributors.add(peer);
+        d.sentBy(peer);
         boolean complete = d.received == d.state.length;
         if (cancel.isEmpty()) return complete ? NEW_COMPLETE : NEW_PARTIAL;
         return new BlockResult(BlockResult.Kind.NEW, complete, cancel);
@@ -741,7 +740,7 @@ public final class PiecePicker {
         Downloading d = remove(piece);
         if (d == null) return Set.of();
         releaseRequests(d);
-        Set<Object> sent = new HashSet<>(d.contributors);
+        Set<Object> sent = d.contributors();
         recycle(d);
         return sent;
     }
@@ -889,17 +888,14 @@ public final class PiecePicker {
     private void unrequest(Object peer, int piece, int b) {
         Downloading d = byPiece[piece];
         if (d == null || d.state[b] != REQUESTED) return;
-        List<Object> who = d.requesters[b];
-        who.remove(peer);
-        if (who.isEmpty()) {
-            blockFreed(d, b);
-        }
+        d.unask(b, peer);
+        if (d.askedCount(b) == 0) blockFreed(d, b);
     }
 
     private void releaseRequests(Downloading d) {
         for (int b = 0; b < d.state.length; b++) {
-            for (Object o : d.requesters[b]) {
-                BlockKeySet s = requestsOf(o);
+            for (int i = 0, n = d.askedCount(b); i < n; i++) {
+                BlockKeySet s = requestsOf(d.asker(b, i));
                 if (s != null) s.remove(key(d.piece, b));
             }
         }
@@ -961,7 +957,7 @@ public final class PiecePicker {
 
     /**
      * A few entries of pieces no longer under way, kept for the next pieces picked: a piece's entry is several objects
-     * (block states, a requester list per block, contributors), and a swarm of pickers starts tens of millions of
+     * (block states, requesters, contributors), and a swarm of pickers starts tens of millions of
      * pieces, each entry garbage once verified.
      */
     private Downloading[] spare = new Downloading[4];
@@ -977,7 +973,7 @@ public final class PiecePicker {
      * the JIT recompile the whole pick when its speculation about the loop failed.
      */
     private Downloading obtain(int piece, int blocks) {
-        if (blocks != fullBlocks || spareCount == 0) return Downloading.create(piece, blocks);
+        if (blocks != fullBlocks || spareCount == 0) return Downloading.create(piece, blocks, maxDuplicates);
         Downloading d = spare[--spareCount];
         spare[spareCount] = null;
         d.reset(piece);
