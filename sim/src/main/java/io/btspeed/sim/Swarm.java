@@ -370,7 +370,7 @@ public final class Swarm {
                     // idle until the next round; the forced round restarts the interval
                     boolean newcomer = p.newlyInterested;
                     p.newlyInterested = false;
-                    if (newcomer && p.unchoked.size() < sc.uploadSlots() + 1) planned = plan(planned, p, true);
+                    if (newcomer && p.unchoked.size() < sc.uploadSlots()) planned = plan(planned, p, true);
                     continue;
                 }
                 p.newlyInterested = false;
@@ -823,7 +823,7 @@ public final class Swarm {
                 batch[n++] = p;
                 lacked |= !mine.get(p);
             }
-            if (lacked && u.unchoked.size() < sc.uploadSlots() + 1 && !offersKnownPiece(l, from)) u.newlyInterested = true;
+            if (lacked && u.unchoked.size() < sc.uploadSlots() && !offersKnownPiece(l, from)) u.newlyInterested = true;
             l.cursor = end;
             l.nothingToPick = false;
         }
