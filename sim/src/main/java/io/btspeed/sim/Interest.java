@@ -25,7 +25,7 @@ final class Interest {
     static boolean interested(Link l, Bitfield uh, int logEnd) {
         if (l.down.picker == null) return false;
         // a HaveAll uploader offers everything a leecher lacks
-        return l.countedAsSeed || offersKnownPiece(l, l.cursor, uh, logEnd);
+        return l.countedAsSeed || offersKnownPiece(l, l.cursor(), uh, logEnd);
     }
 
     /**

@@ -23,8 +23,22 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
      * (speed only, see {@code Swarm.offersKnownPiece}).
      */
     int noneKnownAt = -1;
+    /**
+     * This link's slot in {@code down}'s {@link InFeed} and that feed's state array (its cursor, hint and
+     * nothing-to-pick flag live there, next to the other incoming links'); -1 and null once closed.
+     */
+    int slot = -1;
+    int[] feedState;
+
     /** How far {@code down}'s picker has read {@code up}'s log of gained pieces (see {@link SimPeer#log}). */
-    int cursor;
+    int cursor() { return feedState[slot * InFeed.STRIDE + InFeed.CURSOR]; }
+
+    void cursor(int c) { feedState[slot * InFeed.STRIDE + InFeed.CURSOR] = c; }
+
+    /** The last pick from this uploader found nothing; cleared when that may have changed. */
+    boolean nothingToPick() { return feedState[slot * InFeed.STRIDE + InFeed.NOTHING] != 0; }
+
+    void nothingToPick(boolean b) { feedState[slot * InFeed.STRIDE + InFeed.NOTHING] = b ? 1 : 0; }
     /** Piece in flight, -1 for none, and its bytes still to come. */
     int piece = -1;
     /** The piece requested to follow it (pipelining one piece deep), -1 for none. */
@@ -35,8 +49,6 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
     /** Counted {@code up} as a seed in {@code down}'s picker (HaveAll) rather than by its bitfield. */
     boolean countedAsSeed;
     long connectedAt;
-    /** The last pick from this uploader found nothing; cleared when that may have changed. */
-    boolean nothingToPick;
     /** The payment flows of this link once it carried a paid piece, else null (the same as {@code SimPayments}' map holds). */
     SimPayments.Pair pair;
     /** Bytes offered this round (before the downloader's capacity scales it). */

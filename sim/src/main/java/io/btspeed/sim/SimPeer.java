@@ -63,9 +63,12 @@ final class SimPeer {
     long earnedSinceTick;
     /**
      * Pieces gained here, in order: neighbours' pickers read this log from their own cursor once a round (as a batch
-     * of Have messages), so a verified piece does not touch every neighbour's picker at once.
+     * of Have messages), so a verified piece does not touch every neighbour's picker at once. -1 after the last
+     * entry ({@link #logLen}), so a reader finds the end without reading the length here.
      */
     final int[] log;
+    /** Its incoming links as its catch-up reads them. */
+    final InFeed feed = new InFeed();
     int logLen;
     /** Its picker's last pick: one list for every pick (only the thread working on this peer's picker uses it). */
     final List<io.btspeed.core.picker.BlockRequest> picked = new ArrayList<>(1);
@@ -85,7 +88,8 @@ final class SimPeer {
         if (g.complete()) have.setAll();
         this.shown = g.complete() ? have : new Bitfield(pieces);
         // a seed gains nothing, so it needs neither log
-        this.log = g.complete() ? new int[0] : new int[pieces];
+        this.log = g.complete() ? new int[] {-1} : new int[pieces + 1];
+        java.util.Arrays.fill(log, -1);
     }
 
     boolean complete() { return have.isComplete(); }

@@ -262,15 +262,17 @@ public final class Swarm {
     /** The downloader learns what the uploader has (bitfield or HaveAll) and the bidder's standing bid reaches it. */
     private void open(Link l) {
         SimPeer u = l.up, v = l.down;
-        if (v.picker == null) return;
+        if (v.picker == null) {
+            v.feed.add(l, u.logLen);
+            return;
+        }
         if (u.complete()) {
             v.picker.peerHasAll();
-            l.countedAsSeed = true;
-            l.cursor = u.logLen; // HaveAll covers everything: its log is never read
+            l.countedAsSeed = true; // HaveAll covers everything: its log is never read
         } else {
-            v.picker.peerBitfield(u.have);
-            l.cursor = u.logLen; // the bitfield covers the log so far
+            v.picker.peerBitfield(u.have); // the bitfield covers the log so far
         }
+        v.feed.add(l, u.logLen);
         if (interested(l)) u.newlyInterested = true;
         if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
     }
@@ -304,6 +306,7 @@ public final class Swarm {
         u.bytesUp += l.bytes;
         u.out.remove(l);
         v.in.remove(l);
+        v.feed.remove(l);
     }
 
     private void depart(SimPeer p) {
@@ -698,13 +701,13 @@ public final class Swarm {
     private static int pick(Link l, boolean midRound) {
         SimPeer u = l.up;
         Bitfield offered = midRound ? u.shown : u.have;
-        if (l.nothingToPick || !interested(l, offered, midRound ? u.shownLen : u.logLen)) return -1;
+        if (l.nothingToPick() || !interested(l, offered, midRound ? u.shownLen : u.logLen)) return -1;
         List<BlockRequest> r = l.down.picked;
         r.clear();
         if (l.down.picker.pickBlocks(l, offered, 1, null, r) == 0) {
             // everything this uploader could give is under way elsewhere: asking the picker again every round is
             // a full scan for nothing, so wait until the uploader gains a piece or the downloader frees requests
-            l.nothingToPick = true;
+            l.nothingToPick(true);
             return -1;
         }
         return r.get(0).piece();
@@ -793,39 +796,43 @@ public final class Swarm {
      * hundred-odd Haves overlap instead of coming a few at a time, one uploader after another. An uploader that now
      * offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a choke
      * round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
-     * Returns the batch buffer, grown if it had to be.
+     * Reads the links through {@code d}'s {@link InFeed}: in the common case it touches no link and no uploader, only
+     * the unread tail of each uploader's log. Returns the batch buffer, grown if it had to be.
      */
     private int[] catchUpAll(SimPeer d, int[] batch) {
-        List<Link> in = d.in;
-        Bitfield mine = d.have;
-        // first a short pass that only touches each link, its uploader and its log's unread tail: loads that do not
-        // depend on the previous link's, so their cache misses overlap (the loop below, with its copying and checks,
-        // would take them one link at a time)
+        InFeed f = d.feed;
+        int m = f.size;
+        int[][] logs = f.logs;
+        int[] st = f.state;
+        // first only the loads that miss, none waiting for another: the logs' unread tails, and the few links the
+        // picks ahead will read, then their uploaders (the picks would take these misses one after another)
         int warm = 0;
-        for (int k = 0; k < in.size(); k++) {
-            Link l = in.get(k);
-            SimPeer u = l.up;
-            int c = l.cursor;
-            if (c < u.logLen) warm += u.log[c];
-        }
+        for (int k = 0; k < m; k++) warm += logs[k][st[k * InFeed.STRIDE + InFeed.CURSOR]];
+        List<Link> by = d.unchokedBy;
+        int nb = by.size();
+        for (int k = 0; k < nb; k++) warm += by.get(k).piece;
+        for (int k = 0; k < nb; k++) warm += by.get(k).up.shownLen;
         d.warm = warm;
+        Bitfield mine = d.have;
         int n = 0;
-        for (int k = 0; k < in.size(); k++) {
-            Link l = in.get(k);
-            SimPeer u = l.up;
-            int end = u.logLen, from = l.cursor;
-            if (from == end || l.countedAsSeed) continue;
-            int[] log = u.log;
-            if (n + end - from > batch.length) batch = Arrays.copyOf(batch, Math.max(2 * batch.length, n + end - from));
+        for (int k = 0; k < m; k++) {
+            int[] log = logs[k];
+            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], c = from;
+            if (log[c] < 0) continue;
             boolean lacked = false;
-            for (int c = from; c < end; c++) {
-                int p = log[c];
+            for (int p; (p = log[c]) >= 0; c++) {
+                if (n == batch.length) batch = Arrays.copyOf(batch, 2 * batch.length);
                 batch[n++] = p;
                 lacked |= !mine.get(p);
             }
-            if (lacked && u.unchoked.size() < sc.uploadSlots() && !offersKnownPiece(l, from)) u.newlyInterested = true;
-            l.cursor = end;
-            l.nothingToPick = false;
+            st[at + InFeed.CURSOR] = c;
+            st[at + InFeed.NOTHING] = 0;
+            int hint = st[at + InFeed.HINT];
+            // still lacking a piece the uploader was found to offer: interested already, nothing to tell it
+            if (!lacked || (hint >= 0 && !mine.get(hint))) continue;
+            Link l = f.links[k];
+            if (l.up.unchoked.size() < sc.uploadSlots() && !offersKnownPiece(l, from)) l.up.newlyInterested = true;
+            if (l.hintFound) st[at + InFeed.HINT] = l.hint;
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d);
@@ -835,17 +842,17 @@ public final class Swarm {
     /** Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked. */
     private static void catchUp(Link l) {
         SimPeer u = l.up, d = l.down;
-        int end = u.logLen;
-        if (l.cursor == end || d.picker == null || l.countedAsSeed) return;
-        int lacked = d.picker.peerHas(u.log, l.cursor, end);
-        if (lacked > 0 && !offersKnownPiece(l, l.cursor)) u.newlyInterested = true;
-        l.cursor = end;
-        l.nothingToPick = false;
+        int end = u.logLen, from = l.cursor();
+        if (from == end || d.picker == null || l.countedAsSeed) return;
+        int lacked = d.picker.peerHas(u.log, from, end);
+        if (lacked > 0 && !offersKnownPiece(l, from)) u.newlyInterested = true;
+        l.cursor(end);
+        l.nothingToPick(false);
     }
 
     /** The downloader's picker freed requests: every uploader may have something to give it again. */
     private static void retryPicks(SimPeer d) {
-        for (int k = 0; k < d.in.size(); k++) d.in.get(k).nothingToPick = false;
+        d.feed.clearNothing();
     }
 
     /** {@code bytes} arrive over {@code l}; a finished piece is verified and the link goes on with its next piece. */
