@@ -23,6 +23,8 @@ final class InFeed {
     /** The log of an uploader counted as a seed (HaveAll): never read, so it ends at once. */
     private static final int[] NO_LOG = {-1};
     Link[] links = new Link[16];
+    /** Each link's uploader, by id. */
+    int[] ups = new int[16];
     int[][] logs = new int[16][];
     int[] state = new int[16 * STRIDE];
     int size;
@@ -35,6 +37,7 @@ final class InFeed {
         if (size == links.length) grow();
         int s = size++;
         links[s] = l;
+        ups[s] = l.up.id;
         logs[s] = l.countedAsSeed ? NO_LOG : l.up.log;
         state[s * STRIDE + CURSOR] = l.countedAsSeed ? 0 : cursor;
         state[s * STRIDE + HINT] = -1;
@@ -49,6 +52,7 @@ final class InFeed {
         if (s != last) {
             Link moved = links[last];
             links[s] = moved;
+            ups[s] = ups[last];
             logs[s] = logs[last];
             System.arraycopy(state, last * STRIDE, state, s * STRIDE, STRIDE);
             moved.slot = s;
@@ -67,6 +71,7 @@ final class InFeed {
     private void grow() {
         int n = 2 * links.length;
         links = Arrays.copyOf(links, n);
+        ups = Arrays.copyOf(ups, n);
         logs = Arrays.copyOf(logs, n);
         state = Arrays.copyOf(state, n * STRIDE);
         for (int s = 0; s < size; s++) links[s].feedState = state;

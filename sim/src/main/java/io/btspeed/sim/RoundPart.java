@@ -16,8 +16,20 @@ final class RoundPart {
     long[] paidRemaining = new long[64];
     int paid;
     final List<SimPeer> completed = new ArrayList<>();
+    /**
+     * The pieces the slice's peers gained, each peer's in a row (where in its log they start is in
+     * {@code Swarm.gainMeta}): next round's catch-ups read a neighbour's gains here, in a few pages every catch-up
+     * shares, instead of in the neighbour's own log, a page (and a page walk) of its own.
+     */
+    int[] gains = new int[256];
+    int gainsLen;
 
     RoundPart(int pieces) { gained = new int[pieces]; }
+
+    void gained(int piece) {
+        if (gainsLen == gains.length) gains = Arrays.copyOf(gains, 2 * gainsLen);
+        gains[gainsLen++] = piece;
+    }
 
     void paidPiece(Link l, int piece, long remaining) {
         if (paid == paidLinks.length) {

@@ -111,6 +111,7 @@ public final class Swarm {
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
         this.holders = new int[pieces];
+        this.gainMeta = new long[2 * n];
         this.roundParts = new RoundPart[Slices.maxParts(threads)];
         for (int k = 0; k < roundParts.length; k++) roundParts[k] = new RoundPart(pieces);
         this.arrivalTime = new long[n];
@@ -614,14 +615,20 @@ public final class Swarm {
      */
     private void deliverRange(int from, int to, int part, int thread) {
         RoundPart r = roundParts[part];
+        r.gainsLen = 0;
         double dt = roundNanos / 1e9;
+        long[] meta = gainMeta;
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
+            // nothing gained yet: the gains start at the log's end
+            meta[2 * d.id] = d.logLen;
+            meta[2 * d.id + 1] = ((long) part << 32) | r.gainsLen;
             if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
             List<Link> in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
             double offered = 0;
             for (int k = 0; k < in.size(); k++) offered += in.get(k).offer;
             if (offered <= 0) continue;
+            int logFrom = d.logLen;
             double cap = d.downBps * dt;
             double f = offered > cap ? cap / offered : 1;
             for (int k = 0; k < in.size(); k++) {
@@ -631,10 +638,18 @@ public final class Swarm {
                 l.offer = 0;
                 if (b > 0) deliver(l, b, r);
             }
+            meta[2 * d.id] = ((long) (d.logLen - logFrom) << 32) | logFrom;
         }
     }
 
     private final RoundPart[] roundParts;
+    /**
+     * Per peer (by id), where the last round's deliveries put its gains: {@code [2 id]} = the log position they start
+     * at (low half) and how many (high half), {@code [2 id + 1]} = the round part (high half) and the offset in its
+     * {@link RoundPart#gains} (low half). Written for every present peer by its delivery slice, read by the next
+     * round's catch-ups.
+     */
+    private final long[] gainMeta;
 
     /**
      * The round's deliveries applied to what the peers share, slice by slice, so in peer order whatever the threads:
@@ -796,18 +811,19 @@ public final class Swarm {
      * hundred-odd Haves overlap instead of coming a few at a time, one uploader after another. An uploader that now
      * offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a choke
      * round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
-     * Reads the links through {@code d}'s {@link InFeed}: in the common case it touches no link and no uploader, only
-     * the unread tail of each uploader's log. Returns the batch buffer, grown if it had to be.
+     * Reads the links through {@code d}'s {@link InFeed} and each uploader's gains through {@link #gainMeta}: in the
+     * common case it touches no link, no uploader and no uploader's log, only arrays every catch-up of the round
+     * shares. Returns the batch buffer, grown if it had to be.
      */
     private int[] catchUpAll(SimPeer d, int[] batch) {
         InFeed f = d.feed;
         int m = f.size;
         int[][] logs = f.logs;
-        int[] st = f.state;
-        // first only the loads that miss, none waiting for another: the logs' unread tails, and the few links the
-        // picks ahead will read, then their uploaders (the picks would take these misses one after another)
+        int[] st = f.state, ups = f.ups;
+        long[] meta = gainMeta;
+        // first only the loads that miss, none waiting for another: the few links the picks ahead will read, then
+        // their uploaders (the picks would take these misses one after another)
         int warm = 0;
-        for (int k = 0; k < m; k++) warm += logs[k][st[k * InFeed.STRIDE + InFeed.CURSOR]];
         List<Link> by = d.unchokedBy;
         int nb = by.size();
         for (int k = 0; k < nb; k++) warm += by.get(k).piece;
@@ -816,16 +832,37 @@ public final class Swarm {
         Bitfield mine = d.have;
         int n = 0;
         for (int k = 0; k < m; k++) {
-            int[] log = logs[k];
-            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], c = from;
-            if (log[c] < 0) continue;
+            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], u = ups[k];
+            long where = meta[2 * u];
+            int gainedFrom = (int) where, gained = (int) (where >>> 32);
+            int[] src;
+            int c, end;
+            // (a link counted as a seed reads from 0, and a seed's gains start at its full log's end, or at 0 with
+            // none: either way nothing is read for it)
+            if (from == gainedFrom) {
+                // read up to the last round's gains (every link of a leecher is, once it caught up): they are in
+                // the round's gains, next to every other peer's
+                if (gained == 0) continue;
+                long pos = meta[2 * u + 1];
+                src = roundParts[(int) (pos >>> 32)].gains;
+                c = (int) pos;
+                end = c + gained;
+            } else {
+                src = logs[k]; // a seed's, or a link read past or short of those gains: the log itself
+                c = from;
+                end = c;
+                while (src[end] >= 0) end++;
+                if (end == c) continue;
+                gained = end - c;
+            }
+            if (n + gained > batch.length) batch = Arrays.copyOf(batch, Math.max(2 * batch.length, n + gained));
             boolean lacked = false;
-            for (int p; (p = log[c]) >= 0; c++) {
-                if (n == batch.length) batch = Arrays.copyOf(batch, 2 * batch.length);
+            for (; c < end; c++) {
+                int p = src[c];
                 batch[n++] = p;
                 lacked |= !mine.get(p);
             }
-            st[at + InFeed.CURSOR] = c;
+            st[at + InFeed.CURSOR] = from + gained;
             st[at + InFeed.NOTHING] = 0;
             int hint = st[at + InFeed.HINT];
             // still lacking a piece the uploader was found to offer: interested already, nothing to tell it
@@ -887,6 +924,7 @@ public final class Swarm {
         r.anyGained = true;
         if (l.paid) r.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize); // paid when the round settles
         d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
+        r.gained(p);
         if (d.complete()) complete(d, r);
     }
 
