@@ -54,6 +54,8 @@ final class SimPeer {
     /** Written by the catch-up's first pass so the JIT keeps its loads (see {@code Swarm.catchUpAll}). */
     int warm;
     long standingBid;
+    /** This round's bid target, worked out before the bids go out ({@code Swarm.chokeRounds}). */
+    long bidTarget;
     long spent, earned, unpaid, paidBytes;
     /** Bytes received; bytes sent over links since closed (an open link's own count is added at the end). */
     long bytesDown, bytesUp, usefulDown;

@@ -348,10 +348,13 @@ public final class Swarm {
     // ---- choke rounds ----
 
     private void chokeRounds() {
-        // bids first, so every auction this round sees the bidders' current prices
+        // bids first, so every auction this round sees the bidders' current prices: each round, as the engine
+        // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
+        // and channels), then the changed ones reach the sellers' auctions in peer order.
+        slices.forEach(present.size(), MIN_SLICE, this::bidTargets);
         for (int i = 0; i < present.size(); i++) {
             SimPeer p = present.get(i);
-            if (p.spending.on() && p.picker != null) rebid(p); // each round, as the engine re-bids on its 1 s tick
+            if (p.spending.on() && p.picker != null) rebid(p);
         }
         // Each peer's turn, in order: a forced round (a newcomer's interest and a free slot), or when its round is due
         // the earnings rule, maybe an announce, then the round. A round's decision (stats, the choker and its policy)
@@ -425,10 +428,20 @@ public final class Swarm {
         for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
     }
 
+    /** The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}); writes nothing else. */
+    private void bidTargets(int from, int to, int part, int thread) {
+        for (int i = from; i < to; i++) {
+            SimPeer p = present.get(i);
+            if (!p.spending.on() || p.picker == null) continue;
+            long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
+            long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
+            if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
+            p.bidTarget = target;
+        }
+    }
+
     private void rebid(SimPeer p) {
-        long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
-        long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
-        if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
+        long target = p.bidTarget;
         if (!Autobid.shouldRebid(p.standingBid, target)) return;
         p.standingBid = target;
         for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.key, target);
