@@ -69,9 +69,14 @@ final class SimPayments {
     private List<Pair> pairsOf(int payer) {
         return payer < byPayer.length ? byPayer[payer] : null;
     }
-    /** Actions under delivery and which flow each came from ({@link #run} never nests). */
-    private final ArrayDeque<MarketAction> queue = new ArrayDeque<>();
-    private final ArrayDeque<Boolean> sides = new ArrayDeque<>();
+    /** Actions under delivery and which flow each came from ({@link #run} never nests); one per thread that pays. */
+    static final class Queues {
+        final ArrayDeque<MarketAction> queue = new ArrayDeque<>();
+        final ArrayDeque<Boolean> sides = new ArrayDeque<>();
+    }
+
+    /** The calling thread's queues (everything but {@link #payInSlice}). */
+    private final Queues queues = new Queues();
 
     SimPayments(Tokens tokens, long pieceSize, String rule) {
         this.tokens = tokens;
@@ -150,6 +155,51 @@ final class SimPayments {
         d.spent += spent;
         d.unpaid += x.payer.unpaid() - unpaidBefore;
         d.paidBytes += pieceSize;
+        u.earned += earned;
+        u.earnedSinceTick += earned;
+        return earned;
+    }
+
+    /**
+     * Pays {@code l}'s verified piece at once when that touches only the link's own flows and its buyer: the link has
+     * flows, its bid and price are the ones its flows were told, and the piece is paid from the open channel
+     * ({@link PayerFlow#paysFromChannel}), so no channel opens, nothing reaches the ledger and no escrow is given
+     * back elsewhere. What is shared with other buyers waits in {@code r}'s entry {@code k} for
+     * {@link #applyPaidInSlice}: the seller's earnings and a change of its exposure verdict. Safe on any thread for
+     * the buyers it handles alone (a delivery slice). Returns false, changing nothing, when the piece must be paid by
+     * {@link #paidPiece} when the round settles.
+     */
+    boolean payInSlice(Link l, int piece, long nowNanos, RoundPart r, int k) {
+        Pair x = l.pair;
+        SimPeer d = l.down, u = l.up;
+        long nowMillis = nowNanos / 1_000_000;
+        if (x == null || x.payer.standingBid() != d.standingBid || x.price != l.price || x.payer.channel() == null
+                || x.payer.remainingEscrow() < Math.addExact(Pricing.cost(l.price, pieceSize), x.payer.unpaid())
+                || !x.payer.paysFromChannel(pieceSize, nowMillis)) {
+            return false;
+        }
+        long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
+        x.payee.onBlockSent(piece, pieceSize, pieceSize);
+        run(x, x.payer.onPieceVerified(pieceSize, 0, 0, nowMillis), true, nowMillis, r.payQueues, true);
+        if (x.payer.unfunded()) throw new IllegalStateException("a piece paid from its channel left a bill unfunded");
+        if (!x.payee.mayServe(pieceSize)) x.payee.stall();
+        boolean over = x.payee.overExposed();
+        r.paidOver[k] = u.market != null && over != x.overExposed ? (byte) (over ? 1 : 0) : -1;
+        x.overExposed = over;
+        d.spent += x.payer.spent() - spentBefore;
+        d.unpaid += x.payer.unpaid() - unpaidBefore;
+        d.paidBytes += pieceSize;
+        r.paidEarned[k] = x.payee.paid() - paidBefore;
+        return true;
+    }
+
+    /**
+     * What {@link #payInSlice} left for the settling round: the seller's earnings (returned) and its auction's
+     * exposure verdict for the buyer ({@code over} 1 or 0; -1 when it did not change).
+     */
+    long applyPaidInSlice(Link l, long earned, byte over) {
+        SimPeer u = l.up;
+        if (over >= 0) u.market.setOverExposed(l.down.key, over == 1);
         u.earned += earned;
         u.earnedSinceTick += earned;
         return earned;
@@ -264,7 +314,17 @@ final class SimPayments {
      * seller's flow and the other way round; ledger actions go to the book.
      */
     private void run(Pair x, List<MarketAction> first, boolean fromPayer, long nowMillis) {
+        run(x, first, fromPayer, nowMillis, queues, false);
+    }
+
+    /**
+     * {@link #run(Pair, List, boolean, long)} with the given queues; {@code local}: the caller only handles this
+     * link's buyer (a delivery slice), so anything that would reach the ledger or a seller's auction is a bug.
+     */
+    private void run(Pair x, List<MarketAction> first, boolean fromPayer, long nowMillis, Queues q, boolean local) {
         if (first.isEmpty()) return;
+        ArrayDeque<MarketAction> queue = q.queue;
+        ArrayDeque<Boolean> sides = q.sides;
         for (MarketAction a : first) {
             queue.add(a);
             sides.add(fromPayer);
@@ -283,7 +343,10 @@ final class SimPayments {
                         case SpeedMessage.BidMsg b -> {
                             // the buyer cannot fund a channel for what it owes: it withdraws its bid at this seller
                             // (raising bids is the simulator's autobid, which reaches every seller directly)
-                            if (b.price() == 0 && x.link.up.market != null) x.link.up.market.withdraw(x.link.down.key);
+                            if (b.price() == 0 && x.link.up.market != null) {
+                                if (local) throw new IllegalStateException("a bid withdrawn while paying in a slice");
+                                x.link.up.market.withdraw(x.link.down.key);
+                            }
                             yield x.payee.onBid(b.price(), nowMillis);
                         }
                         default -> List.of(); // a buyer's err changes nothing
@@ -297,6 +360,10 @@ final class SimPayments {
                         default -> List.of();
                     };
                 }
+                case MarketAction.OpenChannel o when local -> throw new IllegalStateException("a channel opened while paying in a slice");
+                case MarketAction.LookUpChannel c when local -> throw new IllegalStateException("a ledger lookup while paying in a slice");
+                case MarketAction.CloseChannel c when local -> throw new IllegalStateException("a channel closed while paying in a slice");
+                case MarketAction.RefundExpired r when local -> throw new IllegalStateException("a refund while paying in a slice");
                 case MarketAction.OpenChannel o -> {
                     ChannelInfo info = ledger.open(x.link.down.id, SimLedger.peer(o.payee()), o.escrow(), o.expiresAtMillis());
                     more = info == null ? x.payer.onChannelOpenFailed()

@@ -54,6 +54,8 @@ final class SimPeer {
     /** Written by the catch-up's first pass so the JIT keeps its loads (see {@code Swarm.catchUpAll}). */
     int warm;
     long standingBid;
+    /** The round (transfer round number) in which one of its paid pieces was left for the round's settling. */
+    long payLaterRound = -1;
     /** This round's bid target, worked out before the bids go out ({@code Swarm.chokeRounds}). */
     long bidTarget;
     long spent, earned, unpaid, paidBytes;

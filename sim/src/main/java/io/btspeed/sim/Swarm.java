@@ -579,6 +579,7 @@ public final class Swarm {
      * </ol>
      */
     private void flow() {
+        roundNo++;
         assert unchokedByExact();
         catchUpEveryone();
         assert interestExact();
@@ -656,6 +657,8 @@ public final class Swarm {
     }
 
     private final RoundPart[] roundParts;
+    /** Rounds of transfer so far ({@link SimPeer#payLaterRound}). */
+    private long roundNo;
     /**
      * Per peer (by id), where the last round's deliveries put its gains: {@code [2 id]} = the log position they start
      * at (low half) and how many (high half), {@code [2 id + 1]} = the round part (high half) and the offset in its
@@ -666,7 +669,8 @@ public final class Swarm {
 
     /**
      * The round's deliveries applied to what the peers share, slice by slice, so in peer order whatever the threads:
-     * totals and pieces' holders, then every paid piece (the ledger's channels and balances), then every completion
+     * totals and pieces' holders, then every paid piece (the ledger's channels and balances; for a piece the slice
+     * could pay from its open channel, only the seller's share of it), then every completion
      * (payment flows told, departures drawn from the run's random numbers, seed-to-seed links closed). Payments come
      * before completions because a completion may close links that carried a payment of the same round.
      */
@@ -688,7 +692,8 @@ public final class Swarm {
         }
         for (RoundPart r : roundParts) {
             for (int k = 0; k < r.paid; k++) {
-                earnedTotal += payments.paidPiece(r.paidLinks[k], r.paidPieces[k], r.paidRemaining[k], now);
+                earnedTotal += r.paidEarned[k] >= 0 ? payments.applyPaidInSlice(r.paidLinks[k], r.paidEarned[k], r.paidOver[k])
+                        : payments.paidPiece(r.paidLinks[k], r.paidPieces[k], r.paidRemaining[k], now);
                 r.paidLinks[k] = null;
             }
             r.paid = 0;
@@ -935,7 +940,12 @@ public final class Swarm {
         r.useful += pieceSize;
         r.gained[p]++;
         r.anyGained = true;
-        if (l.paid) r.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize); // paid when the round settles
+        if (l.paid) {
+            int k = r.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize);
+            // paid here if that touches only this buyer, else when the round settles; once one of a buyer's pieces
+            // waits, its later ones of the round wait too, so each buyer's payments keep their order
+            if (d.payLaterRound == roundNo || !payments.payInSlice(l, p, now, r, k)) d.payLaterRound = roundNo;
+        }
         d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
         r.gained(p);
         if (d.complete()) complete(d, r);

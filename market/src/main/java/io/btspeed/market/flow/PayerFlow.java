@@ -233,6 +233,18 @@ public final class PayerFlow {
         return out;
     }
 
+    /**
+     * Whether a piece of {@code bytes} verified now would be paid from the open channel as it stands: the slot is won
+     * at a price, the channel is not within its expiry margin, and its escrow covers the piece and whatever is owed.
+     * {@link #onPieceVerified(long, long, long, long)} then only signs and sends a payment: it opens no channel and
+     * asks nothing of the ledger, so a driver may pay such a piece wherever it handles the buyer alone.
+     */
+    public boolean paysFromChannel(long bytes, long nowMillis) {
+        if (!won || price <= 0 || account.channel() == null) return false;
+        if (nowMillis >= channelExpiresAt - config.expiryMarginMillis()) return false;
+        return account.remainingEscrow() >= Math.addExact(Pricing.cost(price, bytes), account.unpaid());
+    }
+
     /** Whether a verified piece from this uploader is to be paid now, and at what price (0: not paid). */
     public long payablePrice() {
         return won ? price : 0;

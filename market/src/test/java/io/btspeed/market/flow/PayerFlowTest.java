@@ -157,6 +157,28 @@ class PayerFlowTest {
     }
 
     @Test
+    void paysFromChannelSaysExactlyWhenAPieceNeedsNothingButAPayment() {
+        PayerFlow f = flow();
+        f.rebid(1_048_576);
+        assertThat(f.paysFromChannel(PIECE, T0)).as("not won yet").isFalse();
+        f.onResult(won(1, 1_048_576), 700_000, 10L << 20, T0);
+        assertThat(f.paysFromChannel(PIECE, T0)).as("won, channel still opening").isFalse();
+        f.onChannelOpened(ch1, 700_000, T0 + DAY);
+        for (int i = 0; i < 2; i++) {
+            assertThat(f.paysFromChannel(PIECE, T0)).isTrue();
+            assertThat(f.onPieceVerified(PIECE, 0, 9L << 20, T0)).hasSize(1).first().isInstanceOf(MarketAction.Send.class);
+        }
+        // 175,712 left: the third piece (262,144) does not fit, and would ask for a channel
+        assertThat(f.paysFromChannel(PIECE, T0)).isFalse();
+        assertThat(f.onPieceVerified(PIECE, 2_000_000, 8L << 20, T0)).anyMatch(a -> a instanceof MarketAction.OpenChannel);
+        f.onChannelOpened(ch2, 10_000_000, T0 + DAY);
+        assertThat(f.paysFromChannel(PIECE, T0)).isTrue();
+        assertThat(f.paysFromChannel(PIECE, T0 + DAY - 2 * 60 * 60 * 1000)).as("within the expiry margin").isFalse();
+        f.onResult(lost(2), 0, 0, T0);
+        assertThat(f.paysFromChannel(PIECE, T0)).as("lost the slot").isFalse();
+    }
+
+    @Test
     void withNothingLeftToSpendTheBidIsWithdrawnInsteadOfOpening() {
         PayerFlow f = flow();
         f.rebid(500);
