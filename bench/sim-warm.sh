@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The 10,000-peer benchmark scenario at a smaller size, run several times in one JVM: the runs after the first show
+# the simulator's cost without start-up and compilation (docs/BENCHMARKS.md, "Sixth round").
+# Usage: bench/sim-warm.sh [BIDDERS] [RUNS]   (default 200 and 4: 200 bidders, 400 non-bidders, 399 plain + 1 seed)
+# Prints each run's wall time and the CPU time of the simulation's own threads.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bidders="${1:-200}" runs="${2:-4}"
+case "$bidders$runs" in ''|*[!0-9]*) echo "sim-warm.sh: BIDDERS and RUNS are positive integers" >&2; exit 2 ;; esac
+source "$here/scripts/java-home.sh"
+[[ -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
+src="$(mktemp -d)/SimRepeat.java"
+trap 'rm -rf "$(dirname "$src")"' EXIT
+cat > "$src" <<'JAVA'
+import io.btspeed.sim.Scenario;
+import io.btspeed.sim.ScenarioLoader;
+import io.btspeed.sim.SimResult;
+import io.btspeed.sim.Swarm;
+import java.nio.file.Path;
+import java.util.Map;
+
+public class SimRepeat {
+    public static void main(String[] a) {
+        int b = Integer.parseInt(a[1]), runs = Integer.parseInt(a[2]);
+        Scenario s = ScenarioLoader.load(Path.of(a[0]), Map.of("groups.bidders.count", "" + b,
+                "groups.nonbidders.count", "" + (2 * b), "groups.plain.count", "" + (2 * b - 1)));
+        for (int i = 1; i <= runs; i++) {
+            SimResult r = Swarm.run(s);
+            System.out.printf("run %d of %d (%d peers): wall %.1f s, sim CPU %.1f s%s%n", i, runs, 5 * b,
+                    r.wallMillis() / 1e3, r.cpuMillis() / 1e3, i == 1 ? " (with start-up and compilation)" : "");
+        }
+    }
+}
+JAVA
+"$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -XX:+UseTransparentHugePages -cp "$here/app/target/btspeed.jar" \
+  "$src" "$here/sim/scenarios/bench-10k.yaml" "$bidders" "$runs"
