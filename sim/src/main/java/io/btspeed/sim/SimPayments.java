@@ -162,10 +162,10 @@ final class SimPayments {
 
     /**
      * Pays {@code l}'s verified piece at once when that touches only the link's own flows and its buyer: the link has
-     * flows, its price is the one its flows were told, and the piece is paid from the open channel
-     * ({@link PayerFlow#paysFromChannel}), so no channel opens, nothing reaches the ledger and no escrow is given
-     * back elsewhere. A new bid above 0 reaches the flows first, as in {@link #paidPiece} (with a channel open it is
-     * only a message to the seller's flow). What is shared with other buyers waits in {@code r}'s entry {@code k} for
+     * flows and the piece, at the link's price, is paid from the open channel ({@link PayerFlow#paysFromChannel}),
+     * so no channel opens, nothing reaches the ledger and no escrow is given back elsewhere. A new bid above 0 and a
+     * new price reach the flows first, as in {@link #paidPiece} (with a channel open that takes the piece, they only
+     * change what it is paid at). What is shared with other buyers waits in {@code r}'s entry {@code k} for
      * {@link #applyPaidInSlice}: the seller's earnings and a change of its exposure verdict. Safe on any thread for
      * the buyers it handles alone (a delivery slice). Returns false, changing nothing, when the piece must be paid by
      * {@link #paidPiece} when the round settles.
@@ -174,16 +174,20 @@ final class SimPayments {
         Pair x = l.pair;
         SimPeer d = l.down, u = l.up;
         long nowMillis = nowNanos / 1_000_000;
-        if (x == null || x.price != l.price || x.payer.channel() == null
-                || x.payer.remainingEscrow() < Math.addExact(Pricing.cost(l.price, pieceSize), x.payer.unpaid())
-                || !x.payer.paysFromChannel(pieceSize, nowMillis)) {
-            return false;
-        }
-        boolean rebid = x.payer.standingBid() != d.standingBid;
-        if (rebid && d.standingBid <= 0) return false; // a withdrawn bid reaches the seller's auction
+        if (x == null || !x.payer.paysFromChannel(pieceSize, l.price, nowMillis)) return false;
+        boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
+        if (priced && d.standingBid <= 0) return false; // a withdrawn bid reaches the seller's auction
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
-        // (spendable and the seller's share only matter to a flow without a channel: 0 here)
-        if (rebid) run(x, x.payer.onBid(d.standingBid, 0, 0, nowMillis), true, nowMillis, r.payQueues, true);
+        if (priced) {
+            // as paidPiece does; spendable and the seller's share only matter to a flow without a channel: 0 here
+            run(x, x.payer.onBid(d.standingBid, 0, 0, nowMillis), true, nowMillis, r.payQueues, true);
+            if (x.price != l.price) {
+                x.price = l.price;
+                x.payee.onResultDelivered(l.price);
+                run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), 0, 0, nowMillis), true,
+                        nowMillis, r.payQueues, true);
+            }
+        }
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
         run(x, x.payer.onPieceVerified(pieceSize, 0, 0, nowMillis), true, nowMillis, r.payQueues, true);
         if (x.payer.unfunded()) throw new IllegalStateException("a piece paid from its channel left a bill unfunded");

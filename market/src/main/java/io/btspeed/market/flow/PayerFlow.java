@@ -240,9 +240,17 @@ public final class PayerFlow {
      * asks nothing of the ledger, so a driver may pay such a piece wherever it handles the buyer alone.
      */
     public boolean paysFromChannel(long bytes, long nowMillis) {
-        if (!won || price <= 0 || account.channel() == null) return false;
-        if (nowMillis >= channelExpiresAt - config.expiryMarginMillis()) return false;
-        return account.remainingEscrow() >= Math.addExact(Pricing.cost(price, bytes), account.unpaid());
+        return won && price > 0 && paysFromChannel(bytes, price, nowMillis);
+    }
+
+    /**
+     * Whether the open channel, as it stands, takes a piece of {@code bytes} at {@code pricePerMiB} and whatever is
+     * owed, and is not within its expiry margin: for a driver about to tell this flow a new price (a result) or bid,
+     * which with such a channel open only changes what the next pieces are paid at.
+     */
+    public boolean paysFromChannel(long bytes, long pricePerMiB, long nowMillis) {
+        if (account.channel() == null || nowMillis >= channelExpiresAt - config.expiryMarginMillis()) return false;
+        return account.remainingEscrow() >= Math.addExact(Pricing.cost(pricePerMiB, bytes), account.unpaid());
     }
 
     /** Whether a verified piece from this uploader is to be paid now, and at what price (0: not paid). */

@@ -174,8 +174,12 @@ class PayerFlowTest {
         f.onChannelOpened(ch2, 10_000_000, T0 + DAY);
         assertThat(f.paysFromChannel(PIECE, T0)).isTrue();
         assertThat(f.paysFromChannel(PIECE, T0 + DAY - 2 * 60 * 60 * 1000)).as("within the expiry margin").isFalse();
+        // at a price the flow is about to be told: the 9,913,568 left (86,432 went in at opening) take a piece at 37 MiB-prices, not at 38
+        assertThat(f.paysFromChannel(PIECE, 37L * 1_048_576, T0)).isTrue();
+        assertThat(f.paysFromChannel(PIECE, 38L * 1_048_576, T0)).isFalse();
         f.onResult(lost(2), 0, 0, T0);
         assertThat(f.paysFromChannel(PIECE, T0)).as("lost the slot").isFalse();
+        assertThat(f.paysFromChannel(PIECE, 1_048_576, T0)).as("the channel itself still takes it").isTrue();
     }
 
     @Test
