@@ -105,7 +105,7 @@ final class SimPayments {
      * place in the auction. Returns what the seller was paid (accepted states).
      */
     long paidPiece(Link l, int piece, long remainingBytes, long nowNanos) {
-        SimPeer d = l.down, u = l.up;
+        SimPeer d = l.down;
         long nowMillis = nowNanos / 1_000_000;
         Pair x = l.pair;
         if (x == null) {
@@ -131,14 +131,7 @@ final class SimPayments {
             shareBefore = PayerFlow.shareOf(remainingBytes + pieceSize, sellers);
         }
         if (priced) {
-            // the bid that won this slot, then the round's result, reach the flows as they would on the wire
-            run(x, x.payer.onBid(d.standingBid, spendable, shareBefore, nowMillis), true, nowMillis);
-            if (x.price != l.price) {
-                x.price = l.price;
-                x.payee.onResultDelivered(l.price);
-                run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), spendable(d),
-                        shareBefore, nowMillis), true, nowMillis);
-            }
+            tellPriced(x, l, spendable, shareBefore, nowMillis, queues, false);
             if (x.payer.channel() != null) spendable = spendable(d); // a channel opened: less may be locked now
         }
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
@@ -146,18 +139,39 @@ final class SimPayments {
         if (x.payer.unfunded() && releaseIdleEscrow(d, x, nowMillis)) {
             run(x, x.payer.retryFunding(spendable(d), PayerFlow.shareOf(remainingBytes, sellersOf(d)), nowMillis), true, nowMillis);
         }
+        byte over = buyerSide(x, d, spentBefore, unpaidBefore);
+        return sellerSide(l, x.payee.paid() - paidBefore, over);
+    }
+
+    /**
+     * The bid that won {@code l}'s slot, then the round's result when its price changed, reach the flows as they
+     * would on the wire. {@code local}: in a delivery slice, with a channel open that takes the piece, where the
+     * buyer's spendable tokens and the seller's share do not matter (0).
+     */
+    private void tellPriced(Pair x, Link l, long spendable, long shareBefore, long nowMillis, Queues q, boolean local) {
+        run(x, x.payer.onBid(l.down.standingBid, spendable, shareBefore, nowMillis), true, nowMillis, q, local);
+        if (x.price == l.price) return;
+        x.price = l.price;
+        x.payee.onResultDelivered(l.price);
+        run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), local ? 0 : spendable(l.down),
+                shareBefore, nowMillis), true, nowMillis, q, local);
+    }
+
+    /**
+     * After a piece's payment ran: the seller's service gate, its exposure verdict (remembered on the pair) and the
+     * buyer's totals. Returns the verdict for the seller's auction, 1 or 0, or -1 when it did not change (or the
+     * seller holds no auction).
+     */
+    private byte buyerSide(Pair x, SimPeer d, long spentBefore, long unpaidBefore) {
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)
         if (!x.payee.mayServe(pieceSize)) x.payee.stall();
         boolean over = x.payee.overExposed();
-        if (u.market != null && over != x.overExposed) u.market.setOverExposed(d.key, over);
+        byte told = x.link.up.market != null && over != x.overExposed ? (byte) (over ? 1 : 0) : -1;
         x.overExposed = over;
-        long spent = x.payer.spent() - spentBefore, earned = x.payee.paid() - paidBefore;
-        d.spent += spent;
+        d.spent += x.payer.spent() - spentBefore;
         d.unpaid += x.payer.unpaid() - unpaidBefore;
         d.paidBytes += pieceSize;
-        u.earned += earned;
-        u.earnedSinceTick += earned;
-        return earned;
+        return told;
     }
 
     /**
@@ -166,47 +180,32 @@ final class SimPayments {
      * so no channel opens, nothing reaches the ledger and no escrow is given back elsewhere. A new bid above 0 and a
      * new price reach the flows first, as in {@link #paidPiece} (with a channel open that takes the piece, they only
      * change what it is paid at). What is shared with other buyers waits in {@code r}'s entry {@code k} for
-     * {@link #applyPaidInSlice}: the seller's earnings and a change of its exposure verdict. Safe on any thread for
+     * {@link #sellerSide}: the seller's earnings and a change of its exposure verdict. Safe on any thread for
      * the buyers it handles alone (a delivery slice). Returns false, changing nothing, when the piece must be paid by
      * {@link #paidPiece} when the round settles.
      */
     boolean payInSlice(Link l, int piece, long nowNanos, RoundPart r, int k) {
         Pair x = l.pair;
-        SimPeer d = l.down, u = l.up;
+        SimPeer d = l.down;
         long nowMillis = nowNanos / 1_000_000;
         if (x == null || !x.payer.paysFromChannel(pieceSize, l.price, nowMillis)) return false;
         boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
         if (priced && d.standingBid <= 0) return false; // a withdrawn bid reaches the seller's auction
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
-        if (priced) {
-            // as paidPiece does; spendable and the seller's share only matter to a flow without a channel: 0 here
-            run(x, x.payer.onBid(d.standingBid, 0, 0, nowMillis), true, nowMillis, r.payQueues, true);
-            if (x.price != l.price) {
-                x.price = l.price;
-                x.payee.onResultDelivered(l.price);
-                run(x, x.payer.onResult(new SpeedMessage.Result(++x.round, true, l.price, rule, 1), 0, 0, nowMillis), true,
-                        nowMillis, r.payQueues, true);
-            }
-        }
+        if (priced) tellPriced(x, l, 0, 0, nowMillis, r.payQueues, true);
         x.payee.onBlockSent(piece, pieceSize, pieceSize);
         run(x, x.payer.onPieceVerified(pieceSize, 0, 0, nowMillis), true, nowMillis, r.payQueues, true);
         if (x.payer.unfunded()) throw new IllegalStateException("a piece paid from its channel left a bill unfunded");
-        if (!x.payee.mayServe(pieceSize)) x.payee.stall();
-        boolean over = x.payee.overExposed();
-        r.paidOver[k] = u.market != null && over != x.overExposed ? (byte) (over ? 1 : 0) : -1;
-        x.overExposed = over;
-        d.spent += x.payer.spent() - spentBefore;
-        d.unpaid += x.payer.unpaid() - unpaidBefore;
-        d.paidBytes += pieceSize;
+        r.paidOver[k] = buyerSide(x, d, spentBefore, unpaidBefore);
         r.paidEarned[k] = x.payee.paid() - paidBefore;
         return true;
     }
 
     /**
-     * What {@link #payInSlice} left for the settling round: the seller's earnings (returned) and its auction's
-     * exposure verdict for the buyer ({@code over} 1 or 0; -1 when it did not change).
+     * The seller's side of a paid piece (for {@link #payInSlice}, when the round settles): its earnings (returned) and
+     * its auction's exposure verdict for the buyer ({@code over} 1 or 0; -1 when it did not change).
      */
-    long applyPaidInSlice(Link l, long earned, byte over) {
+    long sellerSide(Link l, long earned, byte over) {
         SimPeer u = l.up;
         if (over >= 0) u.market.setOverExposed(l.down.key, over == 1);
         u.earned += earned;

@@ -692,7 +692,7 @@ public final class Swarm {
         }
         for (RoundPart r : roundParts) {
             for (int k = 0; k < r.paid; k++) {
-                earnedTotal += r.paidEarned[k] >= 0 ? payments.applyPaidInSlice(r.paidLinks[k], r.paidEarned[k], r.paidOver[k])
+                earnedTotal += r.paidEarned[k] >= 0 ? payments.sellerSide(r.paidLinks[k], r.paidEarned[k], r.paidOver[k])
                         : payments.paidPiece(r.paidLinks[k], r.paidPieces[k], r.paidRemaining[k], now);
                 r.paidLinks[k] = null;
             }
