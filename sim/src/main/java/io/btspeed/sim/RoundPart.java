@@ -26,7 +26,7 @@ final class RoundPart {
     final List<SimPeer> completed = new ArrayList<>();
     /**
      * The pieces the slice's peers gained, each peer's in a row (where in its log they start is in
-     * {@code Swarm.gainMeta}): next round's catch-ups read a neighbour's gains here, in a few pages every catch-up
+     * {@link RoundGains}): next round's catch-ups read a neighbour's gains here, in a few pages every catch-up
      * shares, instead of in the neighbour's own log, a page (and a page walk) of its own.
      */
     int[] gains = new int[256];

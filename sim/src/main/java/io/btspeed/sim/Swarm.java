@@ -111,7 +111,7 @@ public final class Swarm {
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
         this.holders = new int[pieces];
-        this.gainMeta = new long[2 * n];
+        this.gains = new RoundGains(n);
         this.roundParts = new RoundPart[Slices.maxParts(threads)];
         for (int k = 0; k < roundParts.length; k++) roundParts[k] = new RoundPart(pieces);
         this.arrivalTime = new long[n];
@@ -631,12 +631,9 @@ public final class Swarm {
         RoundPart r = roundParts[part];
         r.gainsLen = 0;
         double dt = roundNanos / 1e9;
-        long[] meta = gainMeta;
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
-            // nothing gained yet: the gains start at the log's end
-            meta[2 * d.id] = d.logLen;
-            meta[2 * d.id + 1] = ((long) part << 32) | r.gainsLen;
+            gains.start(d.id, d.logLen, part, r.gainsLen); // nothing gained yet: the gains start at the log's end
             if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
             List<Link> in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
             double offered = 0;
@@ -652,20 +649,15 @@ public final class Swarm {
                 l.offer = 0;
                 if (b > 0) deliver(l, b, r);
             }
-            meta[2 * d.id] = ((long) (d.logLen - logFrom) << 32) | logFrom;
+            gains.gained(d.id, logFrom, d.logLen - logFrom);
         }
     }
 
     private final RoundPart[] roundParts;
     /** Rounds of transfer so far ({@link SimPeer#payLaterRound}). */
     private long roundNo;
-    /**
-     * Per peer (by id), where the last round's deliveries put its gains: {@code [2 id]} = the log position they start
-     * at (low half) and how many (high half), {@code [2 id + 1]} = the round part (high half) and the offset in its
-     * {@link RoundPart#gains} (low half). Written for every present peer by its delivery slice, read by the next
-     * round's catch-ups.
-     */
-    private final long[] gainMeta;
+    /** Where each peer's gains of the last round's deliveries are, for the next round's catch-ups. */
+    private final RoundGains gains;
 
     /**
      * The round's deliveries applied to what the peers share, slice by slice, so in peer order whatever the threads:
@@ -829,7 +821,7 @@ public final class Swarm {
      * hundred-odd Haves overlap instead of coming a few at a time, one uploader after another. An uploader that now
      * offers a piece {@code d} lacks, where it offered none before, gets the engine's Interested treatment (a choke
      * round if it has a free slot); whether it offered one before is only worked out when it has a free slot.
-     * Reads the links through {@code d}'s {@link InFeed} and each uploader's gains through {@link #gainMeta}: in the
+     * Reads the links through {@code d}'s {@link InFeed} and each uploader's gains through {@link RoundGains}: in the
      * common case it touches no link, no uploader and no uploader's log, only arrays every catch-up of the round
      * shares. Returns the batch buffer, grown if it had to be.
      */
@@ -838,7 +830,7 @@ public final class Swarm {
         int m = f.size;
         int[][] logs = f.logs;
         int[] st = f.state, ups = f.ups;
-        long[] meta = gainMeta;
+        RoundGains g = gains;
         // first only the loads that miss, none waiting for another: the few links the picks ahead will read, then
         // their uploaders (the picks would take these misses one after another)
         int warm = 0;
@@ -851,8 +843,7 @@ public final class Swarm {
         int n = 0;
         for (int k = 0; k < m; k++) {
             int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], u = ups[k];
-            long where = meta[2 * u];
-            int gainedFrom = (int) where, gained = (int) (where >>> 32);
+            int gainedFrom = g.from(u), gained = g.count(u);
             int[] src;
             int c, end;
             // (a link counted as a seed reads from 0, and a seed's gains start at its full log's end, or at 0 with
@@ -861,9 +852,8 @@ public final class Swarm {
                 // read up to the last round's gains (every link of a leecher is, once it caught up): they are in
                 // the round's gains, next to every other peer's
                 if (gained == 0) continue;
-                long pos = meta[2 * u + 1];
-                src = roundParts[(int) (pos >>> 32)].gains;
-                c = (int) pos;
+                src = roundParts[g.part(u)].gains;
+                c = g.offset(u);
                 end = c + gained;
             } else {
                 src = logs[k]; // a seed's, or a link read past or short of those gains: the log itself
