@@ -330,4 +330,26 @@ class PiecePickerTest {
         p.peerForgot(null, true);
         for (int i = 0; i < n; i++) assertThat(p.availability(i)).isZero();
     }
+
+    @Test
+    void countsWidenPastEightPlanesAndStopAtSixteenUnchanged() {
+        PiecePicker p = new PiecePicker(B, 130L * B, new Bitfield(130), new Random(1));
+        // piece 65 (word 1) and piece 129 (word 2) grow alongside: one add touches both through the batched path
+        for (int i = 0; i < 300; i++) p.peerHas(new int[] {65, 129}, 0, 2);
+        assertThat(p.availability(65)).isEqualTo(300);
+        assertThat(p.availability(129)).isEqualTo(300);
+        for (int i = 300; i < 65_535; i++) p.peerHas(65);
+        assertThat(p.availability(65)).isEqualTo(65_535);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.peerHas(65))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("piece 65");
+        // the failed add changed nothing: the count and its neighbours stand, and it still goes down by one
+        assertThat(p.availability(65)).isEqualTo(65_535);
+        assertThat(p.availability(64)).isZero();
+        assertThat(p.availability(129)).isEqualTo(300);
+        Bitfield one = new Bitfield(130);
+        one.set(65);
+        p.peerForgot(one, false);
+        assertThat(p.availability(65)).isEqualTo(65_534);
+        p.checkOrder();
+    }
 }
