@@ -7,8 +7,11 @@ import java.util.function.LongConsumer;
  * A set of non-negative block keys without boxing: the picker touches a peer's outstanding set for every block
  * requested and received, hundreds of thousands of times per second on a fast link. Open addressing with linear
  * probing; removal shifts the following run back so no tombstones build up.
+ *
+ * <p>A {@link PeerHandle} is such a set itself, so the picker reaches a handle's requests without loading another
+ * object: a simulator's handle is cold whenever it is picked for, and a set of its own was one more cache miss.
  */
-final class BlockKeySet {
+sealed class BlockKeySet permits PeerHandle {
     private static final long EMPTY = -1;
     /**
      * Up to two keys are kept in these fields, with no table: a peer with a piece or two requested (a simulator's

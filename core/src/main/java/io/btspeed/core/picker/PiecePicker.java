@@ -441,11 +441,11 @@ public final class PiecePicker {
         int before = out.size(), limit = before + maxBlocks;
         BlockKeySet mine = requestsOf(peer);
         if (mine == null) {
-            mine = new BlockKeySet();
-            if (peer instanceof PeerHandle h && (h.owner == null || h.owner == this)) {
-                h.owner = this;
-                h.requests = mine;
+            if (peer instanceof PeerHandle h && h.owner == null) {
+                h.owner = this; // empty while it had no owner
+                mine = h;
             } else {
+                mine = new BlockKeySet();
                 outstanding.put(peer, mine);
             }
             lastSet = mine;
@@ -781,8 +781,7 @@ public final class PiecePicker {
     public void onPeerGone(Object peer) {
         cancelAll(peer);
         if (peer instanceof PeerHandle h && h.owner == this) {
-            h.owner = null;
-            h.requests = null;
+            h.owner = null; // cancelAll emptied it
         } else {
             outstanding.remove(peer);
         }
@@ -827,7 +826,7 @@ public final class PiecePicker {
 
     /** The blocks requested from this peer and not yet delivered, or null if none was ever requested. */
     private BlockKeySet requestsOf(Object peer) {
-        if (peer instanceof PeerHandle h && h.owner == this) return h.requests;
+        if (peer instanceof PeerHandle h && h.owner == this) return h;
         if (peer.equals(lastPeer)) return lastSet;
         BlockKeySet s = outstanding.get(peer);
         lastPeer = peer;
@@ -995,12 +994,15 @@ public final class PiecePicker {
         if (blocks != fullBlocks || spareCount == 0) return Downloading.create(piece, blocks, maxDuplicates);
         Downloading d = spare[--spareCount];
         spare[spareCount] = null;
-        d.reset(piece);
+        d.reuse(piece);
         return d;
     }
 
     /** An entry out of every structure (unlinked, not in byPiece, its requests released) may be used again. */
     private void recycle(Downloading d) {
-        if (d.state.length == fullBlocks && spareCount < spare.length) spare[spareCount++] = d;
+        if (d.state.length == fullBlocks && spareCount < spare.length) {
+            d.clear();
+            spare[spareCount++] = d;
+        }
     }
 }

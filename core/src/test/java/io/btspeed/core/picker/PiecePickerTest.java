@@ -162,6 +162,25 @@ class PiecePickerTest {
         assertThat(again).hasSize(2);
     }
 
+    /** Contributors are exact with several senders, and an entry used again (after a failed piece) starts with none. */
+    @Test
+    void contributorsOfAReusedEntryAreOnlyItsNewSenders() {
+        PiecePicker p = new PiecePicker(4 * B, 4L * B, new Bitfield(1), new Random(5));
+        p.peerHasAll();
+        Bitfield all = Bitfield.full(1);
+        String[] senders = {"a", "b", "c", "b"};
+        for (int i = 0; i < 4; i++) {
+            List<BlockRequest> r = p.pickBlocks(senders[i], all, 1, null);
+            assertThat(r).hasSize(1);
+            p.onBlockReceived(senders[i], 0, r.getFirst().begin());
+        }
+        assertThat(p.onPieceFailed(0)).containsExactlyInAnyOrder("a", "b", "c");
+        List<BlockRequest> again = p.pickBlocks("d", all, 4, null);
+        assertThat(again).hasSize(4);
+        for (BlockRequest r : again) p.onBlockReceived("d", 0, r.begin());
+        assertThat(p.onPieceFailed(0)).containsExactly("d");
+    }
+
     @Test
     void peerGoneAndRejectFreeBlocks() {
         int n = 4;
