@@ -1,36 +1,32 @@
 package io.btspeed.sim;
 
 /**
- * Where each peer's gains of the last round's deliveries are: from which position of its log, how many, and in which
- * {@link RoundPart}'s {@link RoundPart#gains} at which offset. Written for every present peer by its delivery slice
- * (each slice its own peers), read by the next round's catch-ups, which find a neighbour's gains here, next to every
- * other peer's, instead of in the neighbour's own log (a page, and a page walk, of its own).
- *
- * <p>Two longs per peer, side by side so one read finds both: log position (low half) and count (high half), then
- * part (high half) and offset (low half).
+ * Each peer's gains of the last round's deliveries: from which position of its log, how many, and (up to
+ * {@link #KEPT}) the pieces themselves, in one slot of 16 ints per peer, a cache line. Written for every present
+ * peer by its delivery slice (each slice its own peers), read by the next round's catch-ups: a neighbour's gains and
+ * where they start come in one line, next to every other peer's, instead of a line of where they are and another of
+ * the pieces (or the neighbour's own log, a page and a page walk of its own). A peer that gained more than fit is
+ * read from its log.
  */
 final class RoundGains {
-    private final long[] meta;
+    static final int SLOT = 16, FROM = 0, COUNT = 1, PIECES = 2;
+    /** Most pieces a slot holds. */
+    static final int KEPT = SLOT - PIECES;
+    /** Per peer: log position the gains start at, their count, then the first {@link #KEPT} of them. */
+    final int[] slots;
 
-    RoundGains(int peers) { meta = new long[2 * peers]; }
+    RoundGains(int peers) { slots = new int[SLOT * peers]; }
 
-    /** {@code peer}'s gains this round start at log position {@code logLen}, in {@code part} at {@code offset}; none yet. */
-    void start(int peer, int logLen, int part, int offset) {
-        meta[2 * peer] = logLen;
-        meta[2 * peer + 1] = ((long) part << 32) | offset;
+    /** {@code peer}'s gains this round start at log position {@code logLen}; none yet. */
+    void start(int peer, int logLen) {
+        slots[SLOT * peer + FROM] = logLen;
+        slots[SLOT * peer + COUNT] = 0;
     }
 
-    /** {@code peer} gained {@code count} pieces this round, from log position {@code logFrom} (as started). */
-    void gained(int peer, int logFrom, int count) {
-        meta[2 * peer] = ((long) count << 32) | logFrom;
+    /** {@code peer} gained {@code count} pieces this round: its log from position {@code logFrom} (as started). */
+    void gained(int peer, int[] log, int logFrom, int count) {
+        int base = SLOT * peer;
+        slots[base + COUNT] = count;
+        System.arraycopy(log, logFrom, slots, base + PIECES, Math.min(count, KEPT));
     }
-
-    /** The log position {@code peer}'s last-round gains start at. */
-    int from(int peer) { return (int) meta[2 * peer]; }
-
-    int count(int peer) { return (int) (meta[2 * peer] >>> 32); }
-
-    int part(int peer) { return (int) (meta[2 * peer + 1] >>> 32); }
-
-    int offset(int peer) { return (int) meta[2 * peer + 1]; }
 }

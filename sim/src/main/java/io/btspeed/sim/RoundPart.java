@@ -24,20 +24,7 @@ final class RoundPart {
     /** The slice's queues for paying in it. */
     final SimPayments.Queues payQueues = new SimPayments.Queues();
     final List<SimPeer> completed = new ArrayList<>();
-    /**
-     * The pieces the slice's peers gained, each peer's in a row (where in its log they start is in
-     * {@link RoundGains}): next round's catch-ups read a neighbour's gains here, in a few pages every catch-up
-     * shares, instead of in the neighbour's own log, a page (and a page walk) of its own.
-     */
-    int[] gains = new int[256];
-    int gainsLen;
-
     RoundPart(int pieces) { gained = new int[pieces]; }
-
-    void gained(int piece) {
-        if (gainsLen == gains.length) gains = Arrays.copyOf(gains, 2 * gainsLen);
-        gains[gainsLen++] = piece;
-    }
 
     /** Records a paid piece, not yet paid; returns its entry. */
     int paidPiece(Link l, int piece, long remaining) {

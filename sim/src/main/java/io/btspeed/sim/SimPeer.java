@@ -34,15 +34,21 @@ final class SimPeer {
     Choker choker;
     MarketSlotPolicy market;
     final List<Link> out = new ArrayList<>(), in = new ArrayList<>();
-    /** Links {@code up == this} that are unchoked (the only ones that can carry data). */
-    final List<Link> unchoked = new ArrayList<>(8);
+    /**
+     * Links {@code up == this} that are unchoked (the only ones that can carry data): the first {@link #nUnchoked}.
+     * This and {@link #unchokedBy} are arrays on the peer rather than lists: every round reads them for every peer,
+     * when they are out of cache, and a list was one more object to load.
+     */
+    Link[] unchoked = new Link[8];
+    int nUnchoked;
     /** The links its decided choke round may change ({@code Swarm.affectedLinks}), until the round is applied. */
     final List<Link> affected = new ArrayList<>(8);
     /**
      * Links {@code down == this} whose uploader unchokes it, in the order of {@link #in} (by {@link Link#seq}): the
-     * round's picks ahead and deliveries walk these few instead of every incoming link.
+     * first {@link #nUnchokedBy}. The round's picks ahead and deliveries walk these few instead of every incoming link.
      */
-    final List<Link> unchokedBy = new ArrayList<>(8);
+    Link[] unchokedBy = new Link[8];
+    int nUnchokedBy;
 
     boolean present, departed;
     long arrivedAt = -1, completedAt = -1, departedAt = -1;
@@ -97,4 +103,39 @@ final class SimPeer {
     }
 
     boolean complete() { return have.isComplete(); }
+
+    void addUnchoked(Link l) {
+        if (nUnchoked == unchoked.length) unchoked = java.util.Arrays.copyOf(unchoked, 2 * nUnchoked);
+        unchoked[nUnchoked++] = l;
+    }
+
+    void removeUnchoked(Link l) { nUnchoked = remove(unchoked, nUnchoked, l); }
+
+    void clearUnchoked() {
+        java.util.Arrays.fill(unchoked, 0, nUnchoked, null);
+        nUnchoked = 0;
+    }
+
+    /** Adds {@code l} to {@link #unchokedBy}, kept in link creation order (a handful of links: from the end). */
+    void addUnchokedBy(Link l) {
+        if (nUnchokedBy == unchokedBy.length) unchokedBy = java.util.Arrays.copyOf(unchokedBy, 2 * nUnchokedBy);
+        int i = nUnchokedBy;
+        while (i > 0 && unchokedBy[i - 1].seq > l.seq) i--;
+        System.arraycopy(unchokedBy, i, unchokedBy, i + 1, nUnchokedBy - i);
+        unchokedBy[i] = l;
+        nUnchokedBy++;
+    }
+
+    void removeUnchokedBy(Link l) { nUnchokedBy = remove(unchokedBy, nUnchokedBy, l); }
+
+    /** Removes {@code l} from the first {@code n} of {@code a}, keeping the order; returns the new count. */
+    private static int remove(Link[] a, int n, Link l) {
+        for (int i = 0; i < n; i++) {
+            if (a[i] != l) continue;
+            System.arraycopy(a, i + 1, a, i, n - i - 1);
+            a[n - 1] = null;
+            return n - 1;
+        }
+        return n;
+    }
 }

@@ -291,8 +291,8 @@ public final class Swarm {
     private void close(Link l) {
         SimPeer u = l.up, v = l.down;
         if (l.unchoked) {
-            u.unchoked.remove(l);
-            v.unchokedBy.remove(l);
+            u.removeUnchoked(l);
+            v.removeUnchokedBy(l);
         }
         l.unchoked = false;
         if (v.picker != null) {
@@ -377,7 +377,7 @@ public final class Swarm {
                     // idle until the next round; the forced round restarts the interval
                     boolean newcomer = p.newlyInterested;
                     p.newlyInterested = false;
-                    if (newcomer && p.unchoked.size() < sc.uploadSlots()) planned = plan(planned, p, true);
+                    if (newcomer && p.nUnchoked < sc.uploadSlots()) planned = plan(planned, p, true);
                     continue;
                 }
                 p.newlyInterested = false;
@@ -511,34 +511,27 @@ public final class Swarm {
         if (paidKeys.length < paid.size()) paidKeys = new int[paid.size()];
         for (Integer k : d.unchoked()) unchokedKeys[nUn++] = k;
         for (Integer k : paid) paidKeys[nPaid++] = k;
-        u.unchoked.clear();
+        u.clearUnchoked();
         List<Link> affected = u.affected;
         for (int i = 0; i < affected.size(); i++) {
             Link l = affected.get(i);
             boolean un = containsKey(unchokedKeys, nUn, l.down.key);
             if (!un && l.unchoked) {
                 dropInFlight(l);
-                l.down.unchokedBy.remove(l);
+                l.down.removeUnchokedBy(l);
             }
             if (un && !l.unchoked) {
                 l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
-                insertBySeq(l.down.unchokedBy, l);
+                l.down.addUnchokedBy(l);
             }
             l.unchoked = un;
             boolean wasPaid = l.paid;
             l.paid = un && containsKey(paidKeys, nPaid, l.down.key);
             l.price = l.paid ? price : 0;
             if (wasPaid && !l.paid) payments.slotLost(l, now);
-            if (un) u.unchoked.add(l);
+            if (un) u.addUnchoked(l);
         }
         affected.clear();
-    }
-
-    /** Adds {@code l} to a list kept in link creation order (a handful of links: from the end). */
-    private static void insertBySeq(List<Link> list, Link l) {
-        int i = list.size();
-        while (i > 0 && list.get(i - 1).seq > l.seq) i--;
-        list.add(i, l);
     }
 
     private static boolean containsKey(int[] keys, int n, int key) {
@@ -598,11 +591,12 @@ public final class Swarm {
         long roundEnd = now + roundNanos;
         for (int i = from; i < to; i++) {
             SimPeer u = present.get(i);
-            List<Link> un = u.unchoked;
-            if (un.isEmpty()) continue;
+            Link[] un = u.unchoked;
+            int nu = u.nUnchoked;
+            if (nu == 0) continue;
             int active = 0, activePaid = 0;
-            for (int k = 0; k < un.size(); k++) {
-                Link l = un.get(k);
+            for (int k = 0; k < nu; k++) {
+                Link l = un[k];
                 if (l.startAt < roundEnd && l.piece >= 0) {
                     active++;
                     if (l.paid) activePaid++;
@@ -612,8 +606,8 @@ public final class Swarm {
             // buyers in paid slots go first at the uploader's throttle, as in the engine
             double paidShare = u.upBps * dt * UploadShares.paid(activePaid, active - activePaid);
             double share = u.upBps * dt * UploadShares.ordinary(activePaid, active - activePaid);
-            for (int k = 0; k < un.size(); k++) {
-                Link l = un.get(k);
+            for (int k = 0; k < nu; k++) {
+                Link l = un[k];
                 if (l.piece < 0 || l.startAt >= roundEnd) continue;
                 double frac = l.startAt <= now ? 1 : (double) (roundEnd - l.startAt) / roundNanos;
                 l.offer = (l.paid ? paidShare : share) * frac;
@@ -629,27 +623,27 @@ public final class Swarm {
      */
     private void deliverRange(int from, int to, int part, int thread) {
         RoundPart r = roundParts[part];
-        r.gainsLen = 0;
         double dt = roundNanos / 1e9;
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
-            gains.start(d.id, d.logLen, part, r.gainsLen); // nothing gained yet: the gains start at the log's end
+            gains.start(d.id, d.logLen); // nothing gained yet: the gains start at the log's end
             if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
-            List<Link> in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
+            Link[] in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
+            int nIn = d.nUnchokedBy;
             double offered = 0;
-            for (int k = 0; k < in.size(); k++) offered += in.get(k).offer;
+            for (int k = 0; k < nIn; k++) offered += in[k].offer;
             if (offered <= 0) continue;
             int logFrom = d.logLen;
             double cap = d.downBps * dt;
             double f = offered > cap ? cap / offered : 1;
-            for (int k = 0; k < in.size(); k++) {
-                Link l = in.get(k);
+            for (int k = 0; k < nIn; k++) {
+                Link l = in[k];
                 if (l.offer <= 0) continue;
                 long b = (long) (l.offer * f);
                 l.offer = 0;
                 if (b > 0) deliver(l, b, r);
             }
-            gains.gained(d.id, logFrom, d.logLen - logFrom);
+            if (d.logLen > logFrom) gains.gained(d.id, d.log, logFrom, d.logLen - logFrom);
         }
     }
 
@@ -745,9 +739,9 @@ public final class Swarm {
      */
     private void pickAhead(SimPeer d) {
         long roundEnd = now + roundNanos;
-        List<Link> by = d.unchokedBy;
-        for (int k = 0; k < by.size() && d.picker != null; k++) {
-            Link l = by.get(k);
+        Link[] by = d.unchokedBy;
+        for (int k = 0; k < d.nUnchokedBy && d.picker != null; k++) {
+            Link l = by[k];
             if (l.startAt >= roundEnd || !ensurePiece(l, false) || l.next >= 0) continue;
             l.next = pick(l, false);
         }
@@ -768,7 +762,9 @@ public final class Swarm {
         for (SimPeer d : present) {
             List<Link> expected = new ArrayList<>();
             for (Link l : d.in) if (l.unchoked) expected.add(l);
-            if (!expected.equals(d.unchokedBy)) throw new AssertionError("peer " + d.id + ": unchokedBy " + d.unchokedBy.size() + " links, expected " + expected.size());
+            List<Link> actual = Arrays.asList(d.unchokedBy).subList(0, d.nUnchokedBy);
+            if (!expected.equals(actual)) throw new AssertionError("peer " + d.id + ": unchokedBy " + d.nUnchokedBy + " links, expected " + expected.size());
+            for (int k = d.nUnchokedBy; k < d.unchokedBy.length; k++) if (d.unchokedBy[k] != null) throw new AssertionError("peer " + d.id + ": stale unchokedBy entry " + k);
         }
         return true;
     }
@@ -830,33 +826,34 @@ public final class Swarm {
         int m = f.size;
         int[][] logs = f.logs;
         int[] st = f.state, ups = f.ups;
-        RoundGains g = gains;
+        int[] gs = gains.slots;
         // first only the loads that miss, none waiting for another: the few links the picks ahead will read, then
         // their uploaders (the picks would take these misses one after another)
         int warm = 0;
-        List<Link> by = d.unchokedBy;
-        int nb = by.size();
-        for (int k = 0; k < nb; k++) warm += by.get(k).piece;
-        for (int k = 0; k < nb; k++) warm += by.get(k).up.shownLen;
+        Link[] by = d.unchokedBy;
+        int nb = d.nUnchokedBy;
+        for (int k = 0; k < nb; k++) warm += by[k].piece;
+        for (int k = 0; k < nb; k++) warm += by[k].up.shownLen;
         d.warm = warm;
         Bitfield mine = d.have;
         int n = 0;
         for (int k = 0; k < m; k++) {
-            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], u = ups[k];
-            int gainedFrom = g.from(u), gained = g.count(u);
+            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], slot = ups[k] * RoundGains.SLOT;
+            int gained = gs[slot + RoundGains.COUNT];
             int[] src;
             int c, end;
             // (a link counted as a seed reads from 0, and a seed's gains start at its full log's end, or at 0 with
             // none: either way nothing is read for it)
-            if (from == gainedFrom) {
+            if (from == gs[slot + RoundGains.FROM] && gained <= RoundGains.KEPT) {
                 // read up to the last round's gains (every link of a leecher is, once it caught up): they are in
-                // the round's gains, next to every other peer's
+                // the uploader's slot, in the line just read
                 if (gained == 0) continue;
-                src = roundParts[g.part(u)].gains;
-                c = g.offset(u);
+                src = gs;
+                c = slot + RoundGains.PIECES;
                 end = c + gained;
             } else {
-                src = logs[k]; // a seed's, or a link read past or short of those gains: the log itself
+                // a seed's, a link read past or short of those gains, or more gains than a slot holds: the log itself
+                src = logs[k];
                 c = from;
                 end = c;
                 while (src[end] >= 0) end++;
@@ -879,7 +876,7 @@ public final class Swarm {
             // still lacking a piece the uploader was found to offer: interested already, nothing to tell it
             if (!lacked || (hint >= 0 && !mine.get(hint))) continue;
             Link l = f.links[k];
-            if (l.up.unchoked.size() < sc.uploadSlots() && !offersKnownPiece(l, from)) l.up.newlyInterested = true;
+            if (l.up.nUnchoked < sc.uploadSlots() && !offersKnownPiece(l, from)) l.up.newlyInterested = true;
             if (l.hintFound) st[at + InFeed.HINT] = l.hint;
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
@@ -940,7 +937,6 @@ public final class Swarm {
             if (d.payLaterRound == roundNo || !payments.payInSlice(l, p, now, r, k)) d.payLaterRound = roundNo;
         }
         d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
-        r.gained(p);
         if (d.complete()) complete(d, r);
     }
 
