@@ -18,14 +18,17 @@ final class Interest {
      * the two bitfields when asked, which is rarer than keeping a count per link up to date on every piece gained.
      */
     static boolean interested(Link l) {
-        return interested(l, l.up.have, l.up.logLen);
+        return interested(l, false);
     }
 
-    /** {@link #interested(Link)} with the uploader known by {@code uh}, its log read up to {@code logEnd}. */
-    static boolean interested(Link l, Bitfield uh, int logEnd) {
-        if (l.down.picker == null) return false;
+    /**
+     * {@link #interested(Link)} with the uploader known by what it has now ({@code atRoundStart} false) or by what it
+     * had at the round's start ({@link SimPeer#shown}).
+     */
+    static boolean interested(Link l, boolean atRoundStart) {
+        if (l.downHave.isComplete()) return false; // a seed wants nothing (its picker is gone)
         // a HaveAll uploader offers everything a leecher lacks
-        return l.countedAsSeed || offersKnownPiece(l, l.cursor(), uh, logEnd);
+        return l.countedAsSeed || offersKnownPiece(l, l.cursor(), atRoundStart);
     }
 
     /**
@@ -36,16 +39,16 @@ final class Interest {
      * again with a later cursor only reads the log between the two cursors instead of both bitfields.
      */
     static boolean offersKnownPiece(Link l, int cursor) {
-        return offersKnownPiece(l, cursor, l.up.have, l.up.logLen);
+        return offersKnownPiece(l, cursor, false);
     }
 
     /**
-     * {@link #offersKnownPiece(Link, int)} with the uploader's pieces {@code uh}, the ones in its log from position
-     * {@code logEnd} on not among them: its bitfield and log length, or what it had at the round's start (the same
-     * known pieces, and stable while the round's deliveries set bits and append to logs on other threads).
+     * {@link #offersKnownPiece(Link, int)} with the uploader's pieces now or, {@code atRoundStart}, as of the round's
+     * start: its bitfield and log length then (the same known pieces, and stable while the round's deliveries set bits
+     * and append to logs on other threads). Only a scan of the bitfields reads the uploader itself.
      */
-    static boolean offersKnownPiece(Link l, int cursor, Bitfield uh, int logEnd) {
-        Bitfield dh = l.down.have;
+    static boolean offersKnownPiece(Link l, int cursor, boolean atRoundStart) {
+        Bitfield dh = l.downHave;
         int h = l.hint;
         // a hint once found stays offered and known (an uploader never loses a piece, a cursor only advances): it
         // only has to be one the downloader still lacks
@@ -64,6 +67,8 @@ final class Interest {
             l.noneKnownAt = cursor;
             return false;
         }
+        Bitfield uh = atRoundStart ? l.upShown : l.upHave;
+        int logEnd = atRoundStart ? l.up.shownLen : l.up.logLen;
         int n = uh.wordCount();
         for (int i = 0, w = h >>> 6; i < n; i++, w = w + 1 == n ? 0 : w + 1) {
             for (long x = uh.word(w) & ~dh.word(w); x != 0; x &= x - 1) {

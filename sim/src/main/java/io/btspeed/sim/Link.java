@@ -7,6 +7,15 @@ package io.btspeed.sim;
  */
 final class Link extends io.btspeed.core.picker.PeerHandle {
     final SimPeer up, down;
+    /**
+     * {@code up}'s bitfields (now and as of the round's start) and {@code down}'s, which never change object: a pick
+     * and an interest check read them through the link, which the caller has in cache, not through the peer objects,
+     * which it mostly has not.
+     */
+    final io.btspeed.core.bitfield.Bitfield upHave, upShown, downHave;
+    /** {@code down}'s key and whether it takes part in the market, which never change: for {@code up}'s choke rounds. */
+    final int downKey;
+    final boolean downMarket;
     /** Order of creation: a peer's {@code in} list is in this order, and so is its {@code unchokedBy}. */
     final long seq;
     Link reverse;
@@ -60,6 +69,11 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
         this.up = up;
         this.seq = seq;
         this.down = down;
+        this.upHave = up.have;
+        this.upShown = up.shown;
+        this.downHave = down.have;
+        this.downKey = down.key;
+        this.downMarket = down.kind.market();
         this.connectedAt = now;
     }
 }

@@ -473,8 +473,9 @@ public final class Swarm {
             double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
             l.snapUp = l.bytes;
             back.snapDown = back.bytes;
-            stats.add(new PeerStats(l.down.key, interested(l), !l.unchoked, downRate, upRate, l.down.complete(), false,
-                    l.connectedAt, l.down.kind.market()));
+            // the downloader as the link knows it (key, bitfield, market flag): the peer object is not loaded
+            stats.add(new PeerStats(l.downKey, interested(l), !l.unchoked, downRate, upRate, l.downHave.isComplete(), false,
+                    l.connectedAt, l.downMarket));
         }
         UnchokeDecision d = force ? u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots())
                 : u.choker.tick(now, stats, u.complete(), sc.uploadSlots()).orElse(null);
@@ -493,7 +494,7 @@ public final class Swarm {
         int n = 0;
         for (Integer k : d.unchoked()) keys[n++] = k;
         u.affected.clear();
-        for (Link l : u.out) if (l.unchoked || containsKey(keys, n, l.down.key)) u.affected.add(l);
+        for (Link l : u.out) if (l.unchoked || containsKey(keys, n, l.downKey)) u.affected.add(l);
     }
 
     /**
@@ -515,7 +516,7 @@ public final class Swarm {
         List<Link> affected = u.affected;
         for (int i = 0; i < affected.size(); i++) {
             Link l = affected.get(i);
-            boolean un = containsKey(unchokedKeys, nUn, l.down.key);
+            boolean un = containsKey(unchokedKeys, nUn, l.downKey);
             if (!un && l.unchoked) {
                 dropInFlight(l);
                 l.down.removeUnchokedBy(l);
@@ -526,7 +527,7 @@ public final class Swarm {
             }
             l.unchoked = un;
             boolean wasPaid = l.paid;
-            l.paid = un && containsKey(paidKeys, nPaid, l.down.key);
+            l.paid = un && containsKey(paidKeys, nPaid, l.downKey);
             l.price = l.paid ? price : 0;
             if (wasPaid && !l.paid) payments.slotLost(l, now);
             if (un) u.addUnchoked(l);
@@ -718,9 +719,8 @@ public final class Swarm {
      * start: its pieces of this round reach the downloader with the next round's Haves.
      */
     private static int pick(Link l, boolean midRound) {
-        SimPeer u = l.up;
-        Bitfield offered = midRound ? u.shown : u.have;
-        if (l.nothingToPick() || !interested(l, offered, midRound ? u.shownLen : u.logLen)) return -1;
+        Bitfield offered = midRound ? l.upShown : l.upHave;
+        if (l.nothingToPick() || !interested(l, midRound)) return -1;
         List<BlockRequest> r = l.down.picked;
         r.clear();
         if (l.down.picker.pickBlocks(l, offered, 1, null, r) == 0) {
@@ -828,12 +828,12 @@ public final class Swarm {
         int[] st = f.state, ups = f.ups;
         int[] gs = gains.slots;
         // first only the loads that miss, none waiting for another: the few links the picks ahead will read, then
-        // their uploaders (the picks would take these misses one after another)
+        // their uploaders' bitfields (the picks would take these misses one after another)
         int warm = 0;
         Link[] by = d.unchokedBy;
         int nb = d.nUnchokedBy;
         for (int k = 0; k < nb; k++) warm += by[k].piece;
-        for (int k = 0; k < nb; k++) warm += by[k].up.shownLen;
+        for (int k = 0; k < nb; k++) warm += by[k].upHave.wordCount();
         d.warm = warm;
         Bitfield mine = d.have;
         int n = 0;
