@@ -17,12 +17,22 @@ final class Downloading {
     static final byte FREE = 0, REQUESTED = 1, RECEIVED = 2;
     private static final Object[] NONE = {};
     int piece;
-    final byte[] state;
+    /** Blocks in the piece. */
+    final int blocks;
     /**
-     * Who was asked for each block and has not delivered it: block b's requesters are {@code asked[b * dup ..]}, the
-     * first {@code asked[b * dup + i] != null} of the {@code dup} slots (at most {@code dup} peers ask for one block).
+     * Each block's state; null for a piece of one block, whose state is {@link #state0}. A simulator that moves whole
+     * pieces has one block per piece and starts tens of millions of them: a state array and a requester array per
+     * entry were two more cache misses on every pick and every arrival.
+     */
+    private final byte[] states;
+    private byte state0;
+    /**
+     * Who was asked for each block and has not delivered it: block b's requesters are slots {@code b * dup ..}, the
+     * first {@code dup} slots that are not null (at most {@code dup} peers ask for one block). The slots are this array,
+     * or, when there are at most two ({@code blocks * dup <= 2}), the fields {@link #asked0} and {@link #asked1}.
      */
     private final Object[] asked;
+    private Object asked0, asked1;
     private final int dup;
     /**
      * Peers that sent blocks of it, each once: a few at most, so an array beats a hash set. The first is kept in a
@@ -44,10 +54,19 @@ final class Downloading {
 
     private Downloading(int piece, int blocks, int dup) {
         this.piece = piece;
-        this.state = new byte[blocks];
+        this.blocks = blocks;
+        this.states = blocks == 1 ? null : new byte[blocks];
         this.dup = dup;
-        this.asked = new Object[blocks * dup];
+        this.asked = blocks * dup <= 2 ? null : new Object[blocks * dup];
         this.free = blocks;
+    }
+
+    /** Block b's state ({@code b < blocks}). */
+    byte state(int b) { return states == null ? state0 : states[b]; }
+
+    void state(int b, byte s) {
+        if (states == null) state0 = s;
+        else states[b] = s;
     }
 
     /**
@@ -66,8 +85,10 @@ final class Downloading {
      * miss each, after the miss on the entry itself.
      */
     void clear() {
-        Arrays.fill(state, FREE);
-        Arrays.fill(asked, null);
+        if (states == null) state0 = FREE;
+        else Arrays.fill(states, FREE);
+        if (asked == null) asked0 = asked1 = null;
+        else Arrays.fill(asked, null);
         sent0 = null;
         if (sentCount > 1) Arrays.fill(sentMore, 0, sentCount - 1, null);
         sentCount = 0;
@@ -77,25 +98,37 @@ final class Downloading {
     void reuse(int piece) {
         this.piece = piece;
         prev = next = prevWithFree = nextWithFree = null;
-        free = state.length;
+        free = blocks;
         received = 0;
         firstFree = 0;
     }
 
     // ---- requesters of a block ----
 
+    private Object slot(int i) { return asked != null ? asked[i] : i == 0 ? asked0 : asked1; }
+
+    private void slot(int i, Object peer) {
+        if (asked != null) asked[i] = peer;
+        else if (i == 0) asked0 = peer;
+        else asked1 = peer;
+    }
+
     /** How many peers were asked for block b and have not delivered it. */
     int askedCount(int b) {
         int base = b * dup, n = 0;
-        while (n < dup && asked[base + n] != null) n++;
+        while (n < dup && slot(base + n) != null) n++;
         return n;
     }
 
     /** The i-th of block b's requesters ({@code i < askedCount(b)}). */
-    Object asker(int b, int i) { return asked[b * dup + i]; }
+    Object asker(int b, int i) { return slot(b * dup + i); }
 
     boolean askedOf(int b, Object peer) {
-        for (int i = b * dup, end = i + dup; i < end && asked[i] != null; i++) if (asked[i].equals(peer)) return true;
+        for (int i = b * dup, end = i + dup; i < end; i++) {
+            Object o = slot(i);
+            if (o == null) return false;
+            if (o.equals(peer)) return true;
+        }
         return false;
     }
 
@@ -103,22 +136,24 @@ final class Downloading {
     void ask(int b, Object peer) {
         int n = askedCount(b);
         if (n == dup) throw new IllegalStateException("block " + b + " of piece " + piece + " already asked of " + dup + " peers");
-        asked[b * dup + n] = peer;
+        slot(b * dup + n, peer);
     }
 
     /** Removes a requester of block b (the first equal one), keeping the others first; false if it was none. */
     boolean unask(int b, Object peer) {
         int base = b * dup, n = askedCount(b);
         for (int i = 0; i < n; i++) {
-            if (!asked[base + i].equals(peer)) continue;
-            System.arraycopy(asked, base + i + 1, asked, base + i, n - i - 1);
-            asked[base + n - 1] = null;
+            if (!slot(base + i).equals(peer)) continue;
+            for (int k = i; k < n - 1; k++) slot(base + k, slot(base + k + 1));
+            slot(base + n - 1, null);
             return true;
         }
         return false;
     }
 
-    void clearAsked(int b) { Arrays.fill(asked, b * dup, b * dup + dup, null); }
+    void clearAsked(int b) {
+        for (int i = b * dup, end = i + dup; i < end; i++) slot(i, null);
+    }
 
     // ---- contributors ----
 

@@ -484,8 +484,8 @@ public final class PiecePicker {
             for (Downloading d = first; d != null; d = d.next) {
                 if (out.size() >= limit) break;
                 if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) continue;
-                for (int b = 0; b < d.state.length && out.size() < limit; b++) {
-                    if (d.state[b] != REQUESTED) continue;
+                for (int b = 0; b < d.blocks && out.size() < limit; b++) {
+                    if (d.state(b) != REQUESTED) continue;
                     if (d.askedCount(b) >= maxDuplicates || d.askedOf(b, peer)) continue;
                     d.ask(b, peer);
                     mine.add(key(d.piece, b));
@@ -667,9 +667,9 @@ public final class PiecePicker {
         // from the lowest block that may be free: a peer asks for a few blocks of a piece at a time, and scanning from
         // block 0 on every request made a piece of n blocks cost n^2/2 reads
         int b = d.firstFree;
-        for (; b < d.state.length && out.size() < max && d.free > 0; b++) {
-            if (d.state[b] != FREE) continue;
-            d.state[b] = REQUESTED;
+        for (; b < d.blocks && out.size() < max && d.free > 0; b++) {
+            if (d.state(b) != FREE) continue;
+            d.state(b, REQUESTED);
             if (--d.free == 0) freeLost(d);
             d.ask(b, peer);
             mine.add(key(d.piece, b));
@@ -695,7 +695,7 @@ public final class PiecePicker {
         BlockKeySet mine = requestsOf(peer);
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
         if (have.get(piece) || d == null) return askedThisPeer ? DUPLICATE : UNREQUESTED;
-        if (d.state[b] == RECEIVED) {
+        if (d.state(b) == RECEIVED) {
             d.unask(b, peer);
             return askedThisPeer ? DUPLICATE : UNREQUESTED;
         }
@@ -713,10 +713,10 @@ public final class PiecePicker {
             }
         }
         d.clearAsked(b);
-        d.state[b] = RECEIVED;
+        d.state(b, RECEIVED);
         d.received++;
         d.sentBy(peer);
-        boolean complete = d.received == d.state.length;
+        boolean complete = d.received == d.blocks;
         if (cancel.isEmpty()) return complete ? NEW_COMPLETE : NEW_PARTIAL;
         return new BlockResult(BlockResult.Kind.NEW, complete, cancel);
     }
@@ -729,7 +729,7 @@ public final class PiecePicker {
         checkPiece(piece);
         int b = blockIndex(piece, begin);
         Downloading d = byPiece[piece];
-        if (d == null || d.state[b] != RECEIVED) return;
+        if (d == null || d.state(b) != RECEIVED) return;
         blockFreed(d, b);
         d.received--;
     }
@@ -865,7 +865,7 @@ public final class PiecePicker {
 
     /** Block b of a piece under way is free again: the lowest-free hint and the pieces-with-a-free-block list follow. */
     private void blockFreed(Downloading d, int b) {
-        d.state[b] = FREE;
+        d.state(b, FREE);
         if (b < d.firstFree) d.firstFree = b;
         if (d.free++ == 0) freeGained(d);
     }
@@ -905,13 +905,13 @@ public final class PiecePicker {
 
     private void unrequest(Object peer, int piece, int b) {
         Downloading d = byPiece[piece];
-        if (d == null || d.state[b] != REQUESTED) return;
+        if (d == null || d.state(b) != REQUESTED) return;
         d.unask(b, peer);
         if (d.askedCount(b) == 0) blockFreed(d, b);
     }
 
     private void releaseRequests(Downloading d) {
-        for (int b = 0; b < d.state.length; b++) {
+        for (int b = 0; b < d.blocks; b++) {
             for (int i = 0, n = d.askedCount(b); i < n; i++) {
                 BlockKeySet s = requestsOf(d.asker(b, i));
                 if (s != null) s.remove(key(d.piece, b));
@@ -950,8 +950,8 @@ public final class PiecePicker {
         int free = 0;
         long[] bits = new long[words];
         for (Downloading d = first; d != null; d = d.next) {
-            for (int b = 0; b < d.firstFree && b < d.state.length; b++) {
-                if (d.state[b] == FREE) throw new IllegalStateException("piece " + d.piece + " block " + b + " is free below firstFree " + d.firstFree);
+            for (int b = 0; b < d.firstFree && b < d.blocks; b++) {
+                if (d.state(b) == FREE) throw new IllegalStateException("piece " + d.piece + " block " + b + " is free below firstFree " + d.firstFree);
             }
             if (d.free > 0) {
                 free++;
@@ -1000,7 +1000,7 @@ public final class PiecePicker {
 
     /** An entry out of every structure (unlinked, not in byPiece, its requests released) may be used again. */
     private void recycle(Downloading d) {
-        if (d.state.length == fullBlocks && spareCount < spare.length) {
+        if (d.blocks == fullBlocks && spareCount < spare.length) {
             d.clear();
             spare[spareCount++] = d;
         }
