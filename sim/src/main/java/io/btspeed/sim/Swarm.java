@@ -825,7 +825,7 @@ public final class Swarm {
         InFeed f = d.feed;
         int m = f.size;
         int[][] logs = f.logs;
-        int[] st = f.state, ups = f.ups;
+        int[] st = f.state;
         int[] gs = gains.slots;
         // first only the loads that miss, none waiting for another: the few links the picks ahead will read, then
         // their uploaders' bitfields (the picks would take these misses one after another)
@@ -838,7 +838,7 @@ public final class Swarm {
         Bitfield mine = d.have;
         int n = 0;
         for (int k = 0; k < m; k++) {
-            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], slot = ups[k] * RoundGains.SLOT;
+            int at = k * InFeed.STRIDE, from = st[at + InFeed.CURSOR], slot = st[at + InFeed.UP] * RoundGains.SLOT;
             int gained = gs[slot + RoundGains.COUNT];
             int[] src;
             int c, end;
