@@ -367,13 +367,7 @@ public final class PiecePicker {
     private void carryOut(int w, long x, long carry) {
         if (planesUsed == planeCount) {
             if (planeCount == MAX_PLANES) {
-                long borrow = x;
-                for (int k = 0; k < planesUsed; k++) {
-                    int i = k * words + w;
-                    long v = planes[i];
-                    planes[i] = v ^ borrow;
-                    borrow &= ~v;
-                }
+                borrowWord(w, x);
                 int piece = (w << 6) + Long.numberOfTrailingZeros(carry);
                 throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
             }
@@ -390,8 +384,16 @@ public final class PiecePicker {
             int piece = (w << 6) + Long.numberOfTrailingZeros(zero);
             throw new IllegalStateException("availability of piece " + piece + " would go negative");
         }
+        borrowWord(w, x);
+    }
+
+    /**
+     * The bit-sliced subtraction of one from each count of word w in x, the borrow rippling up the planes in use; a
+     * count at 0 wraps to all ones there (only {@link #carryOut}'s undo of a wrapped add relies on that).
+     */
+    private void borrowWord(int w, long x) {
         long borrow = x;
-        for (int k = 0; borrow != 0; k++) {
+        for (int k = 0; k < planesUsed && borrow != 0; k++) {
             int i = k * words + w;
             long v = planes[i];
             planes[i] = v ^ borrow;
