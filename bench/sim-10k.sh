@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-/tmp/sim-bench-10k}"; shift || true
 source "$here/scripts/java-home.sh"
+source "$here/bench/sim-jvm.sh"
 [[ -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
 /usr/bin/time -f "wall %e s, user %U s, peak RSS %M KiB" \
-  "$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$here/app/target/btspeed.jar" \
+  "$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" -jar "$here/app/target/btspeed.jar" \
   sim run "$here/sim/scenarios/bench-10k.yaml" --out "$out" "$@"

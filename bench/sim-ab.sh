@@ -20,6 +20,7 @@ for j in "$a" "$b"; do
 done
 (( pairs >= 1 )) || { echo "sim-ab.sh: PAIRS must be at least 1" >&2; exit 2; }
 source "$here/scripts/java-home.sh"
+source "$here/bench/sim-jvm.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -28,7 +29,7 @@ run() { # JAR LABEL INDEX [sim run options]
   shift 3
   local log="$work/$label-$idx.log"
   /usr/bin/time -f "wall %e s, user %U s, peak RSS %M KiB" \
-    "$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -XX:+UseTransparentHugePages -jar "$jar" \
+    "$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" -jar "$jar" \
     sim run "$here/sim/scenarios/bench-10k.yaml" --out "$work/out-$label-$idx" "$@" > "$log" 2>&1 \
     || { echo "sim-ab.sh: run $label $idx failed:" >&2; tail -20 "$log" >&2; exit 1; }
   local wall cpu rss

@@ -8,6 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bidders="${1:-200}" runs="${2:-4}"
 case "$bidders$runs" in ''|*[!0-9]*) echo "sim-warm.sh: BIDDERS and RUNS are positive integers" >&2; exit 2 ;; esac
 source "$here/scripts/java-home.sh"
+source "$here/bench/sim-jvm.sh"
 [[ -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
 src="$(mktemp -d)/SimRepeat.java"
 trap 'rm -rf "$(dirname "$src")"' EXIT
@@ -32,5 +33,5 @@ public class SimRepeat {
     }
 }
 JAVA
-"$JAVA_HOME/bin/java" -Xmx6g -XX:+UseParallelGC -XX:+UseTransparentHugePages -cp "$here/app/target/btspeed.jar" \
+"$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" -cp "$here/app/target/btspeed.jar" \
   "$src" "$here/sim/scenarios/bench-10k.yaml" "$bidders" "$runs"
