@@ -104,6 +104,9 @@ final class SimPeer {
 
     boolean complete() { return have.isComplete(); }
 
+    /** Its picker freed requests: every uploader may have something to give it again. */
+    void retryPicks() { feed.clearNothing(); }
+
     void addUnchoked(Link l) {
         if (nUnchoked == unchoked.length) unchoked = java.util.Arrays.copyOf(unchoked, 2 * nUnchoked);
         unchoked[nUnchoked++] = l;

@@ -5,9 +5,7 @@ import static io.btspeed.sim.Interest.offersKnownPiece;
 
 import io.btspeed.core.bitfield.Bitfield;
 import io.btspeed.core.choke.Choker;
-import io.btspeed.core.choke.PeerStats;
 import io.btspeed.core.choke.TitForTatPolicy;
-import io.btspeed.core.choke.UnchokeDecision;
 import io.btspeed.core.picker.BlockRequest;
 import io.btspeed.core.picker.BlockResult;
 import io.btspeed.core.picker.PiecePicker;
@@ -19,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The discrete-event swarm simulator. A virtual clock advances in rounds of {@code roundSeconds}; arrivals,
@@ -46,7 +43,7 @@ import java.util.Set;
  * depend on each other: the pickers' catch-up and the deliveries per downloader, the offers per uploader (see
  * {@link #flow}); what the deliveries change that peers share (payments, completions, counts) is applied
  * afterwards in peer order. The choke rounds' decisions are made the same way (applied in peer order, see
- * {@link #chokeRounds}); everything else runs on the calling thread. One run at a time.
+ * {@link ChokeRounds}); everything else runs on the calling thread. One run at a time.
  */
 public final class Swarm {
     private final Scenario sc;
@@ -70,7 +67,7 @@ public final class Swarm {
     private final int[] holders;
     private int availablePieces;
     private int leechersPresent, seedsPresent, completedTotal;
-    private long earnedTotal, auctions, bytesUp, bytesDown, useful;
+    private long earnedTotal, bytesUp, bytesDown, useful;
     private final List<Sample> samples = new ArrayList<>();
     /** The threads a round's steps are sliced over, while {@link #run} runs. */
     private Slices slices;
@@ -78,11 +75,8 @@ public final class Swarm {
     /** Threads in all, this one included; a slice of fewer peers is not worth a hand-over. */
     private static final int MAX_THREADS = 2, MIN_SLICE = 64;
     private long now;
-    /** A choke round's peer stats, one list per thread (scratch). */
-    private final List<PeerStats>[] chokeStats;
-    /** Choke rounds worth a hand-over to a worker. */
-    private static final int MIN_DECISIONS = 32;
-    private int[] unchokedKeys = new int[8], paidKeys = new int[8];
+    /** The choke step of every round (bids, forced and due rounds, announces and earnings departures). */
+    private final ChokeRounds chokeRounds;
 
     public Swarm(Scenario scenario) {
         this(scenario, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
@@ -92,10 +86,6 @@ public final class Swarm {
     Swarm(Scenario scenario, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
         this.threads = threads;
-        @SuppressWarnings("unchecked")
-        List<PeerStats>[] stats = new List[threads];
-        for (int k = 0; k < threads; k++) stats[k] = new ArrayList<>(64);
-        this.chokeStats = stats;
         this.sc = scenario;
         this.pieces = scenario.pieces();
         this.pieceSize = scenario.pieceSize();
@@ -110,6 +100,8 @@ public final class Swarm {
         this.groupOf = new Scenario.Group[n];
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
+        this.chokeRounds = new ChokeRounds(scenario, present, groupOf, tokens, payments, roundNanos, threads, this::announce,
+                this::depart);
         this.holders = new int[pieces];
         this.gains = new RoundGains(n);
         this.roundParts = new RoundPart[Slices.maxParts(threads)];
@@ -174,7 +166,7 @@ public final class Swarm {
                 SimPeer p = peers[(int) departures.poll()[1]];
                 if (p.present) depart(p);
             }
-            chokeRounds();
+            chokeRounds.run(now, slices);
             payments.tick(now);
             flow();
             if (now >= nextSample) {
@@ -195,7 +187,7 @@ public final class Swarm {
         tokens.checkSupply();
         List<PeerResult> out = new ArrayList<>(peers.length);
         for (SimPeer p : peers) out.add(result(p));
-        return new SimResult(sc, out, List.copyOf(samples), now / 1e9, tokens.supply(), tokens.sum(), auctions, bytesUp,
+        return new SimResult(sc, out, List.copyOf(samples), now / 1e9, tokens.supply(), tokens.sum(), chokeRounds.auctions(), bytesUp,
                 bytesDown, useful, (System.nanoTime() - wall0) / 1_000_000, 0);
     }
 
@@ -298,7 +290,7 @@ public final class Swarm {
         if (v.picker != null) {
             catchUp(l); // the picker forgets exactly u's bitfield, so it must have counted all of it
             v.picker.peerLeft(l, u.have, l.countedAsSeed);
-            retryPicks(v);
+            v.retryPicks();
         }
         l.piece = -1;
         l.next = -1;
@@ -343,217 +335,6 @@ public final class Swarm {
             case "earnings" -> p.earnRing = new long[(int) Math.max(1, Math.ceil(d.seconds() * 1e9 / chokeNanos))];
             default -> {}
         }
-    }
-
-    // ---- choke rounds ----
-
-    private void chokeRounds() {
-        // bids first, so every auction this round sees the bidders' current prices: each round, as the engine
-        // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
-        // and channels), then the changed ones reach the sellers' auctions in peer order.
-        slices.forEach(present.size(), MIN_SLICE, this::bidTargets);
-        for (int i = 0; i < present.size(); i++) {
-            SimPeer p = present.get(i);
-            if (p.spending.on() && p.picker != null) rebid(p);
-        }
-        // Each peer's turn, in order: a forced round (a newcomer's interest and a free slot), or when its round is due
-        // the earnings rule, maybe an announce, then the round. A round's decision (stats, the choker and its policy)
-        // reads other peers' bitfields and logs and writes only this peer's choker, policy and outgoing links' rate
-        // and interest memos; applying it (chokes void requests at downloaders' pickers, lost paid slots reach the
-        // payment flows) changes nothing another decision reads, and neither changes whether another peer's round is
-        // due. Only an announce does (new links, their Interested, bids reaching auctions). So the turns up to the
-        // next announce are planned first, their decisions made on both threads, then applied in peer order; the
-        // announcing peer's turn follows on this thread, and planning resumes after it. Same results as one turn
-        // after another.
-        List<SimPeer> leaving = null;
-        int n = present.size();
-        for (int i = 0; i < n; ) {
-            int planned = 0;
-            SimPeer announcer = null;
-            for (; i < n && announcer == null; i++) {
-                SimPeer p = present.get(i);
-                if (!p.choker.roundDue(now)) {
-                    // as the engine does on an Interested message: a free slot (the optimistic one counts) is not left
-                    // idle until the next round; the forced round restarts the interval
-                    boolean newcomer = p.newlyInterested;
-                    p.newlyInterested = false;
-                    if (newcomer && p.nUnchoked < sc.uploadSlots()) planned = plan(planned, p, true);
-                    continue;
-                }
-                p.newlyInterested = false;
-                if (p.earnRing != null && earningsTooLow(p)) {
-                    if (leaving == null) leaving = new ArrayList<>();
-                    leaving.add(p);
-                    continue;
-                }
-                if (now >= p.nextAnnounceAt && p.out.size() < sc.neighbors() / 2) announcer = p;
-                else planned = plan(planned, p, false);
-            }
-            decideAll(planned);
-            for (int k = 0; k < planned; k++) {
-                SimPeer p = plannedPeers[k];
-                applyRound(p, p.decision);
-                p.decision = null;
-                plannedPeers[k] = null;
-            }
-            if (announcer != null) {
-                announce(announcer);
-                applyRound(announcer, decideRound(announcer, false, chokeStats[0]));
-            }
-        }
-        if (leaving != null) for (SimPeer p : leaving) depart(p);
-    }
-
-    /** Peers whose choke round is decided in the current batch, and whether each is forced. */
-    private SimPeer[] plannedPeers = new SimPeer[64];
-    private boolean[] plannedForced = new boolean[64];
-
-    private int plan(int planned, SimPeer p, boolean force) {
-        if (planned == plannedPeers.length) {
-            plannedPeers = Arrays.copyOf(plannedPeers, 2 * planned);
-            plannedForced = Arrays.copyOf(plannedForced, 2 * planned);
-        }
-        plannedPeers[planned] = p;
-        plannedForced[planned] = force;
-        return planned + 1;
-    }
-
-    /** The planned rounds' decisions (into each peer's {@code decision}), split over the threads as the catch-up is. */
-    private void decideAll(int planned) {
-        slices.forEach(planned, MIN_DECISIONS, this::decideRange);
-    }
-
-    private void decideRange(int from, int to, int part, int thread) {
-        List<PeerStats> stats = chokeStats[thread];
-        for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
-    }
-
-    /** The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}); writes nothing else. */
-    private void bidTargets(int from, int to, int part, int thread) {
-        for (int i = from; i < to; i++) {
-            SimPeer p = present.get(i);
-            if (!p.spending.on() || p.picker == null) continue;
-            long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
-            long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
-            if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
-            p.bidTarget = target;
-        }
-    }
-
-    private void rebid(SimPeer p) {
-        long target = p.bidTarget;
-        if (!Autobid.shouldRebid(p.standingBid, target)) return;
-        p.standingBid = target;
-        for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.key, target);
-    }
-
-    private boolean earningsTooLow(SimPeer p) {
-        p.earnRing[p.earnPos++ % p.earnRing.length] = p.earnedSinceTick;
-        p.earnedSinceTick = 0;
-        long seeding = now - (p.completedAt >= 0 ? p.completedAt : p.arrivedAt);
-        // judge only a full window of seeding: the ring is counted in this peer's choke rounds
-        if (p.earnPos < p.earnRing.length || seeding < Math.round(groupOf[p.id].departure().seconds() * 1e9)) return false;
-        long sum = 0;
-        for (long e : p.earnRing) sum += e;
-        return sum < groupOf[p.id].departure().minEarnings();
-    }
-
-    /**
-     * {@code u}'s choke round, decided: the rates since its last round and who is interested go to its choker. Null
-     * when the choker does not run a round now. Writes only {@code u}, its choker and policy, and its outgoing
-     * links' interest memos and rate snapshots (and the reverse links' download snapshots, which only {@code u}'s
-     * rounds write) and {@code u.affected}: decisions for different peers may run at once. {@code stats} is the calling thread's list.
-     */
-    private UnchokeDecision decideRound(SimPeer u, boolean force, List<PeerStats> stats) {
-        double secs = Math.max(roundNanos, now - u.lastChokeAt) / 1e9;
-        u.lastChokeAt = now;
-        stats.clear();
-        for (Link l : u.out) {
-            Link back = l.reverse;
-            double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
-            l.snapUp = l.bytes;
-            back.snapDown = back.bytes;
-            // the downloader as the link knows it (key, bitfield, market flag): the peer object is not loaded
-            stats.add(new PeerStats(l.downKey, interested(l), !l.unchoked, downRate, upRate, l.downHave.isComplete(), false,
-                    l.connectedAt, l.downMarket));
-        }
-        UnchokeDecision d = force ? u.choker.forceRound(now, stats, u.complete(), sc.uploadSlots())
-                : u.choker.tick(now, stats, u.complete(), sc.uploadSlots()).orElse(null);
-        if (d != null) affectedLinks(u, d);
-        return d;
-    }
-
-    /**
-     * Puts in {@code u.affected} the links the decision may change, in {@code u.out}'s order: the ones unchoked now
-     * or by the decision. Every other link stays choked, unpaid and at price 0, so applying the round (on the main
-     * thread, one peer after another) need not touch it; finding them here, while the links are in this thread's
-     * cache from the stats just read, spares the main thread a pass over every neighbour.
-     */
-    private static void affectedLinks(SimPeer u, UnchokeDecision d) {
-        int[] keys = new int[d.unchoked().size()];
-        int n = 0;
-        for (Integer k : d.unchoked()) keys[n++] = k;
-        u.affected.clear();
-        for (Link l : u.out) if (l.unchoked || containsKey(keys, n, l.downKey)) u.affected.add(l);
-    }
-
-    /**
-     * Applies {@code u}'s decided round (nothing if null): chokes, unchokes, paid slots won and lost, over the links
-     * the decision may change ({@code u.affected}, in {@code u.out}'s order). This thread only.
-     */
-    private void applyRound(SimPeer u, UnchokeDecision d) {
-        if (d == null) return;
-        Set<Integer> paid = d.paid();
-        long price = u.market == null ? 0 : u.market.lastAuction().clearingPrice();
-        if (!paid.isEmpty()) auctions++;
-        // the decision's few keys unboxed once, instead of a boxed set lookup per link
-        int nUn = 0, nPaid = 0;
-        if (unchokedKeys.length < d.unchoked().size()) unchokedKeys = new int[d.unchoked().size()];
-        if (paidKeys.length < paid.size()) paidKeys = new int[paid.size()];
-        for (Integer k : d.unchoked()) unchokedKeys[nUn++] = k;
-        for (Integer k : paid) paidKeys[nPaid++] = k;
-        u.clearUnchoked();
-        List<Link> affected = u.affected;
-        for (int i = 0; i < affected.size(); i++) {
-            Link l = affected.get(i);
-            boolean un = containsKey(unchokedKeys, nUn, l.downKey);
-            if (!un && l.unchoked) {
-                dropInFlight(l);
-                l.down.removeUnchokedBy(l);
-            }
-            if (un && !l.unchoked) {
-                l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
-                l.down.addUnchokedBy(l);
-            }
-            l.unchoked = un;
-            boolean wasPaid = l.paid;
-            l.paid = un && containsKey(paidKeys, nPaid, l.downKey);
-            l.price = l.paid ? price : 0;
-            if (wasPaid && !l.paid) payments.slotLost(l, now);
-            if (un) u.addUnchoked(l);
-        }
-        affected.clear();
-    }
-
-    private static boolean containsKey(int[] keys, int n, int key) {
-        for (int i = 0; i < n; i++) if (keys[i] == key) return true;
-        return false;
-    }
-
-    /**
-     * A choke voids the requests in flight. Whole 16 KiB blocks already received stay with the downloader (as in
-     * a real client, which keeps a partial piece's blocks); the block under way is lost.
-     */
-    private void dropInFlight(Link l) {
-        if ((l.piece >= 0 || l.next >= 0) && l.down.picker != null) {
-            long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
-            if (l.piece >= 0 && done > 0) l.down.partial.put(l.piece, done);
-            l.down.picker.cancelAll(l); // the queued piece's request too
-            retryPicks(l.down);
-        }
-        l.piece = -1;
-        l.next = -1;
-        l.remaining = 0;
     }
 
     // ---- bandwidth ----
@@ -893,11 +674,6 @@ public final class Swarm {
         if (lacked > 0 && !offersKnownPiece(l, from)) u.newlyInterested = true;
         l.cursor(end);
         l.nothingToPick(false);
-    }
-
-    /** The downloader's picker freed requests: every uploader may have something to give it again. */
-    private static void retryPicks(SimPeer d) {
-        d.feed.clearNothing();
     }
 
     /** {@code bytes} arrive over {@code l}; a finished piece is verified and the link goes on with its next piece. */

@@ -1,0 +1,291 @@
+package io.btspeed.sim;
+
+import static io.btspeed.sim.Interest.interested;
+
+import io.btspeed.core.choke.PeerStats;
+import io.btspeed.core.choke.UnchokeDecision;
+import io.btspeed.core.picker.PiecePicker;
+import io.btspeed.market.policy.Autobid;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The swarm's choke step, once a round: bids first, then each present peer's turn in order (a forced round for a
+ * newcomer's interest, or its due round with the earnings rule and maybe an announce). A round is decided by the
+ * peer's own core {@link io.btspeed.core.choke.Choker} (tit-for-tat, or the market's slot policy around it) from the
+ * rates and interest on its links, and applied to the links: chokes void the downloaders' requests, paid slots won
+ * and lost reach the payment flows. The decisions of the turns between two announces run on both threads and are
+ * applied in peer order, so the result does not depend on the threads ({@link #turns}).
+ *
+ * <p>What a turn needs of the rest of the swarm, new connections from the tracker and a departure, it asks through
+ * the two callbacks it was given.
+ */
+final class ChokeRounds {
+    private final List<SimPeer> present;
+    private final Scenario.Group[] groupOf;
+    private final Tokens tokens;
+    private final SimPayments payments;
+    private final Consumer<SimPeer> announce, depart;
+    private final int uploadSlots, neighbors, pieces;
+    private final long pieceSize, roundNanos;
+    /** Present peers' slices smaller than this are not worth a hand-over (as for the round's transfer). */
+    private static final int MIN_SLICE = 64;
+    /** Choke rounds worth a hand-over to a worker. */
+    private static final int MIN_DECISIONS = 32;
+    /** A choke round's peer stats, one list per thread (scratch). */
+    private final List<PeerStats>[] chokeStats;
+    private int[] unchokedKeys = new int[8], paidKeys = new int[8];
+    private long now;
+    private Slices slices;
+    private long auctions;
+
+    /**
+     * @param present the swarm's present peers, in order (read at each step; the swarm keeps it)
+     * @param threads threads a step's decisions may use, the calling one included
+     */
+    ChokeRounds(Scenario sc, List<SimPeer> present, Scenario.Group[] groupOf, Tokens tokens, SimPayments payments,
+                long roundNanos, int threads, Consumer<SimPeer> announce, Consumer<SimPeer> depart) {
+        this.present = present;
+        this.groupOf = groupOf;
+        this.tokens = tokens;
+        this.payments = payments;
+        this.announce = announce;
+        this.depart = depart;
+        this.uploadSlots = sc.uploadSlots();
+        this.neighbors = sc.neighbors();
+        this.pieces = sc.pieces();
+        this.pieceSize = sc.pieceSize();
+        this.roundNanos = roundNanos;
+        @SuppressWarnings("unchecked")
+        List<PeerStats>[] stats = new List[threads];
+        for (int k = 0; k < threads; k++) stats[k] = new ArrayList<>(64);
+        this.chokeStats = stats;
+    }
+
+    /** Rounds applied that sold a paid slot. */
+    long auctions() { return auctions; }
+
+
+    /** The step at virtual time {@code now}, its decisions sliced over {@code slices}. */
+    void run(long now, Slices slices) {
+        this.now = now;
+        this.slices = slices;
+        try {
+            turns();
+        } finally {
+            this.slices = null;
+        }
+    }
+
+    private void turns() {
+        // bids first, so every auction this round sees the bidders' current prices: each round, as the engine
+        // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
+        // and channels), then the changed ones reach the sellers' auctions in peer order.
+        slices.forEach(present.size(), MIN_SLICE, this::bidTargets);
+        for (int i = 0; i < present.size(); i++) {
+            SimPeer p = present.get(i);
+            if (p.spending.on() && p.picker != null) rebid(p);
+        }
+        // Each peer's turn, in order: a forced round (a newcomer's interest and a free slot), or when its round is due
+        // the earnings rule, maybe an announce, then the round. A round's decision (stats, the choker and its policy)
+        // reads other peers' bitfields and logs and writes only this peer's choker, policy and outgoing links' rate
+        // and interest memos; applying it (chokes void requests at downloaders' pickers, lost paid slots reach the
+        // payment flows) changes nothing another decision reads, and neither changes whether another peer's round is
+        // due. Only an announce does (new links, their Interested, bids reaching auctions). So the turns up to the
+        // next announce are planned first, their decisions made on both threads, then applied in peer order; the
+        // announcing peer's turn follows on this thread, and planning resumes after it. Same results as one turn
+        // after another.
+        List<SimPeer> leaving = null;
+        int n = present.size();
+        for (int i = 0; i < n; ) {
+            int planned = 0;
+            SimPeer announcer = null;
+            for (; i < n && announcer == null; i++) {
+                SimPeer p = present.get(i);
+                if (!p.choker.roundDue(now)) {
+                    // as the engine does on an Interested message: a free slot (the optimistic one counts) is not left
+                    // idle until the next round; the forced round restarts the interval
+                    boolean newcomer = p.newlyInterested;
+                    p.newlyInterested = false;
+                    if (newcomer && p.nUnchoked < uploadSlots) planned = plan(planned, p, true);
+                    continue;
+                }
+                p.newlyInterested = false;
+                if (p.earnRing != null && earningsTooLow(p)) {
+                    if (leaving == null) leaving = new ArrayList<>();
+                    leaving.add(p);
+                    continue;
+                }
+                if (now >= p.nextAnnounceAt && p.out.size() < neighbors / 2) announcer = p;
+                else planned = plan(planned, p, false);
+            }
+            decideAll(planned);
+            for (int k = 0; k < planned; k++) {
+                SimPeer p = plannedPeers[k];
+                applyRound(p, p.decision);
+                p.decision = null;
+                plannedPeers[k] = null;
+            }
+            if (announcer != null) {
+                announce.accept(announcer);
+                applyRound(announcer, decideRound(announcer, false, chokeStats[0]));
+            }
+        }
+        if (leaving != null) for (SimPeer p : leaving) depart.accept(p);
+    }
+
+    /** Peers whose choke round is decided in the current batch, and whether each is forced. */
+    private SimPeer[] plannedPeers = new SimPeer[64];
+    private boolean[] plannedForced = new boolean[64];
+
+    private int plan(int planned, SimPeer p, boolean force) {
+        if (planned == plannedPeers.length) {
+            plannedPeers = Arrays.copyOf(plannedPeers, 2 * planned);
+            plannedForced = Arrays.copyOf(plannedForced, 2 * planned);
+        }
+        plannedPeers[planned] = p;
+        plannedForced[planned] = force;
+        return planned + 1;
+    }
+
+    /** The planned rounds' decisions (into each peer's {@code decision}), split over the threads as the catch-up is. */
+    private void decideAll(int planned) {
+        slices.forEach(planned, MIN_DECISIONS, this::decideRange);
+    }
+
+    private void decideRange(int from, int to, int part, int thread) {
+        List<PeerStats> stats = chokeStats[thread];
+        for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
+    }
+
+    /** The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}); writes nothing else. */
+    private void bidTargets(int from, int to, int part, int thread) {
+        for (int i = from; i < to; i++) {
+            SimPeer p = present.get(i);
+            if (!p.spending.on() || p.picker == null) continue;
+            long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
+            long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
+            if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
+            p.bidTarget = target;
+        }
+    }
+
+    private void rebid(SimPeer p) {
+        long target = p.bidTarget;
+        if (!Autobid.shouldRebid(p.standingBid, target)) return;
+        p.standingBid = target;
+        for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.key, target);
+    }
+
+    private boolean earningsTooLow(SimPeer p) {
+        p.earnRing[p.earnPos++ % p.earnRing.length] = p.earnedSinceTick;
+        p.earnedSinceTick = 0;
+        long seeding = now - (p.completedAt >= 0 ? p.completedAt : p.arrivedAt);
+        // judge only a full window of seeding: the ring is counted in this peer's choke rounds
+        if (p.earnPos < p.earnRing.length || seeding < Math.round(groupOf[p.id].departure().seconds() * 1e9)) return false;
+        long sum = 0;
+        for (long e : p.earnRing) sum += e;
+        return sum < groupOf[p.id].departure().minEarnings();
+    }
+
+    /**
+     * {@code u}'s choke round, decided: the rates since its last round and who is interested go to its choker. Null
+     * when the choker does not run a round now. Writes only {@code u}, its choker and policy, and its outgoing
+     * links' interest memos and rate snapshots (and the reverse links' download snapshots, which only {@code u}'s
+     * rounds write) and {@code u.affected}: decisions for different peers may run at once. {@code stats} is the calling thread's list.
+     */
+    private UnchokeDecision decideRound(SimPeer u, boolean force, List<PeerStats> stats) {
+        double secs = Math.max(roundNanos, now - u.lastChokeAt) / 1e9;
+        u.lastChokeAt = now;
+        stats.clear();
+        for (Link l : u.out) {
+            Link back = l.reverse;
+            double upRate = (l.bytes - l.snapUp) / secs, downRate = (back.bytes - back.snapDown) / secs;
+            l.snapUp = l.bytes;
+            back.snapDown = back.bytes;
+            // the downloader as the link knows it (key, bitfield, market flag): the peer object is not loaded
+            stats.add(new PeerStats(l.downKey, interested(l), !l.unchoked, downRate, upRate, l.downHave.isComplete(), false,
+                    l.connectedAt, l.downMarket));
+        }
+        UnchokeDecision d = force ? u.choker.forceRound(now, stats, u.complete(), uploadSlots)
+                : u.choker.tick(now, stats, u.complete(), uploadSlots).orElse(null);
+        if (d != null) affectedLinks(u, d);
+        return d;
+    }
+
+    /**
+     * Puts in {@code u.affected} the links the decision may change, in {@code u.out}'s order: the ones unchoked now
+     * or by the decision. Every other link stays choked, unpaid and at price 0, so applying the round (on the main
+     * thread, one peer after another) need not touch it; finding them here, while the links are in this thread's
+     * cache from the stats just read, spares the main thread a pass over every neighbour.
+     */
+    private static void affectedLinks(SimPeer u, UnchokeDecision d) {
+        int[] keys = new int[d.unchoked().size()];
+        int n = 0;
+        for (Integer k : d.unchoked()) keys[n++] = k;
+        u.affected.clear();
+        for (Link l : u.out) if (l.unchoked || containsKey(keys, n, l.downKey)) u.affected.add(l);
+    }
+
+    /**
+     * Applies {@code u}'s decided round (nothing if null): chokes, unchokes, paid slots won and lost, over the links
+     * the decision may change ({@code u.affected}, in {@code u.out}'s order). This thread only.
+     */
+    private void applyRound(SimPeer u, UnchokeDecision d) {
+        if (d == null) return;
+        Set<Integer> paid = d.paid();
+        long price = u.market == null ? 0 : u.market.lastAuction().clearingPrice();
+        if (!paid.isEmpty()) auctions++;
+        // the decision's few keys unboxed once, instead of a boxed set lookup per link
+        int nUn = 0, nPaid = 0;
+        if (unchokedKeys.length < d.unchoked().size()) unchokedKeys = new int[d.unchoked().size()];
+        if (paidKeys.length < paid.size()) paidKeys = new int[paid.size()];
+        for (Integer k : d.unchoked()) unchokedKeys[nUn++] = k;
+        for (Integer k : paid) paidKeys[nPaid++] = k;
+        u.clearUnchoked();
+        List<Link> affected = u.affected;
+        for (int i = 0; i < affected.size(); i++) {
+            Link l = affected.get(i);
+            boolean un = containsKey(unchokedKeys, nUn, l.downKey);
+            if (!un && l.unchoked) {
+                dropInFlight(l);
+                l.down.removeUnchokedBy(l);
+            }
+            if (un && !l.unchoked) {
+                l.startAt = now + 2 * (u.latencyNanos + l.down.latencyNanos);
+                l.down.addUnchokedBy(l);
+            }
+            l.unchoked = un;
+            boolean wasPaid = l.paid;
+            l.paid = un && containsKey(paidKeys, nPaid, l.downKey);
+            l.price = l.paid ? price : 0;
+            if (wasPaid && !l.paid) payments.slotLost(l, now);
+            if (un) u.addUnchoked(l);
+        }
+        affected.clear();
+    }
+
+    private static boolean containsKey(int[] keys, int n, int key) {
+        for (int i = 0; i < n; i++) if (keys[i] == key) return true;
+        return false;
+    }
+
+    /**
+     * A choke voids the requests in flight. Whole 16 KiB blocks already received stay with the downloader (as in
+     * a real client, which keeps a partial piece's blocks); the block under way is lost.
+     */
+    private void dropInFlight(Link l) {
+        if ((l.piece >= 0 || l.next >= 0) && l.down.picker != null) {
+            long done = (pieceSize - l.remaining) / PiecePicker.BLOCK_SIZE * PiecePicker.BLOCK_SIZE;
+            if (l.piece >= 0 && done > 0) l.down.partial.put(l.piece, done);
+            l.down.picker.cancelAll(l); // the queued piece's request too
+            l.down.retryPicks();
+        }
+        l.piece = -1;
+        l.next = -1;
+        l.remaining = 0;
+    }
+}
