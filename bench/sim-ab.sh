@@ -6,6 +6,8 @@
 # Usage: bench/sim-ab.sh JAR_A JAR_B [PAIRS] [extra `sim run` options, e.g. --set groups.plain.count=399]
 #   JAR_A, JAR_B: btspeed.jar files of the two builds (copy app/target/btspeed.jar aside after each build)
 #   PAIRS: how many A-B pairs (default 2; each 10,000-peer run takes about two minutes here)
+# JVM options: bench/sim-jvm.sh's for both, then SIM_AB_JVM_A / SIM_AB_JVM_B (space-separated) for one side only,
+# e.g. SIM_AB_JVM_B=-XX:+UseCompactObjectHeaders bench/sim-ab.sh J J   compares a JVM option on the same build.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 ]]; then
@@ -24,12 +26,16 @@ source "$here/bench/sim-jvm.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+read -r -a jvm_a <<< "${SIM_AB_JVM_A:-}"
+read -r -a jvm_b <<< "${SIM_AB_JVM_B:-}"
+
 run() { # JAR LABEL INDEX [sim run options]
   local jar="$1" label="$2" idx="$3"
   shift 3
-  local log="$work/$label-$idx.log"
+  local log="$work/$label-$idx.log" extra=()
+  if [[ "$label" == A ]]; then extra=("${jvm_a[@]}"); else extra=("${jvm_b[@]}"); fi
   /usr/bin/time -f "wall %e s, user %U s, peak RSS %M KiB" \
-    "$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" -jar "$jar" \
+    "$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" "${extra[@]}" -jar "$jar" \
     sim run "$here/sim/scenarios/bench-10k.yaml" --out "$work/out-$label-$idx" "$@" > "$log" 2>&1 \
     || { echo "sim-ab.sh: run $label $idx failed:" >&2; tail -20 "$log" >&2; exit 1; }
   local wall cpu rss
@@ -43,6 +49,7 @@ run() { # JAR LABEL INDEX [sim run options]
     printf "%s  %s  run %d: wall %6.1f s, sim CPU %6.1f s, peak RSS %.2f GiB\n", t, l, i, w / 1000, c / 1000, r / 1048576 }'
 }
 
+[[ -n "${SIM_AB_JVM_A:-}${SIM_AB_JVM_B:-}" ]] && echo "JVM options: A ${SIM_AB_JVM_A:-(none extra)}; B ${SIM_AB_JVM_B:-(none extra)}"
 shift_opts=("$@")
 for ((i = 1; i <= pairs; i++)); do
   run "$a" A "$i" "${shift_opts[@]}"
