@@ -20,10 +20,10 @@ import java.util.Set;
  * requests to other peers (bounded), and report whom to cancel when the block arrives.
  *
  * <p>Rarest first with cheap haves: each piece has a count of the peers that announced it (HaveAll peers are
- * counted apart in {@code seeds}, since they add to every piece alike). The counts are bit-sliced: plane k is a bitset
- * holding bit k of every piece's count, so a Have (add one to one count: flip bits up the planes while the carry
- * lasts, two planes on average) never depends on another Have or on the order Haves came in, and a peer's bitfield is
- * added 64 pieces at a time. A fresh pick for a peer takes the candidates (not had, not under way, priority above 0)
+ * counted apart in {@code seeds}, since they add to every piece alike). The counts are bit-sliced ({@link PieceCounts},
+ * which this class extends): plane k is a bitset holding bit k of every piece's count, so a Have (add one to one
+ * count: flip bits up the planes) never depends on another Have or on the order Haves came in, and a peer's bitfield
+ * is added 64 pieces at a time. A fresh pick for a peer takes the candidates (not had, not under way, priority above 0)
  * this peer offers and narrows them plane by plane from the top to the ones of the lowest count (where some remaining
  * candidate has a 0 bit, keep only those): one pass of straight-line word operations over a plane's bitset per plane
  * in use, with no branch per word, which the compiler turns into vector instructions. Then it draws one of them
@@ -34,7 +34,7 @@ import java.util.Set;
  * {@link #setMaxPiecesInProgress} bounds how many pieces are under way at once (each holds a buffer until verified).
  * Not thread-safe: the caller serialises access.
  */
-public final class PiecePicker {
+public final class PiecePicker extends PieceCounts {
     public static final int BLOCK_SIZE = 16 * 1024;
     public static final int RANDOM_FIRST_PIECES = 4;
 
@@ -43,10 +43,6 @@ public final class PiecePicker {
             NEW_PARTIAL = new BlockResult(BlockResult.Kind.NEW, false, List.of()),
             DUPLICATE = new BlockResult(BlockResult.Kind.DUPLICATE, false, List.of()),
             UNREQUESTED = new BlockResult(BlockResult.Kind.UNREQUESTED, false, List.of());
-    /** At most this many peers may announce one piece (16 planes; a swarm never connects that many). */
-    private static final int MAX_COUNT = Character.MAX_VALUE;
-    private static final int MAX_PLANES = 16;
-    private final int pieceCount;
     private final int pieceLength;
     private final long totalLength;
     private final Random random;
@@ -55,21 +51,10 @@ public final class PiecePicker {
     private final Bitfield have;
     private final byte[] priority;
     /**
-     * Per piece, how many peers announced it (not counting HaveAll peers), bit-sliced: bit k of piece p's count is bit
-     * {@code p & 63} of {@code planes[k * words + (p >>> 6)]}, so each plane is a bitset of its own (a pick's narrowing
-     * reads a plane's words in a row). Eight planes until a count passes 255, then sixteen.
-     */
-    private long[] planes;
-    private int planeCount;
-    /** Planes at and above this one are zero in every word: a pick starts below it. */
-    private int planesUsed;
-    /**
      * Per piece, a set bit when it is no candidate for a fresh pick: had, under way, or priority 0. Bits past the
      * last piece are set, so words can be used whole.
      */
     private final long[] skip;
-    /** Words per bitset: {@code ceil(pieceCount / 64)}. */
-    private final int words;
     /**
      * A pick's working set, one word per word of pieces: the candidates still in the running (after a pick, the other
      * equally rare ones), and the narrowing's scratch; the two swap as the narrowing goes.
@@ -126,7 +111,8 @@ public final class PiecePicker {
             throw new IllegalArgumentException("have bitfield has " + have.pieceCount() + " pieces, geometry gives " + pc);
         }
         if (maxDuplicates < 1) throw new IllegalArgumentException("maxDuplicates must be >= 1");
-        this.pieceCount = (int) pc;
+        // each piece's count: how many peers announced it (HaveAll peers apart, in seeds)
+        super((int) pc);
         this.pieceLength = pieceLength;
         this.totalLength = totalLength;
         this.random = random;
@@ -137,13 +123,10 @@ public final class PiecePicker {
         java.util.Arrays.fill(priority, (byte) 1);
 
         this.byPiece = new Downloading[pieceCount];
-        this.words = (pieceCount + 63) >>> 6;
         this.skip = new long[words];
         this.freeBits = new long[words];
         for (int w = 0; w < words; w++) skip[w] = this.have.word(w);
         if ((pieceCount & 63) != 0) skip[words - 1] |= -1L << pieceCount;
-        this.planeCount = 8;
-        this.planes = new long[words * planeCount];
         this.pickBits = new long[words];
         this.pickBits2 = new long[words];
     }
@@ -318,98 +301,14 @@ public final class PiecePicker {
         if (bits.pieceCount() != pieceCount) throw new IllegalArgumentException("peer bitfield size differs from " + pieceCount + " pieces");
     }
 
-    private long validBits(int w) {
-        return w == words - 1 && (pieceCount & 63) != 0 ? ~(-1L << pieceCount) : -1L;
-    }
-
-    /** Piece p's count, read off its planes. */
-    private int count(int piece) {
-        int w = piece >>> 6, c = 0;
-        for (int k = 0; k < planesUsed; k++) c |= (int) ((planes[k * words + w] >>> piece) & 1) << k;
-        return c;
-    }
-
-    /** The pieces of word w whose count is not 0. */
-    private long nonZero(int w) {
-        long x = 0;
-        for (int k = 0; k < planesUsed; k++) x |= planes[k * words + w];
-        return x;
-    }
-
     private void increment(int piece) {
         if (have.get(piece)) return;
         addWord(piece >>> 6, 1L << piece);
     }
 
-    /**
-     * Adds one to the count of each piece of word w in x: a bit-sliced add, the carry rippling up the planes. It goes
-     * through every plane in use whatever the carry: a loop that stops when the carry dies ends after a number of
-     * planes no branch predictor can learn (one for half the pieces, two for a quarter ...), and that misprediction
-     * cost more than the planes it saved. Only a carry out of the planes in use takes the rare path.
-     */
-    private void addWord(int w, long x) {
-        int used = planesUsed, ws = words;
-        long[] pl = planes;
-        long carry = x;
-        for (int i = w, end = used * ws; i < end; i += ws) {
-            long v = pl[i];
-            pl[i] = v ^ carry;
-            carry &= v;
-        }
-        if (carry != 0) carryOut(w, x, carry);
-    }
-
-    /**
-     * The add of {@code x} to word w left {@code carry}: counts that reach the first plane not yet in use (all zero
-     * there), which is then in use. Past sixteen planes the add is undone (those counts wrapped to zero in every plane,
-     * so subtracting {@code x} again borrows them back up) and it throws, changing nothing.
-     */
-    private void carryOut(int w, long x, long carry) {
-        if (planesUsed == planeCount) {
-            if (planeCount == MAX_PLANES) {
-                borrowWord(w, x);
-                int piece = (w << 6) + Long.numberOfTrailingZeros(carry);
-                throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
-            }
-            widenPlanes();
-        }
-        planes[planesUsed * words + w] = carry;
-        planesUsed++;
-    }
-
-    /** Subtracts one from the count of each piece of word w in x; throws, changing nothing, if one is 0. */
-    private void subtractWord(int w, long x) {
-        long zero = x & ~nonZero(w);
-        if (zero != 0) {
-            int piece = (w << 6) + Long.numberOfTrailingZeros(zero);
-            throw new IllegalStateException("availability of piece " + piece + " would go negative");
-        }
-        borrowWord(w, x);
-    }
-
-    /**
-     * The bit-sliced subtraction of one from each count of word w in x, the borrow rippling up the planes in use; a
-     * count at 0 wraps to all ones there (only {@link #carryOut}'s undo of a wrapped add relies on that).
-     */
-    private void borrowWord(int w, long x) {
-        long borrow = x;
-        for (int k = 0; k < planesUsed && borrow != 0; k++) {
-            int i = k * words + w;
-            long v = planes[i];
-            planes[i] = v ^ borrow;
-            borrow &= ~v;
-        }
-    }
-
     private void decrement(int piece) {
         if (have.get(piece)) return; // its count stopped when we got it
         subtractWord(piece >>> 6, 1L << piece);
-    }
-
-    /** A count is about to pass 255: sixteen planes from now on (the new ones follow the others, all zero). */
-    private void widenPlanes() {
-        planes = java.util.Arrays.copyOf(planes, words * MAX_PLANES);
-        planeCount = MAX_PLANES;
     }
 
     private boolean skipped(int piece) { return (skip[piece >>> 6] & (1L << piece)) != 0; }
@@ -942,13 +841,7 @@ public final class PiecePicker {
             boolean want = have.get(p) || byPiece[p] != null || priority[p] == 0;
             if (skipped(p) != want) throw new IllegalStateException("skip bit of piece " + p + " is " + skipped(p));
         }
-        for (int w = 0; w < words; w++) {
-            for (int k = 0; k < planeCount; k++) {
-                long x = planes[k * words + w];
-                if (k >= planesUsed && x != 0) throw new IllegalStateException("plane " + k + " in use at word " + w);
-                if ((x & ~validBits(w)) != 0) throw new IllegalStateException("plane " + k + " counts pieces past the end");
-            }
-        }
+        checkCounts();
         int free = 0;
         long[] bits = new long[words];
         for (Downloading d = first; d != null; d = d.next) {
