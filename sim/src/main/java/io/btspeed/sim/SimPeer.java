@@ -57,7 +57,11 @@ final class SimPeer {
     boolean newlyInterested;
     /** This round's choke decision, made (maybe on a worker) before the rounds are applied in peer order. */
     io.btspeed.core.choke.UnchokeDecision decision;
-    /** Written by the catch-up's first pass so the JIT keeps its loads (see {@code Swarm.catchUpAll}). */
+    /**
+     * Written by the first passes that load what a loop will miss on, so the JIT keeps their loads: the catch-up's and
+     * the deliveries' (as downloader, {@code Swarm}), the choke decision's (as uploader, {@code ChokeRounds}). Each is
+     * written only by the thread working on this peer in that step.
+     */
     int warm;
     long standingBid;
     /** The round (transfer round number) in which one of its paid pieces was left for the round's settling. */

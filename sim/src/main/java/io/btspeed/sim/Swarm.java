@@ -415,6 +415,15 @@ public final class Swarm {
             double offered = 0;
             for (int k = 0; k < nIn; k++) offered += in[k].offer;
             if (offered <= 0) continue;
+            // what the arrivals will read first (each piece's entry in the picker, each link's request set), read in
+            // one sweep so the cache misses overlap: an arrival would otherwise wait for its own, one after another
+            PiecePicker pk = d.picker;
+            int warm = 0;
+            for (int k = 0; k < nIn; k++) {
+                Link l = in[k];
+                if (l.offer > 0) warm += pk.prefetch(l.piece) + l.outstanding();
+            }
+            d.warm = warm;
             int logFrom = d.logLen;
             double cap = d.downBps * dt;
             double f = offered > cap ? cap / offered : 1;

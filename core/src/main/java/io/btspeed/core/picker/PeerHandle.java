@@ -11,6 +11,12 @@ public abstract non-sealed class PeerHandle extends BlockKeySet {
     /** The picker whose request set this handle is; null when none (the set is then empty). */
     PiecePicker owner;
 
+    /**
+     * Blocks requested from this peer by the picker that keeps its set here and not yet delivered; 0 when none does.
+     * Reading it also loads the set, which a block's arrival reads first (see {@link PiecePicker#prefetch}).
+     */
+    public final int outstanding() { return owner == null ? 0 : size(); }
+
     @Override
     public final boolean equals(Object o) { return this == o; }
 
