@@ -371,4 +371,27 @@ class PiecePickerTest {
         assertThat(p.availability(65)).isEqualTo(65_534);
         p.checkOrder();
     }
+
+    static final class Handle extends PeerHandle {}
+
+    @Test
+    void outstandingCountsAHandlesRequestsAndPrefetchChangesNothing() {
+        PiecePicker p = new PiecePicker(2 * B, 4L * 2 * B, new Bitfield(4), new Random(7));
+        Handle h = new Handle();
+        assertThat(h.outstanding()).isZero();
+        p.peerBitfield(bits(4, 0, 1, 2, 3));
+        List<BlockRequest> got = p.pickBlocks(h, bits(4, 0, 1, 2, 3), 3, null);
+        assertThat(got).hasSize(3);
+        assertThat(h.outstanding()).isEqualTo(3).isEqualTo(p.outstandingCount(h));
+        // reading entries, under way or not, out of range too, leaves every request and piece as it was
+        for (int piece = -1; piece <= 4; piece++) p.prefetch(piece);
+        assertThat(p.outstandingCount(h)).isEqualTo(3);
+        assertThat(p.piecesInProgress()).isEqualTo(got.stream().map(BlockRequest::piece).distinct().count());
+        p.checkOrder();
+        BlockRequest first = got.get(0);
+        p.onBlockReceived(h, first.piece(), first.begin());
+        assertThat(h.outstanding()).isEqualTo(2);
+        p.onPeerGone(h);
+        assertThat(h.outstanding()).isZero();
+    }
 }
