@@ -64,6 +64,9 @@ final class Downloading {
     /** Block b's state ({@code b < blocks}). */
     byte state(int b) { return states == null ? state0 : states[b]; }
 
+    /** It has no arrays: its state and requesters are fields (a piece of one block, at most two requesters). */
+    boolean inline() { return states == null && asked == null; }
+
     void state(int b, byte s) {
         if (states == null) state0 = s;
         else states[b] = s;

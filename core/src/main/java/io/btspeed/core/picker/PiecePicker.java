@@ -881,9 +881,9 @@ public final class PiecePicker extends PieceCounts {
     private static long key(int piece, int block) { return ((long) piece << 32) | block; }
 
     /**
-     * A few entries of pieces no longer under way, kept for the next pieces picked: a piece's entry is several objects
-     * (block states, requesters, contributors), and a swarm of pickers starts tens of millions of
-     * pieces, each entry garbage once verified.
+     * A few entries of pieces no longer under way, kept for the next pieces picked: a piece's entry with arrays is
+     * several objects (block states, requesters), and a swarm of pickers starts tens of millions of pieces, each entry
+     * garbage once verified. An entry without arrays is not kept (see {@link #recycle}).
      */
     private Downloading[] spare = new Downloading[4];
     /** Most spare entries kept, whatever the bound on pieces under way. */
@@ -907,7 +907,9 @@ public final class PiecePicker extends PieceCounts {
 
     /** An entry out of every structure (unlinked, not in byPiece, its requests released) may be used again. */
     private void recycle(Downloading d) {
-        if (d.blocks == fullBlocks && spareCount < spare.length) {
+        // an entry without arrays is one object: a new one costs less than a spare, which is out of cache by the time
+        // it is taken (a swarm of pickers later), while a new object's memory is prefetched as it is allocated
+        if (d.blocks == fullBlocks && spareCount < spare.length && !d.inline()) {
             d.clear();
             spare[spareCount++] = d;
         }
