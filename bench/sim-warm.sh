@@ -3,13 +3,16 @@
 # the simulator's cost without start-up and compilation (docs/BENCHMARKS.md, "Sixth round").
 # Usage: bench/sim-warm.sh [BIDDERS] [RUNS]   (default 200 and 4: 200 bidders, 400 non-bidders, 399 plain + 1 seed)
 # Prints each run's wall time and the CPU time of the simulation's own threads.
+# SIM_JAR picks another build's jar; SIM_JVM_EXTRA adds JVM options (e.g. a profiler agent). Under `taskset -c N` the
+# simulator sees one core and runs on one thread: two builds side by side, one per core, each profiled, compare by
+# their functions' shares of the samples (docs/BENCHMARKS.md, "Eighth round").
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bidders="${1:-200}" runs="${2:-4}"
 case "$bidders$runs" in ''|*[!0-9]*) echo "sim-warm.sh: BIDDERS and RUNS are positive integers" >&2; exit 2 ;; esac
 source "$here/scripts/java-home.sh"
 source "$here/bench/sim-jvm.sh"
-[[ -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
+[[ -n "${SIM_JAR:-}" || -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
 src="$(mktemp -d)/SimRepeat.java"
 trap 'rm -rf "$(dirname "$src")"' EXIT
 cat > "$src" <<'JAVA'
@@ -33,5 +36,8 @@ public class SimRepeat {
     }
 }
 JAVA
-"$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" -cp "$here/app/target/btspeed.jar" \
+jar="${SIM_JAR:-$here/app/target/btspeed.jar}"
+[[ -f "$jar" ]] || { echo "sim-warm.sh: no such jar: $jar" >&2; exit 2; }
+read -r -a extra <<< "${SIM_JVM_EXTRA:-}"
+"$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" "${extra[@]}" -cp "$jar" \
   "$src" "$here/sim/scenarios/bench-10k.yaml" "$bidders" "$runs"
