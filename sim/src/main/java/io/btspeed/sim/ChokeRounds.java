@@ -31,8 +31,6 @@ final class ChokeRounds {
     private final Consumer<SimPeer> announce, depart;
     private final int uploadSlots, neighbors, pieces;
     private final long pieceSize, roundNanos;
-    /** Present peers' slices smaller than this are not worth a hand-over (as for the round's transfer). */
-    private static final int MIN_SLICE = 64;
     /** Choke rounds worth a hand-over to a worker. */
     private static final int MIN_DECISIONS = 32;
     /** A choke round's peer stats, one list per thread (scratch). */
@@ -70,7 +68,6 @@ final class ChokeRounds {
     /** Rounds applied that sold a paid slot. */
     long auctions() { return auctions; }
 
-
     /** The step at virtual time {@code now}, its decisions sliced over {@code slices}. */
     void run(long now, Slices slices) {
         this.now = now;
@@ -86,7 +83,7 @@ final class ChokeRounds {
         // bids first, so every auction this round sees the bidders' current prices: each round, as the engine
         // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
         // and channels), then the changed ones reach the sellers' auctions in peer order.
-        slices.forEach(present.size(), MIN_SLICE, this::bidTargets);
+        slices.forEach(present.size(), Slices.MIN_PEERS, this::bidTargets);
         for (int i = 0; i < present.size(); i++) {
             SimPeer p = present.get(i);
             if (p.spending.on() && p.picker != null) rebid(p);

@@ -23,6 +23,9 @@ final class Slices implements AutoCloseable {
         void run(int from, int to, int part, int thread);
     }
 
+    /** Fewest peers a slice of a per-peer step should have: fewer are not worth a hand-over to a worker. */
+    static final int MIN_PEERS = 64;
+
     /** Slices per thread in a step: the threads take them as they come, so one that lags takes fewer. */
     static final int CHUNKS_PER_THREAD = 8;
 

@@ -72,8 +72,8 @@ public final class Swarm {
     /** The threads a round's steps are sliced over, while {@link #run} runs. */
     private Slices slices;
     private final int threads;
-    /** Threads in all, this one included; a slice of fewer peers is not worth a hand-over. */
-    private static final int MAX_THREADS = 2, MIN_SLICE = 64;
+    /** Threads in all, this one included. */
+    private static final int MAX_THREADS = 2;
     private long now;
     /** The choke step of every round (bids, forced and due rounds, announces and earnings departures). */
     private final ChokeRounds chokeRounds;
@@ -358,8 +358,8 @@ public final class Swarm {
         assert unchokedByExact();
         catchUpEveryone();
         assert interestExact();
-        slices.forEach(present.size(), MIN_SLICE, this::offerRange);
-        slices.forEach(present.size(), MIN_SLICE, this::deliverRange);
+        slices.forEach(present.size(), Slices.MIN_PEERS, this::offerRange);
+        slices.forEach(present.size(), Slices.MIN_PEERS, this::deliverRange);
         settleRound();
     }
 
@@ -593,7 +593,7 @@ public final class Swarm {
      * own slice: nothing reads it until the deliveries.
      */
     private void catchUpEveryone() {
-        slices.forEach(present.size(), MIN_SLICE, this::catchUpRange);
+        slices.forEach(present.size(), Slices.MIN_PEERS, this::catchUpRange);
     }
 
     private void catchUpRange(int from, int to, int part, int thread) {
