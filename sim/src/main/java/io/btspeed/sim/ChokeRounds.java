@@ -33,8 +33,8 @@ final class ChokeRounds {
     private final long pieceSize, roundNanos;
     /** Choke rounds worth a hand-over to a worker. */
     private static final int MIN_DECISIONS = 32;
-    /** A choke round's peer stats, one list per thread (scratch). */
-    private final List<PeerStats>[] chokeStats;
+    /** A choke round's peer stats, for the rounds decided on this thread (scratch). */
+    private final List<PeerStats> chokeStats = new ArrayList<>(64);
     private int[] unchokedKeys = new int[8], paidKeys = new int[8];
     private long now;
     private Slices slices;
@@ -44,10 +44,9 @@ final class ChokeRounds {
 
     /**
      * @param present the swarm's present peers, in order (read at each step; the swarm keeps it)
-     * @param threads threads a step's decisions may use, the calling one included
      */
     ChokeRounds(Scenario sc, List<SimPeer> present, Scenario.Group[] groupOf, Tokens tokens, SimPayments payments,
-                long roundNanos, int threads, Consumer<SimPeer> announce, Consumer<SimPeer> depart) {
+                long roundNanos, Consumer<SimPeer> announce, Consumer<SimPeer> depart) {
         this.present = present;
         this.groupOf = groupOf;
         this.tokens = tokens;
@@ -59,10 +58,6 @@ final class ChokeRounds {
         this.pieces = sc.pieces();
         this.pieceSize = sc.pieceSize();
         this.roundNanos = roundNanos;
-        @SuppressWarnings("unchecked")
-        List<PeerStats>[] stats = new List[threads];
-        for (int k = 0; k < threads; k++) stats[k] = new ArrayList<>(64);
-        this.chokeStats = stats;
     }
 
     /** Rounds applied that sold a paid slot. */
@@ -138,7 +133,7 @@ final class ChokeRounds {
             }
             if (announcer != null) {
                 announce.accept(announcer);
-                applyRound(announcer, decideRound(announcer, false, chokeStats[0]));
+                applyRound(announcer, decideRound(announcer, false, chokeStats));
             }
         }
         if (leaving != null) for (SimPeer p : leaving) depart.accept(p);
@@ -164,7 +159,9 @@ final class ChokeRounds {
     }
 
     private void decideRange(int from, int to, int part, int thread) {
-        List<PeerStats> stats = chokeStats[thread];
+        // a list of the slice's own, from its thread's own allocation buffer: two lists made side by side, one per
+        // thread, could share a cache line that every add on one thread would take from the other
+        List<PeerStats> stats = new ArrayList<>(64);
         for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
     }
 

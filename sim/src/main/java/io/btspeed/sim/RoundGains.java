@@ -10,6 +10,8 @@ package io.btspeed.sim;
  */
 final class RoundGains {
     static final int SLOT = 16, FROM = 0, COUNT = 1, PIECES = 2;
+    /** Where a slot without gains (count 0) says whether its peer has every piece (1) or not (0). */
+    static final int DONE = PIECES;
     /** Most pieces a slot holds. */
     static final int KEPT = SLOT - PIECES;
     /** Per peer: log position the gains start at, their count, then the first {@link #KEPT} of them. */
@@ -17,10 +19,14 @@ final class RoundGains {
 
     RoundGains(int peers) { slots = new int[SLOT * peers]; }
 
-    /** {@code peer}'s gains this round start at log position {@code logLen}; none yet. */
-    void start(int peer, int logLen) {
+    /**
+     * {@code peer}'s gains this round start at log position {@code logLen}; none yet. {@code done}: it has every piece,
+     * so it will never gain one (its neighbours' catch-ups can stop reading it once they have read its whole log).
+     */
+    void start(int peer, int logLen, boolean done) {
         slots[SLOT * peer + FROM] = logLen;
         slots[SLOT * peer + COUNT] = 0;
+        slots[SLOT * peer + DONE] = done ? 1 : 0;
     }
 
     /** {@code peer} gained {@code count} pieces this round: its log from position {@code logFrom} (as started). */

@@ -94,13 +94,13 @@ public final class Swarm {
         this.maxNanos = Math.round(scenario.maxSeconds() * 1e9);
         this.sampleNanos = Math.round(scenario.sampleSeconds() * 1e9);
         this.rule = ClearingRule.fromWireName(scenario.market().rule());
-        this.rng = new Random(scenario.seed());
+        this.rng = new SimRandom(scenario.seed());
         int n = scenario.peerCount();
         this.peers = new SimPeer[n];
         this.groupOf = new Scenario.Group[n];
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
-        this.chokeRounds = new ChokeRounds(scenario, present, groupOf, tokens, payments, roundNanos, threads, this::announce,
+        this.chokeRounds = new ChokeRounds(scenario, present, groupOf, tokens, payments, roundNanos, this::announce,
                 this::depart);
         this.holders = new int[pieces];
         this.gains = new RoundGains(n);
@@ -199,7 +199,7 @@ public final class Swarm {
         present.add(p);
         // java.util.Random's first draws are nearly equal for neighbouring seeds, and the picker's first draw is a
         // random first piece: mix the peer's seed so peers with consecutive ids do not start alike
-        Random r = new Random(new java.util.SplittableRandom(sc.seed() * 0x9E3779B97F4A7C15L + p.id).nextLong());
+        Random r = new SimRandom(new java.util.SplittableRandom(sc.seed() * 0x9E3779B97F4A7C15L + p.id).nextLong());
         TitForTatPolicy tft = new TitForTatPolicy(r);
         if (p.kind.market() && sc.market().paidSlots() > 0) {
             p.market = new MarketSlotPolicy(sc.market().paidSlots(), rule, sc.market().reservePrice(), tft);
@@ -408,7 +408,7 @@ public final class Swarm {
         double dt = roundNanos / 1e9;
         for (int i = from; i < to; i++) {
             SimPeer d = present.get(i);
-            gains.start(d.id, d.logLen); // nothing gained yet: the gains start at the log's end
+            gains.start(d.id, d.logLen, d.picker == null); // nothing gained yet: the gains start at the log's end
             if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
             Link[] in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
             int nIn = d.nUnchokedBy;
@@ -620,7 +620,7 @@ public final class Swarm {
      */
     private int[] catchUpAll(SimPeer d, int[] batch) {
         InFeed f = d.feed;
-        int m = f.size;
+        int m = f.active;
         int[][] logs = f.logs;
         int[] st = f.state;
         int[] gs = gains.slots;
@@ -644,7 +644,6 @@ public final class Swarm {
             if (from == gs[slot + RoundGains.FROM] && gained <= RoundGains.KEPT) {
                 // read up to the last round's gains (every link of a leecher is, once it caught up): they are in
                 // the uploader's slot, in the line just read
-                if (gained == 0) continue;
                 src = gs;
                 c = slot + RoundGains.PIECES;
                 end = c + gained;
@@ -654,8 +653,16 @@ public final class Swarm {
                 c = from;
                 end = c;
                 while (src[end] >= 0) end++;
-                if (end == c) continue;
                 gained = end - c;
+            }
+            if (gained == 0) {
+                // nothing new; an uploader with every piece never will have: the link is not visited again (the
+                // last visited one takes its slot, so this slot is visited again)
+                if (gs[slot + RoundGains.COUNT] == 0 && gs[slot + RoundGains.DONE] != 0) {
+                    f.retire(k--);
+                    m--;
+                }
+                continue;
             }
             if (n + gained > batch.length) batch = Arrays.copyOf(batch, Math.max(2 * batch.length, n + gained));
             // only the pieces d lacks go to the picker (it counts no others), kept without a branch on each: half

@@ -47,6 +47,50 @@ class InFeedTest {
     }
 
     @Test
+    void retiredLinksGoBehindTheVisitedOnesAndKeepTheirStateThroughAddsAndRemovals() {
+        SimPeer d = peer(0, false);
+        List<Link> open = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            Link l = new Link(peer(i, false), d, 0, i);
+            d.feed.add(l, i);
+            l.nothingToPick(i % 2 == 0);
+            open.add(l);
+        }
+        // retire links 3, 4, 10 and the last visited one
+        for (int id : new int[] {3, 4, 10, 20}) d.feed.retire(open.get(id - 1).slot);
+        assertThat(d.feed.active).isEqualTo(16);
+        assertThat(d.feed.size).isEqualTo(20);
+        // new links are visited; a removal in either part keeps both parts whole
+        for (int i = 21; i <= 40; i++) { // past the capacity: the state array is replaced
+            Link l = new Link(peer(i, false), d, 0, i);
+            d.feed.add(l, i);
+            l.nothingToPick(i % 2 == 0);
+            open.add(l);
+        }
+        d.feed.remove(open.get(3)); // retired
+        d.feed.remove(open.get(0)); // visited
+        d.feed.remove(open.get(39)); // visited, added last
+        open.removeIf(l -> l.slot < 0);
+        assertThat(d.feed.size).isEqualTo(37);
+        assertThat(d.feed.active).isEqualTo(34);
+        for (Link l : open) {
+            int id = (int) l.seq;
+            boolean retired = id == 3 || id == 10 || id == 20;
+            assertThat(l.slot < d.feed.active).as("link %d visited", id).isEqualTo(!retired);
+            assertThat(d.feed.links[l.slot]).isSameAs(l);
+            assertThat(l.feedState).isSameAs(d.feed.state);
+            assertThat(d.feed.logs[l.slot]).isSameAs(l.up.log);
+            assertThat(d.feed.state[l.slot * InFeed.STRIDE + InFeed.UP]).isEqualTo(id);
+            assertThat(l.cursor()).isEqualTo(id);
+            assertThat(l.nothingToPick()).isEqualTo(id % 2 == 0);
+        }
+        for (int s = d.feed.size; s < d.feed.links.length; s++) assertThat(d.feed.links[s]).isNull();
+        d.feed.clearNothing(); // retired ones too
+        assertThat(open).noneMatch(Link::nothingToPick);
+        assertThatThrownBy(() -> d.feed.retire(d.feed.active)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aLogEndsInMinusOneAfterItsLastEntryAndASeedLinkReadsNothing() {
         SimPeer u = peer(1, false), d = peer(0, false), seed = peer(2, true);
         assertThat(u.log).hasSize(101).containsOnly(-1);
