@@ -44,9 +44,10 @@ final class ChokeRounds {
 
     /**
      * @param present the swarm's present peers, in order (read at each step; the swarm keeps it)
+     * @param threads   threads the steps are sliced over ({@link Slices}), this one included
      */
     ChokeRounds(Scenario sc, List<SimPeer> present, Scenario.Group[] groupOf, Tokens tokens, SimPayments payments,
-                long roundNanos, Consumer<SimPeer> announce, Consumer<SimPeer> depart) {
+                long roundNanos, int threads, Consumer<SimPeer> announce, Consumer<SimPeer> depart) {
         this.present = present;
         this.groupOf = groupOf;
         this.tokens = tokens;
@@ -58,6 +59,10 @@ final class ChokeRounds {
         this.pieces = sc.pieces();
         this.pieceSize = sc.pieceSize();
         this.roundNanos = roundNanos;
+        @SuppressWarnings("unchecked")
+        List<SimPeer>[] lists = new List[Slices.maxParts(threads)];
+        for (int k = 0; k < lists.length; k++) lists[k] = new ArrayList<>();
+        this.rebidders = lists;
     }
 
     /** Rounds applied that sold a paid slot. */
@@ -79,9 +84,9 @@ final class ChokeRounds {
         // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
         // and channels), then the changed ones reach the sellers' auctions in peer order.
         slices.forEach(present.size(), Slices.MIN_PEERS, this::bidTargets);
-        for (int i = 0; i < present.size(); i++) {
-            SimPeer p = present.get(i);
-            if (p.spending.on() && p.picker != null) rebid(p);
+        for (List<SimPeer> part : rebidders) {
+            for (int i = 0; i < part.size(); i++) rebid(part.get(i));
+            part.clear();
         }
         // Each peer's turn, in order: a forced round (a newcomer's interest and a free slot), or when its round is due
         // the earnings rule, maybe an announce, then the round. A round's decision (stats, the choker and its policy)
@@ -165,21 +170,31 @@ final class ChokeRounds {
         for (int k = from; k < to; k++) plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
     }
 
-    /** The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}); writes nothing else. */
+    /**
+     * The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}), and those whose bid
+     * changes by enough to bid again, in order, into slice {@code part}'s list; writes nothing else. The slices' lists
+     * taken in order are the present bidders that rebid, in peer order, whatever the threads: the step that follows
+     * visits only them, not every present peer.
+     */
     private void bidTargets(int from, int to, int part, int thread) {
+        List<SimPeer> rebid = rebidders[part];
         for (int i = from; i < to; i++) {
             SimPeer p = present.get(i);
             if (!p.spending.on() || p.picker == null) continue;
             long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
             long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
-            if (p.shading != 1.0) target = (long) Math.floor(target * p.shading);
+            target = p.shaded(target);
             p.bidTarget = target;
+            if (Autobid.shouldRebid(p.standingBid, target)) rebid.add(p);
         }
     }
 
+    /** The bidders that bid again this step, one list per slice of {@link #bidTargets}. */
+    private final List<SimPeer>[] rebidders;
+
+    /** {@code p}'s new bid (its {@link SimPeer#bidTarget}) becomes its standing bid and reaches its sellers' auctions. */
     private void rebid(SimPeer p) {
         long target = p.bidTarget;
-        if (!Autobid.shouldRebid(p.standingBid, target)) return;
         p.standingBid = target;
         for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.key, target);
     }

@@ -61,7 +61,7 @@ public record Scenario(String name, long seed, int pieces, int pieceSize, double
      * @param downloadKiBps download capacity
      * @param latencyMs    one-way latency; a new unchoke waits a round trip before data flows
      * @param budget       tokens each peer owns at the start (bidders spend up to this)
-     * @param shading      bidders bid this fraction of the autobid price (1.0 = truthful)
+     * @param shading      bidders bid this fraction of the autobid price (1.0 = truthful), to a millionth
      * @param arrival      when the peers join
      * @param departure    when they leave
      */

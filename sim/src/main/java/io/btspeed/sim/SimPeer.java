@@ -18,6 +18,8 @@ final class SimPeer {
     final double upBps, downBps;
     final long latencyNanos;
     final double shading;
+    /** {@link #shading} in millionths: a bid is shaded in whole base units, never in floating point. */
+    private final long shadingPpm;
     final Spending spending;
     final Bitfield have;
     /**
@@ -97,6 +99,7 @@ final class SimPeer {
         this.downBps = g.downloadKiBps() * 1024;
         this.latencyNanos = (long) (g.latencyMs() * 1e6);
         this.shading = g.shading();
+        this.shadingPpm = Math.round(g.shading() * PPM);
         this.spending = g.kind() == Kind.BIDDER ? new Spending(true, g.budget()) : Spending.OFF;
         this.have = new Bitfield(pieces);
         if (g.complete()) have.setAll();
@@ -110,6 +113,17 @@ final class SimPeer {
 
     /** Its picker freed requests: every uploader may have something to give it again. */
     void retryPicks() { feed.clearNothing(); }
+
+    private static final long PPM = 1_000_000;
+
+    /**
+     * What this bidder bids for an autobid {@code target} (base units, not negative): the target times its shading,
+     * rounded down, worked out exactly in longs.
+     */
+    long shaded(long target) {
+        if (shadingPpm == PPM) return target;
+        return Math.addExact(Math.multiplyExact(target / PPM, shadingPpm), target % PPM * shadingPpm / PPM);
+    }
 
     void addUnchoked(Link l) {
         if (nUnchoked == unchoked.length) unchoked = java.util.Arrays.copyOf(unchoked, 2 * nUnchoked);

@@ -100,7 +100,7 @@ public final class Swarm {
         this.groupOf = new Scenario.Group[n];
         this.tokens = new Tokens(n);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
-        this.chokeRounds = new ChokeRounds(scenario, present, groupOf, tokens, payments, roundNanos, this::announce,
+        this.chokeRounds = new ChokeRounds(scenario, present, groupOf, tokens, payments, roundNanos, threads, this::announce,
                 this::depart);
         this.holders = new int[pieces];
         this.gains = new RoundGains(n);
