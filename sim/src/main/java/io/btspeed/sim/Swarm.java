@@ -673,15 +673,17 @@ public final class Swarm {
                 batch[n] = p;
                 n += 1 - (int) ((mine.word(p >>> 6) >>> p) & 1);
             }
-            boolean lacked = n > n0;
             st[at + InFeed.CURSOR] = from + gained;
             st[at + InFeed.NOTHING] = 0;
+            if (n == n0) continue; // nothing d lacks: nothing to count, nothing to tell
             int hint = st[at + InFeed.HINT];
-            // still lacking a piece the uploader was found to offer: interested already, nothing to tell it
-            if (!lacked || (hint >= 0 && !mine.get(hint))) continue;
+            // the last piece just counted is one the uploader offers, d lacks and d's picker now knows: the next
+            // round's hint (a hint goes stale once d gets it, and a stale one sends the check below to the uploader)
+            st[at + InFeed.HINT] = batch[n - 1];
+            // still lacking a piece the uploader was found to offer before these: interested already, nothing to tell
+            if (hint >= 0 && !mine.get(hint)) continue;
             Link l = f.links[k];
             if (l.up.nUnchoked < sc.uploadSlots() && !offersKnownPiece(l, from)) l.up.newlyInterested = true;
-            if (l.hintFound) st[at + InFeed.HINT] = l.hint;
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d);
