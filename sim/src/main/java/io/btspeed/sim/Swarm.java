@@ -598,13 +598,44 @@ public final class Swarm {
 
     private void catchUpRange(int from, int to, int part, int thread) {
         int[] batch = new int[256];
+        int warm = 0;
         for (int i = from; i < to; i++) {
+            if ((i - from) % WARM_PEERS == 0) warm += warmCatchUps(i, Math.min(to, i + WARM_PEERS));
             SimPeer d = present.get(i);
             int[] log = d.log;
             for (int c = d.shownLen, end = d.logLen; c < end; c++) d.shown.set(log[c]);
             d.shownLen = d.logLen;
             if (d.picker != null) batch = catchUpAll(d, batch);
         }
+        if (to > from) present.get(from).warm += warm; // kept, so the JIT keeps the loads (this slice's own peer)
+    }
+
+    /** Peers whose catch-ups' first loads are made together ({@link #warmCatchUps}). */
+    private static final int WARM_PEERS = 16;
+
+    /**
+     * The first loads of the catch-ups of peers {@code from}..{@code to}, a level of pointers per sweep, each sweep
+     * without a branch: a catch-up starts with a chain of misses (the peer, its feed and bitfields and picker, the
+     * feed's state and the bitfield's words) that would otherwise be taken one after another, peer after peer. Returns
+     * a sum of what it read.
+     */
+    private int warmCatchUps(int from, int to) {
+        int w = 0;
+        for (int i = from; i < to; i++) {
+            SimPeer d = present.get(i);
+            w += d.logLen + d.nUnchokedBy;
+        }
+        for (int i = from; i < to; i++) {
+            SimPeer d = present.get(i);
+            w += d.feed.active + d.have.cardinality() + d.shown.cardinality() + d.unchokedBy.length;
+        }
+        for (int i = from; i < to; i++) {
+            SimPeer d = present.get(i);
+            w += d.feed.state[0];
+            Bitfield h = d.have;
+            for (int k = 0, n = h.wordCount(); k < n; k += 8) w += (int) h.word(k);
+        }
+        return w;
     }
 
     /**

@@ -73,6 +73,31 @@ class SwarmTest {
     }
 
     @Test
+    void aSwarmThatEmptiesAndFillsAgainRunsOn() {
+        // everyone is gone between the first peers' departures and the late ones' arrival: the rounds in between run
+        // over nobody, on one thread and on two
+        Scenario s = ScenarioLoader.parse("""
+                name: empty-for-a-while
+                pieces: 16
+                pieceSize: 262144
+                maxSeconds: 400
+                stopWhenDone: false
+                groups:
+                  - {name: seed, count: 1, kind: plain, complete: true, uploadKiBps: 1024, departure: {type: seed-for, seconds: 40}}
+                  - {name: early, count: 3, kind: plain, uploadKiBps: 256, departure: {type: leave, probability: 1}}
+                  - {name: late, count: 2, kind: plain, complete: true, uploadKiBps: 256, arrival: {type: flash, at: 200},
+                     departure: {type: seed-for, seconds: 5}}
+                """, true, "empty.yaml");
+        for (int threads = 1; threads <= 2; threads++) {
+            SimResult r = new Swarm(s, threads).run();
+            assertThat(r.peers().get(0).departed()).isEqualTo(40.0);
+            assertThat(r.peers().subList(1, 4)).as("the early ones complete and leave before the late ones come")
+                    .allMatch(p -> p.completed() < 200 && p.departed() == p.completed() + 1); // from the next round on
+            assertThat(r.peers().subList(4, 6)).allMatch(p -> p.arrived() == 200.0 && p.departed() == 205.0);
+        }
+    }
+
+    @Test
     void aSeedThatLeavesTooEarlyLosesTheFileAndTheSamplesSaySo() {
         Scenario s = ScenarioLoader.parse("""
                 name: early-leave
