@@ -169,30 +169,10 @@ final class ChokeRounds {
         List<PeerStats> stats = new ArrayList<>(64);
         long warmed = 0;
         for (int k = from; k < to; k++) {
-            if ((k - from) % WARM_DECISIONS == 0) warmed += warmDecisions(k, Math.min(to, k + WARM_DECISIONS));
+            if ((k - from) % FirstLoads.DECISIONS == 0) warmed += FirstLoads.decisions(plannedPeers, k, Math.min(to, k + FirstLoads.DECISIONS));
             plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
         }
-        if (to > from) plannedPeers[from].warm += (int) warmed; // kept, so the JIT keeps the loads (this slice's own peer)
-    }
-
-    /** Decisions whose first loads are made together ({@link #warmDecisions}). */
-    private static final int WARM_DECISIONS = 8;
-
-    /**
-     * The first loads of the planned decisions {@code from}..{@code to}: the uploaders, their lists of links, the
-     * lists' arrays and the links, a level of pointers per sweep, so those misses overlap instead of coming decision
-     * after decision (each decision then loads what its links point to in a sweep of its own). Returns a sum of what
-     * it read.
-     */
-    private long warmDecisions(int from, int to) {
-        long w = 0;
-        for (int k = from; k < to; k++) w += plannedPeers[k].lastChokeAt;
-        for (int k = from; k < to; k++) w += plannedPeers[k].out.size();
-        for (int k = from; k < to; k++) {
-            List<Link> out = plannedPeers[k].out;
-            for (int i = 0, n = out.size(); i < n; i++) w += out.get(i).bytes;
-        }
-        return w;
+        if (to > from) FirstLoads.keep(plannedPeers[from], warmed);
     }
 
     /**

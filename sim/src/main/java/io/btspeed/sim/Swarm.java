@@ -373,7 +373,7 @@ public final class Swarm {
         long roundEnd = now + roundNanos;
         long warm = 0;
         for (int i = from; i < to; i++) {
-            if ((i - from) % WARM_PEERS == 0) warm += warmLinks(i, Math.min(to, i + WARM_PEERS), true);
+            if ((i - from) % FirstLoads.PEERS == 0) warm += FirstLoads.links(present, i, Math.min(to, i + FirstLoads.PEERS), true);
             SimPeer u = present.get(i);
             Link[] un = u.unchoked;
             int nu = u.nUnchoked;
@@ -397,7 +397,7 @@ public final class Swarm {
                 l.offer = (l.paid ? paidShare : share) * frac;
             }
         }
-        if (to > from) present.get(from).warm += (int) warm; // kept, so the JIT keeps the loads (this slice's own peer)
+        FirstLoads.keep(present, from, to, warm);
     }
 
     /**
@@ -411,7 +411,7 @@ public final class Swarm {
         double dt = roundNanos / 1e9;
         long warmed = 0;
         for (int i = from; i < to; i++) {
-            if ((i - from) % WARM_PEERS == 0) warmed += warmLinks(i, Math.min(to, i + WARM_PEERS), false);
+            if ((i - from) % FirstLoads.PEERS == 0) warmed += FirstLoads.links(present, i, Math.min(to, i + FirstLoads.PEERS), false);
             SimPeer d = present.get(i);
             gains.start(d.id, d.logLen, d.picker == null); // nothing gained yet: the gains start at the log's end
             if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
@@ -441,32 +441,7 @@ public final class Swarm {
             }
             if (d.logLen > logFrom) gains.gained(d.id, d.log, logFrom, d.logLen - logFrom);
         }
-        if (to > from) present.get(from).warm += (int) warmed; // kept, so the JIT keeps the loads (this slice's own peer)
-    }
-
-    /**
-     * The first loads of the offers ({@code unchoked}: each uploader's unchoked links) or the deliveries (each
-     * downloader's unchoking links) of peers {@code from}..{@code to}: the peers, their arrays of links, the links, a
-     * level of pointers per sweep, so those misses overlap instead of coming peer after peer. Returns a sum of what
-     * it read.
-     */
-    private long warmLinks(int from, int to, boolean unchoked) {
-        long w = 0;
-        for (int i = from; i < to; i++) {
-            SimPeer p = present.get(i);
-            w += unchoked ? p.nUnchoked : p.nUnchokedBy;
-        }
-        for (int i = from; i < to; i++) {
-            SimPeer p = present.get(i);
-            Link[] ls = unchoked ? p.unchoked : p.unchokedBy;
-            w += ls.length + (ls[0] == null ? 0 : 1);
-        }
-        for (int i = from; i < to; i++) {
-            SimPeer p = present.get(i);
-            Link[] ls = unchoked ? p.unchoked : p.unchokedBy;
-            for (int k = 0, n = unchoked ? p.nUnchoked : p.nUnchokedBy; k < n; k++) w += ls[k].startAt;
-        }
-        return w;
+        FirstLoads.keep(present, from, to, warmed);
     }
 
     private final RoundPart[] roundParts;
@@ -629,44 +604,16 @@ public final class Swarm {
 
     private void catchUpRange(int from, int to, int part, int thread) {
         int[] batch = new int[256];
-        int warm = 0;
+        long warm = 0;
         for (int i = from; i < to; i++) {
-            if ((i - from) % WARM_PEERS == 0) warm += warmCatchUps(i, Math.min(to, i + WARM_PEERS));
+            if ((i - from) % FirstLoads.PEERS == 0) warm += FirstLoads.catchUps(present, i, Math.min(to, i + FirstLoads.PEERS));
             SimPeer d = present.get(i);
             int[] log = d.log;
             for (int c = d.shownLen, end = d.logLen; c < end; c++) d.shown.set(log[c]);
             d.shownLen = d.logLen;
             if (d.picker != null) batch = catchUpAll(d, batch);
         }
-        if (to > from) present.get(from).warm += warm; // kept, so the JIT keeps the loads (this slice's own peer)
-    }
-
-    /** Peers whose catch-ups' first loads are made together ({@link #warmCatchUps}). */
-    private static final int WARM_PEERS = 16;
-
-    /**
-     * The first loads of the catch-ups of peers {@code from}..{@code to}, a level of pointers per sweep, each sweep
-     * without a branch: a catch-up starts with a chain of misses (the peer, its feed and bitfields, the feed's state and
-     * the bitfield's words) that would otherwise be taken one after another, peer after peer. Returns a sum of what it
-     * read.
-     */
-    private int warmCatchUps(int from, int to) {
-        int w = 0;
-        for (int i = from; i < to; i++) {
-            SimPeer d = present.get(i);
-            w += d.logLen + d.nUnchokedBy;
-        }
-        for (int i = from; i < to; i++) {
-            SimPeer d = present.get(i);
-            w += d.feed.active + d.have.cardinality() + d.shown.cardinality() + d.unchokedBy.length;
-        }
-        for (int i = from; i < to; i++) {
-            SimPeer d = present.get(i);
-            w += d.feed.state[0];
-            Bitfield h = d.have;
-            for (int k = 0, n = h.wordCount(); k < n; k += 8) w += (int) h.word(k);
-        }
-        return w;
+        FirstLoads.keep(present, from, to, warm);
     }
 
     /**

@@ -1,0 +1,83 @@
+package io.btspeed.sim;
+
+import java.util.List;
+
+/**
+ * The first loads of a step's next few peers, made together before the step works on them one after another. A
+ * step over thousands of peers starts each peer with a chain of cache misses (the peer, its arrays, what they point
+ * to); taken peer after peer they come one at a time. Here each sweep loads one level of pointers for a handful of
+ * peers, without a branch, so those misses overlap, and the step then finds the lines in cache. The sums returned are
+ * kept ({@link #keep}) only so the compiler keeps the loads. Nothing here changes what a step computes.
+ */
+final class FirstLoads {
+    private FirstLoads() {}
+
+    /** Peers per batch for the per-peer steps (catch-up, offers, deliveries). */
+    static final int PEERS = 16;
+    /** Uploaders per batch for the choke decisions (each reads all its links). */
+    static final int DECISIONS = 8;
+
+    /** Peers {@code from}..{@code to}'s catch-ups: the peers, their feeds and bitfields, the feeds' state and the words. */
+    static long catchUps(List<SimPeer> peers, int from, int to) {
+        long w = 0;
+        for (int i = from; i < to; i++) {
+            SimPeer d = peers.get(i);
+            w += d.logLen + d.nUnchokedBy;
+        }
+        for (int i = from; i < to; i++) {
+            SimPeer d = peers.get(i);
+            w += d.feed.active + d.have.cardinality() + d.shown.cardinality() + d.unchokedBy.length;
+        }
+        for (int i = from; i < to; i++) {
+            SimPeer d = peers.get(i);
+            w += d.feed.state[0];
+            for (int k = 0, n = d.have.wordCount(); k < n; k += 8) w += d.have.word(k);
+        }
+        return w;
+    }
+
+    /**
+     * Peers {@code from}..{@code to}'s offers ({@code unchoked}: each uploader's unchoked links) or deliveries (each
+     * downloader's unchoking links): the peers, their arrays of links, the links.
+     */
+    static long links(List<SimPeer> peers, int from, int to, boolean unchoked) {
+        long w = 0;
+        for (int i = from; i < to; i++) {
+            SimPeer p = peers.get(i);
+            w += unchoked ? p.nUnchoked : p.nUnchokedBy;
+        }
+        for (int i = from; i < to; i++) {
+            Link[] ls = unchoked ? peers.get(i).unchoked : peers.get(i).unchokedBy;
+            w += ls.length + (ls[0] == null ? 0 : 1);
+        }
+        for (int i = from; i < to; i++) {
+            SimPeer p = peers.get(i);
+            Link[] ls = unchoked ? p.unchoked : p.unchokedBy;
+            for (int k = 0, n = unchoked ? p.nUnchoked : p.nUnchokedBy; k < n; k++) w += ls[k].startAt;
+        }
+        return w;
+    }
+
+    /**
+     * Uploaders {@code from}..{@code to}'s choke decisions: the uploaders, their lists of links, the links (each
+     * decision then loads what its links point to in a sweep of its own).
+     */
+    static long decisions(SimPeer[] uploaders, int from, int to) {
+        long w = 0;
+        for (int k = from; k < to; k++) w += uploaders[k].lastChokeAt;
+        for (int k = from; k < to; k++) w += uploaders[k].out.size();
+        for (int k = from; k < to; k++) {
+            List<Link> out = uploaders[k].out;
+            for (int i = 0, n = out.size(); i < n; i++) w += out.get(i).bytes;
+        }
+        return w;
+    }
+
+    /** Keeps a sum of first loads on {@code p}, one of the peers of the calling thread's own slice. */
+    static void keep(SimPeer p, long w) { p.warm += (int) w; }
+
+    /** {@link #keep} on the first peer of slice {@code from}..{@code to}, if it has one. */
+    static void keep(List<SimPeer> peers, int from, int to, long w) {
+        if (to > from) keep(peers.get(from), w);
+    }
+}
