@@ -12,7 +12,7 @@ import java.util.List;
 final class FirstLoads {
     private FirstLoads() {}
 
-    /** Peers per batch for the per-peer steps (catch-up, offers, deliveries). */
+    /** Peers per batch for the per-peer steps (catch-up, deliveries). */
     static final int PEERS = 16;
     /** Uploaders per batch for the choke decisions (each reads all its links). */
     static final int DECISIONS = 8;
@@ -36,24 +36,18 @@ final class FirstLoads {
         return w;
     }
 
-    /**
-     * Peers {@code from}..{@code to}'s offers ({@code unchoked}: each uploader's unchoked links) or deliveries (each
-     * downloader's unchoking links): the peers, their arrays of links, the links.
-     */
-    static long links(List<SimPeer> peers, int from, int to, boolean unchoked) {
+    /** Peers {@code from}..{@code to}'s deliveries: the peers, their arrays of unchoking links, the links. */
+    static long links(List<SimPeer> peers, int from, int to) {
         long w = 0;
+        for (int i = from; i < to; i++) w += peers.get(i).nUnchokedBy;
         for (int i = from; i < to; i++) {
-            SimPeer p = peers.get(i);
-            w += unchoked ? p.nUnchoked : p.nUnchokedBy;
-        }
-        for (int i = from; i < to; i++) {
-            Link[] ls = unchoked ? peers.get(i).unchoked : peers.get(i).unchokedBy;
+            Link[] ls = peers.get(i).unchokedBy;
             w += ls.length + (ls[0] == null ? 0 : 1);
         }
         for (int i = from; i < to; i++) {
             SimPeer p = peers.get(i);
-            Link[] ls = unchoked ? p.unchoked : p.unchokedBy;
-            for (int k = 0, n = unchoked ? p.nUnchoked : p.nUnchokedBy; k < n; k++) w += ls[k].startAt;
+            Link[] ls = p.unchokedBy;
+            for (int k = 0, n = p.nUnchokedBy; k < n; k++) w += ls[k].startAt;
         }
         return w;
     }

@@ -7,6 +7,8 @@ package io.btspeed.sim;
  */
 final class Link extends io.btspeed.core.picker.PeerHandle {
     final SimPeer up, down;
+    /** {@code up}'s id: the round's offers are looked up by it ({@link RoundOffers}) without loading {@code up}. */
+    final int upId;
     /**
      * {@code up}'s bitfields (now and as of the round's start) and {@code down}'s, which never change object: a pick
      * and an interest check read them through the link, which the caller has in cache, not through the peer objects,
@@ -60,13 +62,14 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
     long connectedAt;
     /** The payment flows of this link once it carried a paid piece, else null (the same as {@code SimPayments}' map holds). */
     SimPayments.Pair pair;
-    /** Bytes offered this round (before the downloader's capacity scales it). */
+    /** Bytes offered this round (before the downloader's capacity scales it), set by its downloader's deliveries. */
     double offer;
     /** Bytes carried in total, and the totals when the uploader / downloader last measured the rate. */
     long bytes, snapUp, snapDown;
 
     Link(SimPeer up, SimPeer down, long now, long seq) {
         this.up = up;
+        this.upId = up.id;
         this.seq = seq;
         this.down = down;
         this.upHave = up.have;

@@ -40,7 +40,7 @@ import java.util.Random;
  *
  * <p>Deterministic: all randomness comes from the scenario's seed; peers, links and events are visited in a
  * fixed order. A round's transfer runs on two cores where there are two, in slices of peers whose results do not
- * depend on each other: the pickers' catch-up and the deliveries per downloader, the offers per uploader (see
+ * depend on each other: the pickers' catch-up and the deliveries per downloader (see
  * {@link #flow}); what the deliveries change that peers share (payments, completions, counts) is applied
  * afterwards in peer order. The choke rounds' decisions are made the same way (applied in peer order, see
  * {@link ChokeRounds}); everything else runs on the calling thread. One run at a time.
@@ -138,6 +138,7 @@ public final class Swarm {
                 : tie[a] != tie[b] ? Long.compare(tie[a], tie[b]) : Integer.compare(a, b));
         this.arrivalOrder = new int[n];
         for (int i = 0; i < n; i++) arrivalOrder[i] = order[i];
+        this.offers = new RoundOffers(peers, threads);
     }
 
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
@@ -340,13 +341,15 @@ public final class Swarm {
     // ---- bandwidth ----
 
     /**
-     * One round of transfer, in four steps. The first three run per peer in slices over the threads, each step's
-     * slices independent of each other; the fourth applies what the deliveries did to shared state, on this thread.
+     * One round of transfer, in four steps. The first and third run per peer in slices over the threads, each step's
+     * slices independent of each other; the second and fourth on this thread (the fourth applies what the deliveries
+     * did to shared state).
      * <ol>
      * <li>Catch-up, per downloader: its picker reads the round's Haves (its neighbours' gains of the last round) and
-     *     every unchoked link gets its piece in flight and the next one requested ({@link #catchUpAll}).
-     * <li>Offers, per uploader: it splits its capacity over its unchoked links with a piece in flight, buyers in paid
-     *     slots first as the engine's upload throttle serves them ({@link #offerRange}).
+     *     every unchoked link gets its piece in flight and the next one requested ({@link #catchUpAll}); the links that
+     *     now carry data are counted for their uploaders.
+     * <li>Offers, per uploader, from those counts: it splits its capacity over its unchoked links with a piece in
+     *     flight, buyers in paid slots first as the engine's upload throttle serves them ({@link RoundOffers}).
      * <li>Deliveries, per downloader: offered more than its capacity, it scales every incoming flow down by the same
      *     factor; the bytes arrive, a finished piece is verified and the link takes its queued piece or picks another
      *     from what the uploader had at the round's start ({@link #deliverRange}).
@@ -358,46 +361,9 @@ public final class Swarm {
         assert unchokedByExact();
         catchUpEveryone();
         assert interestExact();
-        slices.forEach(present.size(), Slices.MIN_PEERS, this::offerRange);
+        offers.split(roundNanos / 1e9);
         slices.forEach(present.size(), Slices.MIN_PEERS, this::deliverRange);
         settleRound();
-    }
-
-    /**
-     * Uploaders {@code from}..{@code to}: each splits its capacity over its unchoked links that carry data this round.
-     * Writes only those links' offers. The catch-up gave every such link its piece if the downloader had one to ask
-     * for, and nothing has changed since, so a link without a piece has nothing to carry.
-     */
-    private void offerRange(int from, int to, int part, int thread) {
-        double dt = roundNanos / 1e9;
-        long roundEnd = now + roundNanos;
-        long warm = 0;
-        for (int i = from; i < to; i++) {
-            if ((i - from) % FirstLoads.PEERS == 0) warm += FirstLoads.links(present, i, Math.min(to, i + FirstLoads.PEERS), true);
-            SimPeer u = present.get(i);
-            Link[] un = u.unchoked;
-            int nu = u.nUnchoked;
-            if (nu == 0) continue;
-            int active = 0, activePaid = 0;
-            for (int k = 0; k < nu; k++) {
-                Link l = un[k];
-                if (l.startAt < roundEnd && l.piece >= 0) {
-                    active++;
-                    if (l.paid) activePaid++;
-                }
-            }
-            if (active == 0) continue;
-            // buyers in paid slots go first at the uploader's throttle, as in the engine
-            double paidShare = u.upBps * dt * UploadShares.paid(activePaid, active - activePaid);
-            double share = u.upBps * dt * UploadShares.ordinary(activePaid, active - activePaid);
-            for (int k = 0; k < nu; k++) {
-                Link l = un[k];
-                if (l.piece < 0 || l.startAt >= roundEnd) continue;
-                double frac = l.startAt <= now ? 1 : (double) (roundEnd - l.startAt) / roundNanos;
-                l.offer = (l.paid ? paidShare : share) * frac;
-            }
-        }
-        FirstLoads.keep(present, from, to, warm);
     }
 
     /**
@@ -409,16 +375,22 @@ public final class Swarm {
     private void deliverRange(int from, int to, int part, int thread) {
         RoundPart r = roundParts[part];
         double dt = roundNanos / 1e9;
+        long roundEnd = now + roundNanos;
         long warmed = 0;
         for (int i = from; i < to; i++) {
-            if ((i - from) % FirstLoads.PEERS == 0) warmed += FirstLoads.links(present, i, Math.min(to, i + FirstLoads.PEERS), false);
+            if ((i - from) % FirstLoads.PEERS == 0) warmed += FirstLoads.links(present, i, Math.min(to, i + FirstLoads.PEERS));
             SimPeer d = present.get(i);
             gains.start(d.id, d.logLen, d.picker == null); // nothing gained yet: the gains start at the log's end
             if (d.picker == null) continue; // a seed has no piece in flight to it, so nothing was offered
             Link[] in = d.unchokedBy; // only unchoked links carry data, and in the order of d.in
             int nIn = d.nUnchokedBy;
             double offered = 0;
-            for (int k = 0; k < nIn; k++) offered += in[k].offer;
+            for (int k = 0; k < nIn; k++) {
+                Link l = in[k];
+                double o = offers.offer(l, now, roundEnd);
+                l.offer = o;
+                offered += o;
+            }
             if (offered <= 0) continue;
             // what the arrivals will read first (each piece's entry in the picker, each link's request set), read in
             // one sweep so the cache misses overlap: an arrival would otherwise wait for its own, one after another
@@ -445,6 +417,8 @@ public final class Swarm {
     }
 
     private final RoundPart[] roundParts;
+    /** Each uploader's offers to its links that carry data this round. */
+    private final RoundOffers offers;
     /** Written by {@link #settleRound}'s first pass so the JIT keeps its loads. */
     private long warm;
     /** Rounds of transfer so far ({@link SimPeer#payLaterRound}). */
@@ -538,15 +512,17 @@ public final class Swarm {
     /**
      * Request pipelining, one piece deep: a link that can carry data this round gets its piece in flight and the
      * next one requested, so a piece finishing mid-round continues with the queued one (as a client with requests
-     * queued does). Done while the downloader's picker is in cache after its catch-up, and on the catch-up's thread.
+     * queued does). Done while the downloader's picker is in cache after its catch-up, and on the catch-up's thread
+     * ({@code thread}), which also counts each link that now carries data this round for its uploader's offers.
      */
-    private void pickAhead(SimPeer d) {
+    private void pickAhead(SimPeer d, int thread) {
         long roundEnd = now + roundNanos;
         Link[] by = d.unchokedBy;
         for (int k = 0; k < d.nUnchokedBy && d.picker != null; k++) {
             Link l = by[k];
-            if (l.startAt >= roundEnd || !ensurePiece(l, false) || l.next >= 0) continue;
-            l.next = pick(l, false);
+            if (l.startAt >= roundEnd || !ensurePiece(l, false)) continue;
+            offers.carrying(thread, l);
+            if (l.next < 0) l.next = pick(l, false);
         }
     }
 
@@ -611,7 +587,7 @@ public final class Swarm {
             int[] log = d.log;
             for (int c = d.shownLen, end = d.logLen; c < end; c++) d.shown.set(log[c]);
             d.shownLen = d.logLen;
-            if (d.picker != null) batch = catchUpAll(d, batch);
+            if (d.picker != null) batch = catchUpAll(d, batch, thread);
         }
         FirstLoads.keep(present, from, to, warm);
     }
@@ -627,7 +603,7 @@ public final class Swarm {
      * common case it touches no link, no uploader and no uploader's log, only arrays every catch-up of the round
      * shares. Returns the batch buffer, grown if it had to be.
      */
-    private int[] catchUpAll(SimPeer d, int[] batch) {
+    private int[] catchUpAll(SimPeer d, int[] batch, int thread) {
         InFeed f = d.feed;
         int m = f.active;
         int[][] logs = f.logs;
@@ -695,7 +671,7 @@ public final class Swarm {
             if (l.up.nUnchoked < sc.uploadSlots() && !offersKnownPiece(l, from)) l.up.newlyInterested = true;
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
-        pickAhead(d);
+        pickAhead(d, thread);
         return batch;
     }
 
