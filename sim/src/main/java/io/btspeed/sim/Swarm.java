@@ -616,6 +616,11 @@ public final class Swarm {
         int nb = d.nUnchokedBy;
         for (int k = 0; k < nb; k++) warm += by[k].piece;
         for (int k = 0; k < nb; k++) warm += by[k].upHave.wordCount();
+        // and the lines of those bitfields, which a pick reads whole
+        for (int k = 0; k < nb; k++) {
+            Bitfield b = by[k].upHave;
+            for (int w = 0, n = b.wordCount(); w < n; w += 8) warm += (int) b.word(w);
+        }
         d.warm = warm;
         Bitfield mine = d.have;
         int n = 0;
