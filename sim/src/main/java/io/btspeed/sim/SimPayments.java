@@ -46,6 +46,8 @@ final class SimPayments {
         long round;
         /** Last verdict told to the seller's auction (told again only when it changes). */
         boolean overExposed;
+        /** The transfer round in which one of this link's paid pieces was left for the round's settling. */
+        long payLaterRound = -1;
 
         Pair(Link l) {
             link = l;
@@ -175,22 +177,44 @@ final class SimPayments {
     }
 
     /**
-     * Pays {@code l}'s verified piece at once when that touches only the link's own flows and its buyer: the link has
-     * flows and the piece, at the link's price, is paid from the open channel ({@link PayerFlow#paysFromChannel}),
-     * so no channel opens, nothing reaches the ledger and no escrow is given back elsewhere. A new bid above 0 and a
-     * new price reach the flows first, as in {@link #paidPiece} (with a channel open that takes the piece, they only
-     * change what it is paid at). What is shared with other buyers waits in {@code r}'s entry {@code k} for
-     * {@link #sellerSide}: the seller's earnings and a change of its exposure verdict. Safe on any thread for
-     * the buyers it handles alone (a delivery slice). Returns false, changing nothing, when the piece must be paid by
-     * {@link #paidPiece} when the round settles.
+     * Pays {@code l}'s verified piece of transfer round {@code round} at once when that touches only the link's own
+     * flows and its buyer: the link has flows and the piece, at the link's price, is paid from the open channel
+     * ({@link PayerFlow#paysFromChannel}), so no channel opens, nothing reaches the ledger and no escrow is given back
+     * elsewhere. A new bid above 0 and a new price reach the flows first, as in {@link #paidPiece} (with a channel open
+     * that takes the piece, they only change what it is paid at). What is shared with other buyers waits in
+     * {@code r}'s entry {@code k} for {@link #sellerSide}: the seller's earnings and a change of its exposure verdict.
+     * Safe on any thread for the buyers it handles alone (a delivery slice).
+     *
+     * <p>Where their order matters, payments keep it. A link with a piece left for the round's settling leaves its
+     * later pieces of the round there too. When an earlier piece of the same buyer over another link was left
+     * ({@code buyerWaits}), this one is still paid here if this link's flows had won the slot before it: nothing that
+     * waiting payment does can reach them then. It changes only its own link's flows, seller and channel; it gives
+     * back escrow only of flows that are not winning ({@link PayerFlow#releasable}); and a payment from an open channel
+     * moves escrow into the spent total, which leaves the sum its budget reads unchanged. A flow that is told a new
+     * bid or price with this piece waits: a refused price ends the win, and escrow could be given back before it.
+     *
+     * <p>Returns false, changing nothing but the link's mark, when the piece is to be paid by {@link #paidPiece} when
+     * the round settles.
      */
-    boolean payInSlice(Link l, int piece, long nowNanos, RoundPart r, int k) {
+    boolean payInSlice(Link l, int piece, long nowNanos, RoundPart r, int k, long round, boolean buyerWaits) {
         Pair x = l.pair;
+        if (x == null) return false; // its flows are made when the round settles, with the piece
+        if (x.payLaterRound != round && (!buyerWaits || x.payer.won())
+                && payFromChannel(x, l, piece, nowNanos / 1_000_000, r, k, buyerWaits)) {
+            return true;
+        }
+        x.payLaterRound = round;
+        return false;
+    }
+
+    private boolean payFromChannel(Pair x, Link l, int piece, long nowMillis, RoundPart r, int k, boolean buyerWaits) {
+        if (!x.payer.paysFromChannel(pieceSize, l.price, nowMillis)) return false;
         SimPeer d = l.down;
-        long nowMillis = nowNanos / 1_000_000;
-        if (x == null || !x.payer.paysFromChannel(pieceSize, l.price, nowMillis)) return false;
         boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
         if (priced && d.standingBid <= 0) return false; // a withdrawn bid reaches the seller's auction
+        // a new bid or price could end the win (a price above the bid is refused), and the waiting payment could then
+        // give this channel's escrow back
+        if (priced && buyerWaits) return false;
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
         if (priced) tellPriced(x, l, 0, 0, nowMillis, r.payQueues, true);
         x.payee.onBlockSent(piece, pieceSize, pieceSize);

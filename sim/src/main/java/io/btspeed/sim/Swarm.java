@@ -723,9 +723,9 @@ public final class Swarm {
         r.anyGained = true;
         if (l.paid) {
             int k = r.paidPiece(l, p, (long) (pieces - d.have.cardinality()) * pieceSize);
-            // paid here if that touches only this buyer, else when the round settles; once one of a buyer's pieces
-            // waits, its later ones of the round wait too, so each buyer's payments keep their order
-            if (d.payLaterRound == roundNo || !payments.payInSlice(l, p, now, r, k)) d.payLaterRound = roundNo;
+            // paid here if that touches only this buyer, else when the round settles; a buyer's later pieces of the
+            // round wait too where their order with the waiting one matters (SimPayments#payInSlice)
+            if (!payments.payInSlice(l, p, now, r, k, roundNo, d.payLaterRound == roundNo)) d.payLaterRound = roundNo;
         }
         d.log[d.logLen++] = p; // neighbours learn of p when they next catch up
         if (d.complete()) complete(d, r);
