@@ -17,6 +17,11 @@ public record ChannelId(byte[] bytes) {
         return bytes.clone();
     }
 
+    /** Whether {@code id} is this channel's 32 bytes: a comparison without the copy {@link #bytes()} makes. */
+    public boolean matches(byte[] id) {
+        return Arrays.equals(bytes, id);
+    }
+
     public String hex() {
         return HexFormat.of().formatHex(bytes);
     }

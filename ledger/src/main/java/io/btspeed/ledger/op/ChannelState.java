@@ -1,5 +1,6 @@
 package io.btspeed.ledger.op;
 
+import io.btspeed.ledger.ChannelId;
 import io.btspeed.ledger.crypto.CryptoException;
 import io.btspeed.ledger.crypto.KeyPair;
 import io.btspeed.ledger.crypto.PublicKey;
@@ -28,6 +29,11 @@ public record ChannelState(byte[] channelId, long sequence, long cumulativeAmoun
     @Override
     public byte[] channelId() {
         return channelId.clone();
+    }
+
+    /** Whether this state is of {@code channel}, compared without copying either id (a payee checks every payment). */
+    public boolean isIn(ChannelId channel) {
+        return channel.matches(channelId);
     }
 
     /** The 32-byte digest the payer signs. */

@@ -265,7 +265,7 @@ public final class PayerFlow {
 
     public List<MarketAction> onAck(SpeedMessage.Ack a) {
         ChannelId ch = account.channel();
-        if (ch != null && java.util.Arrays.equals(a.channelId(), ch.bytes())) ackedSequence = Math.max(ackedSequence, a.sequence());
+        if (ch != null && ch.matches(a.channelId())) ackedSequence = Math.max(ackedSequence, a.sequence());
         return List.of();
     }
 

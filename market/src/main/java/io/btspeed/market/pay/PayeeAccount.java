@@ -3,7 +3,6 @@ package io.btspeed.market.pay;
 import io.btspeed.ledger.ChannelId;
 import io.btspeed.ledger.crypto.PublicKey;
 import io.btspeed.ledger.op.ChannelState;
-import java.util.Arrays;
 
 /**
  * The uploader's book on one paying downloader: what it is owed for the pieces it served as a paid
@@ -29,6 +28,11 @@ public final class PayeeAccount {
     private PublicKey payerKey;
     private long escrow;
     private ChannelState.Signed best;
+    /**
+     * The best state's sequence and amount (0 without one), kept beside it: every piece served asks what was paid,
+     * and reading them through the state is two objects to load.
+     */
+    private long bestSequence, bestAmount;
     private long owed;
     private long paidInClosedChannels;
 
@@ -45,11 +49,12 @@ public final class PayeeAccount {
 
     /** The downloader opened (and the ledger confirmed) a channel to us. */
     public void channelOpened(ChannelId id, PublicKey payerKeyOnLedger, long escrowOnLedger) {
-        if (channel != null && best != null) paidInClosedChannels += best.state().cumulativeAmount();
+        if (channel != null && best != null) paidInClosedChannels += bestAmount;
         channel = id;
         payerKey = payerKeyOnLedger;
         escrow = escrowOnLedger;
         best = null;
+        bestSequence = bestAmount = 0;
     }
 
     /** We finished sending a whole piece to this peer while it held a paid slot at {@code price}. */
@@ -66,17 +71,19 @@ public final class PayeeAccount {
     /** @return null if accepted (it becomes the best state), else why it was refused; state unchanged then */
     public Rejection receive(ChannelState.Signed s) {
         if (channel == null) return Rejection.NO_CHANNEL;
-        if (!Arrays.equals(s.state().channelId(), channel.bytes())) return Rejection.WRONG_CHANNEL;
+        if (!s.state().isIn(channel)) return Rejection.WRONG_CHANNEL;
         if (s.state().cumulativeAmount() > escrow) return Rejection.OVER_ESCROW;
-        if (best != null && s.state().sequence() <= best.state().sequence()) return Rejection.STALE_SEQUENCE;
-        if (best != null && s.state().cumulativeAmount() < best.state().cumulativeAmount()) return Rejection.AMOUNT_DECREASED;
+        if (best != null && s.state().sequence() <= bestSequence) return Rejection.STALE_SEQUENCE;
+        if (best != null && s.state().cumulativeAmount() < bestAmount) return Rejection.AMOUNT_DECREASED;
         if (!verifier.verify(s, payerKey)) return Rejection.BAD_SIGNATURE;
         best = s;
+        bestSequence = s.state().sequence();
+        bestAmount = s.state().cumulativeAmount();
         return null;
     }
 
     public long paid() {
-        return paidInClosedChannels + (best == null ? 0 : best.state().cumulativeAmount());
+        return paidInClosedChannels + bestAmount;
     }
 
     public long owed() {
@@ -103,6 +110,6 @@ public final class PayeeAccount {
 
     /** Room left in the current channel. */
     public long remainingEscrow() {
-        return channel == null ? 0 : escrow - (best == null ? 0 : best.state().cumulativeAmount());
+        return channel == null ? 0 : escrow - bestAmount;
     }
 }

@@ -87,6 +87,27 @@ class PaymentFlowTest {
     }
 
     @Test
+    void thePayeeCountsWhatWasPaidInEveryChannelAndTheRoomLeftInTheCurrentOne() {
+        PayeeAccount up = new PayeeAccount(0);
+        up.channelOpened(ch, PublicKey.of(payer.publicKey()), 1_000);
+        assertThat(up.remainingEscrow()).isEqualTo(1_000);
+        assertThat(up.receive(new ChannelState(ch.bytes(), 1, 300).sign(payer))).isNull();
+        assertThat(up.paid()).isEqualTo(300);
+        assertThat(up.remainingEscrow()).isEqualTo(700);
+        ChannelId second = new ChannelId(new byte[32]);
+        up.channelOpened(second, PublicKey.of(payer.publicKey()), 500);
+        assertThat(up.paid()).as("the first channel's 300 stay paid").isEqualTo(300);
+        assertThat(up.remainingEscrow()).isEqualTo(500);
+        assertThat(up.receive(new ChannelState(ch.bytes(), 2, 400).sign(payer))).isEqualTo(PayeeAccount.Rejection.WRONG_CHANNEL);
+        assertThat(up.receive(new ChannelState(second.bytes(), 1, 200).sign(payer))).as("sequences start again").isNull();
+        assertThat(up.paid()).isEqualTo(500);
+        assertThat(up.remainingEscrow()).isEqualTo(300);
+        assertThat(up.receive(new ChannelState(second.bytes(), 1, 250).sign(payer))).isEqualTo(PayeeAccount.Rejection.STALE_SEQUENCE);
+        assertThat(up.receive(new ChannelState(second.bytes(), 2, 150).sign(payer))).isEqualTo(PayeeAccount.Rejection.AMOUNT_DECREASED);
+        assertThat(up.paid()).isEqualTo(500);
+    }
+
+    @Test
     void anExhaustedChannelIsFilledThenPaymentsContinueInANewOne() {
         PayerAccount down = new PayerAccount(s -> s.sign(payer));
         down.channelOpened(ch, 600_000);
