@@ -11,7 +11,7 @@ package io.btspeed.sim;
  */
 final class RoundOffers {
     /** A paid link's count, in the high half: an uploader has far fewer than 65,536 unchoked links. */
-    private static final int PAID = 1 << 16, ONE = 1;
+    private static final int PAID = 1 << 16;
     /** Per thread, per uploader id: links carrying data this round (low half) and how many of them are paid (high). */
     private final int[][] counts;
     private final double[] upBps, share, paidShare;
@@ -26,7 +26,7 @@ final class RoundOffers {
 
     /** Link {@code l}, counted by a catch-up on thread {@code thread}, carries data this round. */
     void carrying(int thread, Link l) {
-        counts[thread][l.upId] += l.paid ? PAID + ONE : ONE;
+        counts[thread][l.upId] += l.paid ? PAID + 1 : 1;
     }
 
     /**

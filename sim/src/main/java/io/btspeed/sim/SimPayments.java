@@ -119,7 +119,7 @@ final class SimPayments {
             byPayer[d.id].add(x);
         }
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
-        boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
+        boolean priced = priced(x, l);
         // Only a flow that may open a channel reads what may be locked and one seller's share of what remains
         // (the sellers d bids at are its market uploaders). Both take a walk over d's links and balances, so
         // they are worked out only then: a paying link with room in its channel skips them.
@@ -199,22 +199,24 @@ final class SimPayments {
     boolean payInSlice(Link l, int piece, long nowNanos, RoundPart r, int k, long round, boolean buyerWaits) {
         Pair x = l.pair;
         if (x == null) return false; // its flows are made when the round settles, with the piece
-        if (x.payLaterRound != round && (!buyerWaits || x.payer.won())
-                && payFromChannel(x, l, piece, nowNanos / 1_000_000, r, k, buyerWaits)) {
-            return true;
-        }
+        // behind a waiting piece of the buyer, only a flow that won before and is told nothing new with this piece (a
+        // new price could be refused, ending the win, and the waiting payment could then give its escrow back)
+        boolean inOrder = x.payLaterRound != round && (!buyerWaits || x.payer.won() && !priced(x, l));
+        if (inOrder && payFromChannel(x, l, piece, nowNanos / 1_000_000, r, k)) return true;
         x.payLaterRound = round;
         return false;
     }
 
-    private boolean payFromChannel(Pair x, Link l, int piece, long nowMillis, RoundPart r, int k, boolean buyerWaits) {
+    /** The buyer's standing bid or the link's price changed since its flows were last told (they are told first). */
+    private static boolean priced(Pair x, Link l) {
+        return x.payer.standingBid() != l.down.standingBid || x.price != l.price;
+    }
+
+    private boolean payFromChannel(Pair x, Link l, int piece, long nowMillis, RoundPart r, int k) {
         if (!x.payer.paysFromChannel(pieceSize, l.price, nowMillis)) return false;
         SimPeer d = l.down;
-        boolean priced = x.payer.standingBid() != d.standingBid || x.price != l.price;
+        boolean priced = priced(x, l);
         if (priced && d.standingBid <= 0) return false; // a withdrawn bid reaches the seller's auction
-        // a new bid or price could end the win (a price above the bid is refused), and the waiting payment could then
-        // give this channel's escrow back
-        if (priced && buyerWaits) return false;
         long spentBefore = x.payer.spent(), paidBefore = x.payee.paid(), unpaidBefore = x.payer.unpaid();
         if (priced) tellPriced(x, l, 0, 0, nowMillis, r.payQueues, true);
         x.payee.onBlockSent(piece, pieceSize, pieceSize);

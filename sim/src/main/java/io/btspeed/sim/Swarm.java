@@ -408,7 +408,6 @@ public final class Swarm {
                 Link l = in[k];
                 if (l.offer <= 0) continue;
                 long b = (long) (l.offer * f);
-                l.offer = 0;
                 if (b > 0) deliver(l, b, r);
             }
             if (d.logLen > logFrom) gains.gained(d.id, d.log, logFrom, d.logLen - logFrom);

@@ -172,7 +172,7 @@ public final class PayeeFlow {
 
     /** A payment state: accepted (acknowledged with the remaining debt) or refused with a reason; a refusal changes nothing. */
     public List<MarketAction> onPayment(SpeedMessage.Payment p) {
-        if (checking != null && Arrays.equals(checking.bytes(), p.channelId())) {
+        if (checking != null && checking.matches(p.channelId())) {
             // the buyer may pay before our ledger lookup returns: keep the best, judge it after the check
             if (early == null || p.sequence() > early.sequence()) early = p;
             return List.of();
@@ -183,7 +183,7 @@ public final class PayeeFlow {
                 return List.of();
             }
         }
-        if (closed && account.channel() != null && Arrays.equals(account.channel().bytes(), p.channelId())) {
+        if (closed && account.channel() != null && account.channel().matches(p.channelId())) {
             return List.of(new MarketAction.Send(ErrorCode.CHANNEL_CLOSED.message("channel closed; open a new one")));
         }
         ChannelState.Signed s;
