@@ -61,7 +61,7 @@ final class SimPeer {
     io.btspeed.core.choke.UnchokeDecision decision;
     /**
      * Written by the first passes that load what a loop will miss on, so the JIT keeps their loads: the catch-up's and
-     * the deliveries' (as downloader, {@code Swarm}), the choke decision's (as uploader, {@code ChokeRounds}). Each is
+     * the deliveries' (as downloader, {@code TransferRound}), the choke decision's (as uploader, {@code ChokeRounds}). Each is
      * written only by the thread working on this peer in that step.
      */
     int warm;
