@@ -273,6 +273,9 @@ final class TransferRound {
             Bitfield b = by[k].upHave;
             for (int w = 0, n = b.wordCount(); w < n; w += 8) warm += (int) b.word(w);
         }
+        // then every uploader's gains slot: the loop below reads one per link, but its branches (how many gains, any
+        // lacked) are mispredicted often enough that its loads would come a few at a time
+        for (int k = 0; k < m; k++) warm += gs[st[k * InFeed.STRIDE + InFeed.UP] * RoundGains.SLOT];
         d.warm = warm;
         Bitfield mine = d.have;
         int n = 0;
