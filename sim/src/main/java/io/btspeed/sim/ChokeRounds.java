@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -94,9 +96,9 @@ final class ChokeRounds {
         // and interest memos; applying it (chokes void requests at downloaders' pickers, lost paid slots reach the
         // payment flows) changes nothing another decision reads, and neither changes whether another peer's round is
         // due. Only an announce does (new links, their Interested, bids reaching auctions). So the turns up to the
-        // next announce are planned first, their decisions made on both threads, then applied in peer order; the
-        // announcing peer's turn follows on this thread, and planning resumes after it. Same results as one turn
-        // after another.
+        // next announce are planned first, their decisions made on both threads and applied in peer order as they
+        // come (decideAndApply); the announcing peer's turn follows on this thread, and planning resumes after it.
+        // Same results as one turn after another.
         List<SimPeer> leaving = null;
         int n = present.size();
         for (int i = 0; i < n; ) {
@@ -121,20 +123,19 @@ final class ChokeRounds {
                 if (now >= p.nextAnnounceAt && p.out.size() < neighbors / 2) announcer = p;
                 else planned = plan(planned, p, false);
             }
-            decideAll(planned);
-            // the links the rounds may change and their downloaders, loaded in one sweep so those cache misses overlap
-            // (applying runs on this thread alone, while the workers wait)
-            long warm = 0;
-            for (int k = 0; k < planned; k++) {
-                List<Link> affected = plannedPeers[k].affected;
-                for (int j = 0, m = affected.size(); j < m; j++) warm += affected.get(j).down.nUnchokedBy;
-            }
-            this.warm = warm;
-            for (int k = 0; k < planned; k++) {
-                SimPeer p = plannedPeers[k];
-                applyRound(p, p.decision);
-                p.decision = null;
-                plannedPeers[k] = null;
+            if (planned >= MIN_DECISIONS && slices.threads() > 1) {
+                decideAndApply(planned);
+            } else {
+                decideRange(0, planned, 0, 0);
+                // the links the rounds may change and their downloaders, loaded in one sweep so those cache misses
+                // overlap
+                long warm = 0;
+                for (int k = 0; k < planned; k++) {
+                    List<Link> affected = plannedPeers[k].affected;
+                    for (int j = 0, m = affected.size(); j < m; j++) warm += affected.get(j).down.nUnchokedBy;
+                }
+                this.warm = warm;
+                for (int k = 0; k < planned; k++) apply(k);
             }
             if (announcer != null) {
                 announce.accept(announcer);
@@ -158,10 +159,85 @@ final class ChokeRounds {
         return planned + 1;
     }
 
-    /** The planned rounds' decisions (into each peer's {@code decision}), split over the threads as the catch-up is. */
-    private void decideAll(int planned) {
-        slices.forEach(planned, MIN_DECISIONS, this::decideRange);
+    /** Applies planned round {@code k}'s decision and lets the peer go from the plan. This thread only. */
+    private void apply(int k) {
+        SimPeer p = plannedPeers[k];
+        applyRound(p, p.decision);
+        p.decision = null;
+        plannedPeers[k] = null;
     }
+
+    /**
+     * The planned rounds decided on both threads and applied in peer order on this one, at once: a worker decides
+     * from the front of the plan, this thread applies each round as soon as it and all before it are decided, and
+     * while the next one is not, decides from the back. That applying a round changes nothing another decision reads
+     * ({@link #turns}) is what lets the two overlap; so the result is the one of deciding every round first, and of
+     * one turn after another. Applying, on one thread, no longer waits for the last decision.
+     */
+    private void decideAndApply(int planned) {
+        int stamp = ++batch;
+        if (ready.length() < planned) ready = new AtomicIntegerArray(Math.max(planned, 2 * ready.length()));
+        AtomicIntegerArray done = ready;
+        ends.set((long) planned); // front 0, back planned
+        workerFailed = false;
+        slices.alongside(() -> {
+            // a list of the worker's own, from its own allocation buffer (see decideRange)
+            List<PeerStats> stats = new ArrayList<>(64);
+            try {
+                for (long c; (c = claim(true)) >= 0; ) decideClaimed(c, stats, done, stamp);
+            } catch (RuntimeException | Error e) {
+                workerFailed = true;
+                throw e;
+            }
+        }, () -> {
+            int applied = 0;
+            while (applied < planned && !workerFailed) {
+                if (done.get(applied) == stamp) {
+                    apply(applied++);
+                    continue;
+                }
+                long c = claim(false);
+                if (c >= 0) decideClaimed(c, chokeStats, done, stamp);
+                else Thread.onSpinWait(); // the rest is the worker's, under way
+            }
+        });
+    }
+
+    /** Decides the claimed rounds ({@link #claim}: first index and count) and marks each one done with {@code stamp}. */
+    private void decideClaimed(long claimed, List<PeerStats> stats, AtomicIntegerArray done, int stamp) {
+        int from = (int) (claimed >>> 32), to = from + (int) claimed;
+        SimPeer first = plannedPeers[from]; // (once marked done, a round may be applied and its slot cleared)
+        long warmed = FirstLoads.decisions(plannedPeers, from, to);
+        for (int k = from; k < to; k++) {
+            SimPeer p = plannedPeers[k];
+            p.decision = decideRound(p, plannedForced[k], stats);
+            done.set(k, stamp); // publishes the decision (and what it wrote) to the applying thread
+        }
+        FirstLoads.keep(first, warmed);
+    }
+
+    /**
+     * Takes up to {@link FirstLoads#DECISIONS} planned rounds not yet taken, from the front of the plan or from its
+     * back: the first index in the high half, the count in the low one; -1 when none is left.
+     */
+    private long claim(boolean front) {
+        while (true) {
+            long e = ends.get();
+            int f = (int) (e >>> 32), b = (int) e;
+            if (f >= b) return -1;
+            int n = Math.min(FirstLoads.DECISIONS, b - f);
+            long next = front ? ((long) (f + n) << 32) | b : ((long) f << 32) | (b - n);
+            if (ends.compareAndSet(e, next)) return ((long) (front ? f : b - n) << 32) | n;
+        }
+    }
+
+    /** Where the plan's untaken rounds start (high half) and end (low half), while {@link #decideAndApply} runs. */
+    private final AtomicLong ends = new AtomicLong();
+    /** Per planned round: the batch's stamp once decided ({@link #decideAndApply}); stamps spare clearing it. */
+    private AtomicIntegerArray ready = new AtomicIntegerArray(64);
+    private int batch;
+    /** The worker's decisions failed: stop waiting for them (the failure is passed on when the worker is joined). */
+    private volatile boolean workerFailed;
 
     private void decideRange(int from, int to, int part, int thread) {
         // a list of the slice's own, from its thread's own allocation buffer: two lists made side by side, one per

@@ -74,6 +74,29 @@ final class Slices implements AutoCloseable {
         join(done);
     }
 
+    /** Threads in all, the calling one included. */
+    int threads() { return workers.length + 1; }
+
+    /**
+     * Runs {@code theirs} on a worker and {@code mine} on the calling thread at the same time, and returns when both
+     * are done (passing on what failed on either). With one thread, {@code theirs} runs first, then {@code mine}.
+     * What the two share is theirs to coordinate; {@code mine} must not wait for {@code theirs} to do something
+     * without an end, or a failure there would leave it waiting.
+     */
+    void alongside(Runnable theirs, Runnable mine) {
+        if (workers.length == 0) {
+            theirs.run();
+            mine.run();
+            return;
+        }
+        Future<?> done = workers[0].submit(theirs);
+        try {
+            mine.run();
+        } finally {
+            join(new Future<?>[] {done});
+        }
+    }
+
     private static void take(int n, int parts, AtomicInteger next, Slice task, int thread) {
         for (int k; (k = next.getAndIncrement()) < parts; ) {
             task.run((int) ((long) n * k / parts), (int) ((long) n * (k + 1) / parts), k, thread);
