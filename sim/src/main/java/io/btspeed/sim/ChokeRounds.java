@@ -126,7 +126,7 @@ final class ChokeRounds {
             if (planned >= MIN_DECISIONS && slices.threads() > 1) {
                 decideAndApply(planned);
             } else {
-                decideRange(0, planned, 0, 0);
+                decideRange(0, planned);
                 // the links the rounds may change and their downloaders, loaded in one sweep so those cache misses
                 // overlap
                 long warm = 0;
@@ -181,7 +181,8 @@ final class ChokeRounds {
         ends.set((long) planned); // front 0, back planned
         workerFailed = false;
         slices.alongside(() -> {
-            // a list of the worker's own, from its own allocation buffer (see decideRange)
+            // a list of the worker's own, from its own allocation buffer: two lists made side by side, one per
+            // thread, could share a cache line that every add on one thread would take from the other
             List<PeerStats> stats = new ArrayList<>(64);
             try {
                 for (long c; (c = claim(true)) >= 0; ) decideClaimed(c, stats, done, stamp);
@@ -239,10 +240,9 @@ final class ChokeRounds {
     /** The worker's decisions failed: stop waiting for them (the failure is passed on when the worker is joined). */
     private volatile boolean workerFailed;
 
-    private void decideRange(int from, int to, int part, int thread) {
-        // a list of the slice's own, from its thread's own allocation buffer: two lists made side by side, one per
-        // thread, could share a cache line that every add on one thread would take from the other
-        List<PeerStats> stats = new ArrayList<>(64);
+    /** Decides planned rounds {@code from}..{@code to} on this thread (a batch too small to hand a worker a part). */
+    private void decideRange(int from, int to) {
+        List<PeerStats> stats = chokeStats;
         long warmed = 0;
         for (int k = from; k < to; k++) {
             if ((k - from) % FirstLoads.DECISIONS == 0) warmed += FirstLoads.decisions(plannedPeers, k, Math.min(to, k + FirstLoads.DECISIONS));

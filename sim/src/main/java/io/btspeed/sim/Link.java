@@ -31,7 +31,7 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
     boolean hintFound;
     /**
      * The cursor at which {@code up} was last found to offer {@code down} no known piece, -1 if not known to be so
-     * (speed only, see {@code Swarm.offersKnownPiece}).
+     * (speed only, see {@code Interest.offersKnownPiece}).
      */
     int noneKnownAt = -1;
     /**

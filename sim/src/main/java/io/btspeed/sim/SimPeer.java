@@ -43,7 +43,7 @@ final class SimPeer {
      */
     Link[] unchoked = new Link[8];
     int nUnchoked;
-    /** The links its decided choke round may change ({@code Swarm.affectedLinks}), until the round is applied. */
+    /** The links its decided choke round may change ({@code ChokeRounds.affectedLinks}), until the round is applied. */
     final List<Link> affected = new ArrayList<>(8);
     /**
      * Links {@code down == this} whose uploader unchokes it, in the order of {@link #in} (by {@link Link#seq}): the
@@ -68,7 +68,7 @@ final class SimPeer {
     long standingBid;
     /** The round (transfer round number) in which one of its paid pieces was left for the round's settling. */
     long payLaterRound = -1;
-    /** This round's bid target, worked out before the bids go out ({@code Swarm.chokeRounds}). */
+    /** This round's bid target, worked out before the bids go out ({@code ChokeRounds.bidTargets}). */
     long bidTarget;
     long spent, earned, unpaid, paidBytes;
     /** Bytes received; bytes sent over links since closed (an open link's own count is added at the end). */
