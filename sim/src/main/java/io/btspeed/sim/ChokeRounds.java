@@ -126,7 +126,9 @@ final class ChokeRounds {
             if (planned >= MIN_DECISIONS && slices.threads() > 1) {
                 decideAndApply(planned);
             } else {
-                decideRange(0, planned);
+                for (int k = 0; k < planned; k += FirstLoads.DECISIONS) {
+                    decideBatch(k, Math.min(planned, k + FirstLoads.DECISIONS), chokeStats, null, 0);
+                }
                 // the links the rounds may change and their downloaders, loaded in one sweep so those cache misses
                 // overlap
                 long warm = 0;
@@ -185,7 +187,7 @@ final class ChokeRounds {
             // thread, could share a cache line that every add on one thread would take from the other
             List<PeerStats> stats = new ArrayList<>(64);
             try {
-                for (long c; (c = claim(true)) >= 0; ) decideClaimed(c, stats, done, stamp);
+                for (long c; (c = claim(true)) >= 0; ) decideBatch(claimedFrom(c), claimedTo(c), stats, done, stamp);
             } catch (RuntimeException | Error e) {
                 workerFailed = true;
                 throw e;
@@ -198,24 +200,30 @@ final class ChokeRounds {
                     continue;
                 }
                 long c = claim(false);
-                if (c >= 0) decideClaimed(c, chokeStats, done, stamp);
+                if (c >= 0) decideBatch(claimedFrom(c), claimedTo(c), chokeStats, done, stamp);
                 else Thread.onSpinWait(); // the rest is the worker's, under way
             }
         });
     }
 
-    /** Decides the claimed rounds ({@link #claim}: first index and count) and marks each one done with {@code stamp}. */
-    private void decideClaimed(long claimed, List<PeerStats> stats, AtomicIntegerArray done, int stamp) {
-        int from = (int) (claimed >>> 32), to = from + (int) claimed;
+    /**
+     * Decides planned rounds {@code from}..{@code to} (at most {@link FirstLoads#DECISIONS}, whose first loads come in
+     * one sweep) with the calling thread's {@code stats}; with {@code done}, marks each one done with {@code stamp}.
+     */
+    private void decideBatch(int from, int to, List<PeerStats> stats, AtomicIntegerArray done, int stamp) {
         SimPeer first = plannedPeers[from]; // (once marked done, a round may be applied and its slot cleared)
         long warmed = FirstLoads.decisions(plannedPeers, from, to);
         for (int k = from; k < to; k++) {
             SimPeer p = plannedPeers[k];
             p.decision = decideRound(p, plannedForced[k], stats);
-            done.set(k, stamp); // publishes the decision (and what it wrote) to the applying thread
+            if (done != null) done.set(k, stamp); // publishes the decision (and what it wrote) to the applying thread
         }
         FirstLoads.keep(first, warmed);
     }
+
+    private static int claimedFrom(long claimed) { return (int) (claimed >>> 32); }
+
+    private static int claimedTo(long claimed) { return claimedFrom(claimed) + (int) claimed; }
 
     /**
      * Takes up to {@link FirstLoads#DECISIONS} planned rounds not yet taken, from the front of the plan or from its
@@ -239,17 +247,6 @@ final class ChokeRounds {
     private int batch;
     /** The worker's decisions failed: stop waiting for them (the failure is passed on when the worker is joined). */
     private volatile boolean workerFailed;
-
-    /** Decides planned rounds {@code from}..{@code to} on this thread (a batch too small to hand a worker a part). */
-    private void decideRange(int from, int to) {
-        List<PeerStats> stats = chokeStats;
-        long warmed = 0;
-        for (int k = from; k < to; k++) {
-            if ((k - from) % FirstLoads.DECISIONS == 0) warmed += FirstLoads.decisions(plannedPeers, k, Math.min(to, k + FirstLoads.DECISIONS));
-            plannedPeers[k].decision = decideRound(plannedPeers[k], plannedForced[k], stats);
-        }
-        if (to > from) FirstLoads.keep(plannedPeers[from], warmed);
-    }
 
     /**
      * The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}), and those whose bid
