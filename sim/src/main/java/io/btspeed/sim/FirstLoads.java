@@ -1,5 +1,6 @@
 package io.btspeed.sim;
 
+import io.btspeed.core.picker.PiecePicker;
 import java.util.List;
 
 /**
@@ -17,7 +18,10 @@ final class FirstLoads {
     /** Uploaders per batch for the choke decisions (each reads all its links). */
     static final int DECISIONS = 8;
 
-    /** Peers {@code from}..{@code to}'s catch-ups: the peers, their feeds and bitfields, the feeds' state and the words. */
+    /**
+     * Peers {@code from}..{@code to}'s catch-ups: the peers; their feeds, bitfields and pickers; the feeds' state, the
+     * words and the pickers' arrays ({@link PiecePicker#prefetchHaves}).
+     */
     static long catchUps(List<SimPeer> peers, int from, int to) {
         long w = 0;
         for (int i = from; i < to; i++) {
@@ -26,28 +30,39 @@ final class FirstLoads {
         }
         for (int i = from; i < to; i++) {
             SimPeer d = peers.get(i);
-            w += d.feed.active + d.have.cardinality() + d.shown.cardinality() + d.unchokedBy.length;
+            PiecePicker pk = d.picker;
+            w += d.feed.active + d.have.cardinality() + d.shown.cardinality() + d.unchokedBy.length
+                    + (pk == null ? 0 : pk.pieceCount());
         }
         for (int i = from; i < to; i++) {
             SimPeer d = peers.get(i);
-            w += d.feed.state[0];
+            PiecePicker pk = d.picker;
+            w += d.feed.state[0] + (pk == null ? 0 : pk.prefetchHaves());
             for (int k = 0, n = d.have.wordCount(); k < n; k += 8) w += d.have.word(k);
         }
         return w;
     }
 
-    /** Peers {@code from}..{@code to}'s deliveries: the peers, their arrays of unchoking links, the links. */
+    /**
+     * Peers {@code from}..{@code to}'s deliveries: the peers; their arrays of unchoking links, pickers and logs; the
+     * links, the pickers' arrays ({@link PiecePicker#prefetchArrivals}) and the line of the log a piece that arrives is
+     * written to.
+     */
     static long links(List<SimPeer> peers, int from, int to) {
         long w = 0;
         for (int i = from; i < to; i++) w += peers.get(i).nUnchokedBy;
         for (int i = from; i < to; i++) {
-            Link[] ls = peers.get(i).unchokedBy;
-            w += ls.length + (ls[0] == null ? 0 : 1);
+            SimPeer p = peers.get(i);
+            Link[] ls = p.unchokedBy;
+            PiecePicker pk = p.picker;
+            w += ls.length + (ls[0] == null ? 0 : 1) + (pk == null ? 0 : pk.pieceCount()) + p.log.length;
         }
         for (int i = from; i < to; i++) {
             SimPeer p = peers.get(i);
             Link[] ls = p.unchokedBy;
+            PiecePicker pk = p.picker;
             for (int k = 0, n = p.nUnchokedBy; k < n; k++) w += ls[k].startAt;
+            w += (pk == null ? 0 : pk.prefetchArrivals()) + p.log[p.logLen];
         }
         return w;
     }

@@ -647,6 +647,27 @@ public final class PiecePicker extends PieceCounts {
         return d == null ? 0 : d.received;
     }
 
+    /**
+     * Reads the first line of what a batch of Haves ({@link #peerHas(int[], int, int)}) and a pick read first (the
+     * arrays of our pieces, of the counts, of the pieces to skip and of the pieces under way) and returns a number
+     * that means nothing, so the reads are kept. Changes nothing. For a caller about to give many pickers their
+     * Haves one after another, each picker likely out of cache (a simulator's thousands): called for the next few
+     * first, the misses of those arrays overlap across pickers instead of coming one picker after another, each a
+     * chain of loads.
+     */
+    public long prefetchHaves() {
+        return lacking.length + have.word(0) + planes[0] + skip[0] + byPiece.length;
+    }
+
+    /**
+     * Reads the first line of what blocks arriving read first (the arrays of the pieces under way, of our pieces and of
+     * the pieces to skip) and returns a number that means nothing, so the reads are kept. Changes nothing. The same
+     * use as {@link #prefetchHaves}, for a caller about to deliver blocks to many pickers one after another.
+     */
+    public long prefetchArrivals() {
+        return byPiece.length + have.word(0) + skip[0];
+    }
+
     /** This peer was asked for this block and has not delivered it. False for offsets that are no block. */
     public boolean isRequested(Object peer, int piece, int begin) {
         if (piece < 0 || piece >= pieceCount || begin < 0 || begin % BLOCK_SIZE != 0 || begin >= pieceSize(piece)) return false;

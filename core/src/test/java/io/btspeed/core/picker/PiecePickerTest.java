@@ -394,4 +394,34 @@ class PiecePickerTest {
         p.onPeerGone(h);
         assertThat(h.outstanding()).isZero();
     }
+
+    /** The loads ahead for Haves and arrivals change nothing: a picker that makes them picks what one that does not. */
+    @Test
+    void prefetchesForHavesAndArrivalsChangeNothing() {
+        int n = 300;
+        PiecePicker plain = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(11));
+        PiecePicker warmed = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(11));
+        Random r = new Random(5);
+        for (int round = 0; round < 40; round++) {
+            int[] haves = new int[r.nextInt(30)];
+            for (int i = 0; i < haves.length; i++) haves[i] = r.nextInt(n);
+            warmed.prefetchHaves();
+            assertThat(warmed.peerHas(haves, 0, haves.length)).isEqualTo(plain.peerHas(haves, 0, haves.length));
+            Bitfield peer = new Bitfield(n);
+            for (int i = 0; i < n; i++) if (r.nextBoolean()) peer.set(i);
+            List<BlockRequest> a = plain.pickBlocks("p", peer, 2, null);
+            warmed.prefetchArrivals();
+            List<BlockRequest> b = warmed.pickBlocks("p", peer, 2, null);
+            assertThat(b).as("round %d", round).isEqualTo(a);
+            for (BlockRequest q : a) {
+                warmed.prefetchArrivals();
+                assertThat(warmed.onBlockReceived("p", q.piece(), q.begin()).kind()).isEqualTo(plain.onBlockReceived("p", q.piece(), q.begin()).kind());
+                plain.onPieceVerified(q.piece());
+                warmed.onPieceVerified(q.piece());
+            }
+            warmed.checkOrder();
+        }
+        for (int i = 0; i < n; i++) assertThat(warmed.availability(i)).isEqualTo(plain.availability(i));
+        assertThat(warmed.have()).isEqualTo(plain.have());
+    }
 }
