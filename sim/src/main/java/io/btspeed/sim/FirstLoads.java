@@ -39,6 +39,14 @@ final class FirstLoads {
             PiecePicker pk = d.picker;
             w += d.feed.state[0] + (pk == null ? 0 : pk.prefetchHaves());
             for (int k = 0, n = d.have.wordCount(); k < n; k += 8) w += d.have.word(k);
+            Link[] by = d.unchokedBy;
+            for (int k = 0, n = d.nUnchokedBy; k < n; k++) w += by[k].piece;
+        }
+        // the bitfields of the uploaders that unchoke them, which their picks ahead read whole
+        for (int i = from; i < to; i++) {
+            SimPeer d = peers.get(i);
+            Link[] by = d.unchokedBy;
+            for (int k = 0, n = d.nUnchokedBy; k < n; k++) w += by[k].upHave.wordCount();
         }
         return w;
     }
