@@ -76,6 +76,50 @@ abstract sealed class PieceCounts permits PiecePicker {
     }
 
     /**
+     * Adds one to the count of each of {@code pieces[0..n)} (a piece may come more than once: one for each time),
+     * plane by plane: the first plane takes every add, the next only the adds that carried out of it, and so on, the
+     * pieces still carrying kept in {@code pieces} itself, in order. An add of one to a count carries out of a plane
+     * where its bit was set, half the time: the adds go through two planes on average instead of every plane in use
+     * (which {@link #addWord} needs, to stay without a branch a predictor cannot learn). Two adds to one word in the
+     * same plane come one after the other, the second reading what the first wrote, as adds one at a time would.
+     * Overwrites {@code pieces}. Returns false, changing nothing, where the counts could pass {@link #MAX_COUNT}
+     * (the caller then adds one at a time, each add failing alone).
+     */
+    final boolean addPieces(int[] pieces, int n) {
+        if ((1L << planesUsed) - 1 + n > MAX_COUNT) return false;
+        int live = n, level = 0;
+        long[] pl = planes;
+        for (int ws = words; level < planesUsed && live > 0; level++) {
+            int base = level * ws, m = 0;
+            for (int i = 0; i < live; i++) {
+                int p = pieces[i], at = base + (p >>> 6);
+                long v = pl[at];
+                pl[at] = v ^ (1L << p);
+                pieces[m] = p;
+                m += (int) ((v >>> p) & 1);
+            }
+            live = m;
+        }
+        // the adds that carried out of every plane in use: each goes on from the first plane not in use then
+        for (int i = 0; i < live; i++) addFrom(pieces[i] >>> 6, 1L << pieces[i], level);
+        return true;
+    }
+
+    /** Adds {@code carry} (bits of word w) at plane {@code k} and up, taking new planes as it must. */
+    private void addFrom(int w, long carry, int k) {
+        for (; k < planesUsed && carry != 0; k++) {
+            int at = k * words + w;
+            long v = planes[at];
+            planes[at] = v ^ carry;
+            carry &= v;
+        }
+        if (carry == 0) return;
+        if (planesUsed == planeCount) widenPlanes(); // no more than sixteen: addPieces checked
+        planes[planesUsed * words + w] = carry;
+        planesUsed++;
+    }
+
+    /**
      * The add of {@code x} to word w left {@code carry}: counts that reach the first plane not yet in use (all zero
      * there), which is then in use. Past sixteen planes the add is undone (those counts wrapped to zero in every plane,
      * so subtracting {@code x} again borrows them back up) and it throws, changing nothing.

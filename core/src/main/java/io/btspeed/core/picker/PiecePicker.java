@@ -241,7 +241,8 @@ public final class PiecePicker extends PieceCounts {
      * for each in turn. Returns how many of them are pieces we lack, so a caller tracking interest need not look them
      * up again. A simulator applies thousands of pickers' batches in turn, so each batch starts with its lines out of
      * cache: a first pass keeps the pieces we lack and a second reads the lines of the planes in use, one load each,
-     * so the batch's cache misses overlap instead of coming one Have after another.
+     * so the batch's cache misses overlap instead of coming one Have after another. Then the adds go up the planes
+     * all together, plane by plane ({@link PieceCounts#addPieces}).
      */
     public int peerHas(int[] pieces, int from, int to) {
         if (to - from > lacking.length) lacking = new int[Math.max(to - from, 2 * lacking.length)];
@@ -258,8 +259,9 @@ public final class PiecePicker extends PieceCounts {
         long sum = 0;
         if (n > 0) for (int i = 0, end = planesUsed * words; i < end; i += 8) sum += planes[i];
         touched = (int) sum;
-        for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
-        return n;
+        int lacked = n;
+        if (!addPieces(mine, n)) for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
+        return lacked;
     }
 
     public void peerBitfield(Bitfield bits) {

@@ -424,4 +424,37 @@ class PiecePickerTest {
         for (int i = 0; i < n; i++) assertThat(warmed.availability(i)).isEqualTo(plain.availability(i));
         assertThat(warmed.have()).isEqualTo(plain.have());
     }
+
+    /** A batch of Haves with one piece many times over, past 255 in one batch, counts exactly as Haves one at a time. */
+    @Test
+    void batchWithOnePieceManyTimesCountsLikeSingleHaves() {
+        int n = 200;
+        PiecePicker batched = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(3));
+        PiecePicker single = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(3));
+        int[] batch = new int[700];
+        Random r = new Random(9);
+        for (int i = 0; i < batch.length; i++) batch[i] = i % 2 == 0 ? 70 : r.nextInt(n); // 350 of piece 70
+        for (int piece : batch) single.peerHas(piece);
+        assertThat(batched.peerHas(batch, 0, batch.length)).isEqualTo(batch.length);
+        for (int i = 0; i < n; i++) assertThat(batched.availability(i)).as("piece %d", i).isEqualTo(single.availability(i));
+        assertThat(batched.availability(70)).isGreaterThanOrEqualTo(350);
+        batched.checkOrder();
+        // and the batch given again on top: counts that were already wide go on the same way
+        for (int piece : batch) single.peerHas(piece);
+        batched.peerHas(batch, 0, batch.length);
+        for (int i = 0; i < n; i++) assertThat(batched.availability(i)).as("piece %d", i).isEqualTo(single.availability(i));
+    }
+
+    /** Near the largest count a batch goes one Have at a time: the Have that would pass it fails alone. */
+    @Test
+    void batchNearTheLargestCountFailsOnlyTheHaveThatPassesIt() {
+        PiecePicker p = new PiecePicker(B, 130L * B, new Bitfield(130), new Random(1));
+        for (int i = 0; i < 65_534; i++) p.peerHas(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.peerHas(new int[] {4, 3, 3}, 0, 3))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("piece 3");
+        assertThat(p.availability(3)).isEqualTo(65_535);
+        assertThat(p.availability(4)).isEqualTo(1);
+        p.checkOrder();
+    }
 }
+
