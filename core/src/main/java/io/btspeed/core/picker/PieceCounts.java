@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A count per piece, bit-sliced: plane k is a bitset holding bit k of every piece's count (bit {@code p & 63} of
- * {@code planes[k * words + (p >>> 6)]}), so adding one to many counts is a few word operations per plane, the carry
+ * {@code planes[k][p >>> 6]}), so adding one to many counts is a few word operations per plane, the carry
  * rippling up, and never depends on the order the adds come in. The picker counts with it how many peers announced
  * each piece, and narrows a pick's candidates to the rarest plane by plane ({@link PiecePicker}).
  *
@@ -25,17 +25,19 @@ abstract sealed class PieceCounts permits PiecePicker {
     final int pieceCount;
     /** Words per bitset: {@code ceil(pieceCount / 64)}. */
     final int words;
-    /** The planes, {@code words} longs each; {@link #planeCount} of them allocated. */
-    long[] planes;
-    private int planeCount;
+    /**
+     * The planes, {@code words} longs each, an array of their own: a loop over a plane and the picker's other
+     * bitsets, word by word, then reads and writes each at the same index, which the compiler turns into vector
+     * instructions (at an offset into one array of all planes it could not tell the arrays apart, and stayed scalar).
+     */
+    long[][] planes;
     /** Planes at and above this one are zero in every word: an add or a narrowing starts below it. */
     int planesUsed;
 
     PieceCounts(int pieceCount) {
         this.pieceCount = pieceCount;
         this.words = (pieceCount + 63) >>> 6;
-        this.planeCount = 8;
-        this.planes = new long[words * planeCount];
+        this.planes = new long[8][words];
     }
 
     /** The bits of word w that are pieces (the last word's bits past the last piece are not). */
@@ -46,14 +48,14 @@ abstract sealed class PieceCounts permits PiecePicker {
     /** Piece p's count, read off its planes. */
     final int count(int piece) {
         int w = piece >>> 6, c = 0;
-        for (int k = 0; k < planesUsed; k++) c |= (int) ((planes[k * words + w] >>> piece) & 1) << k;
+        for (int k = 0; k < planesUsed; k++) c |= (int) ((planes[k][w] >>> piece) & 1) << k;
         return c;
     }
 
     /** The pieces of word w whose count is not 0. */
     final long nonZero(int w) {
         long x = 0;
-        for (int k = 0; k < planesUsed; k++) x |= planes[k * words + w];
+        for (int k = 0; k < planesUsed; k++) x |= planes[k][w];
         return x;
     }
 
@@ -64,12 +66,13 @@ abstract sealed class PieceCounts permits PiecePicker {
      * cost more than the planes it saved. Only a carry out of the planes in use takes the rare path.
      */
     final void addWord(int w, long x) {
-        int used = planesUsed, ws = words;
-        long[] pl = planes;
+        int used = planesUsed;
+        long[][] pl = planes;
         long carry = x;
-        for (int i = w, end = used * ws; i < end; i += ws) {
-            long v = pl[i];
-            pl[i] = v ^ carry;
+        for (int k = 0; k < used; k++) {
+            long[] plane = pl[k];
+            long v = plane[w];
+            plane[w] = v ^ carry;
             carry &= v;
         }
         if (carry != 0) carryOut(w, x, carry);
@@ -88,13 +91,13 @@ abstract sealed class PieceCounts permits PiecePicker {
     final boolean addPieces(int[] pieces, int n) {
         if ((1L << planesUsed) - 1 + n > MAX_COUNT) return false;
         int live = n, level = 0;
-        long[] pl = planes;
-        for (int ws = words; level < planesUsed && live > 0; level++) {
-            int base = level * ws, m = 0;
+        for (; level < planesUsed && live > 0; level++) {
+            long[] plane = planes[level];
+            int m = 0;
             for (int i = 0; i < live; i++) {
-                int p = pieces[i], at = base + (p >>> 6);
-                long v = pl[at];
-                pl[at] = v ^ (1L << p);
+                int p = pieces[i], w = p >>> 6;
+                long v = plane[w];
+                plane[w] = v ^ (1L << p);
                 pieces[m] = p;
                 m += (int) ((v >>> p) & 1);
             }
@@ -108,14 +111,14 @@ abstract sealed class PieceCounts permits PiecePicker {
     /** Adds {@code carry} (bits of word w) at plane {@code k} and up, taking new planes as it must. */
     private void addFrom(int w, long carry, int k) {
         for (; k < planesUsed && carry != 0; k++) {
-            int at = k * words + w;
-            long v = planes[at];
-            planes[at] = v ^ carry;
+            long[] plane = planes[k];
+            long v = plane[w];
+            plane[w] = v ^ carry;
             carry &= v;
         }
         if (carry == 0) return;
-        if (planesUsed == planeCount) widenPlanes(); // no more than sixteen: addPieces checked
-        planes[planesUsed * words + w] = carry;
+        if (planesUsed == planes.length) widenPlanes(); // no more than sixteen: addPieces checked
+        planes[planesUsed][w] = carry;
         planesUsed++;
     }
 
@@ -125,15 +128,15 @@ abstract sealed class PieceCounts permits PiecePicker {
      * so subtracting {@code x} again borrows them back up) and it throws, changing nothing.
      */
     private void carryOut(int w, long x, long carry) {
-        if (planesUsed == planeCount) {
-            if (planeCount == MAX_PLANES) {
+        if (planesUsed == planes.length) {
+            if (planes.length == MAX_PLANES) {
                 borrowWord(w, x);
                 int piece = (w << 6) + Long.numberOfTrailingZeros(carry);
                 throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
             }
             widenPlanes();
         }
-        planes[planesUsed * words + w] = carry;
+        planes[planesUsed][w] = carry;
         planesUsed++;
     }
 
@@ -154,24 +157,25 @@ abstract sealed class PieceCounts permits PiecePicker {
     private void borrowWord(int w, long x) {
         long borrow = x;
         for (int k = 0; k < planesUsed && borrow != 0; k++) {
-            int i = k * words + w;
-            long v = planes[i];
-            planes[i] = v ^ borrow;
+            long[] plane = planes[k];
+            long v = plane[w];
+            plane[w] = v ^ borrow;
             borrow &= ~v;
         }
     }
 
     /** A count is about to pass 255: sixteen planes from now on (the new ones follow the others, all zero). */
     private void widenPlanes() {
-        planes = Arrays.copyOf(planes, words * MAX_PLANES);
-        planeCount = MAX_PLANES;
+        int had = planes.length;
+        planes = Arrays.copyOf(planes, MAX_PLANES);
+        for (int k = had; k < MAX_PLANES; k++) planes[k] = new long[words];
     }
 
     /** Checks (for tests) that the planes above those in use are zero and no plane counts bits past the last piece. */
     final void checkCounts() {
         for (int w = 0; w < words; w++) {
-            for (int k = 0; k < planeCount; k++) {
-                long x = planes[k * words + w];
+            for (int k = 0; k < planes.length; k++) {
+                long x = planes[k][w];
                 if (k >= planesUsed && x != 0) throw new IllegalStateException("plane " + k + " in use at word " + w);
                 if ((x & ~validBits(w)) != 0) throw new IllegalStateException("plane " + k + " counts pieces past the end");
             }

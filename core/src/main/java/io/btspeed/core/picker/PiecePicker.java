@@ -257,7 +257,12 @@ public final class PiecePicker extends PieceCounts {
             n += 1 - (int) ((have.word(p >>> 6) >>> p) & 1);
         }
         long sum = 0;
-        if (n > 0) for (int i = 0, end = planesUsed * words; i < end; i += 8) sum += planes[i];
+        if (n > 0) {
+            for (int k = 0; k < planesUsed; k++) {
+                long[] plane = planes[k];
+                for (int w = 0; w < words; w += 8) sum += plane[w];
+            }
+        }
         touched = (int) sum;
         int lacked = n;
         if (!addPieces(mine, n)) for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
@@ -479,14 +484,14 @@ public final class PiecePicker extends PieceCounts {
      * arrays in a row is vectorised, and costs less than keeping a list of the words still in the running.
      */
     private void narrowToRarest() {
-        long[] xs = pickBits, xs2 = pickBits2, pl = planes;
+        long[] xs = pickBits, xs2 = pickBits2;
         int n = words, lowest = 0;
         for (int k = planesUsed - 1; k >= 0; k--) {
             // the candidates with a 0 in plane k, into the scratch array
-            int base = k * n;
+            long[] pl = planes[k];
             long zeros = 0;
             for (int w = 0; w < n; w++) {
-                long x = xs[w] & ~pl[base + w];
+                long x = xs[w] & ~pl[w];
                 xs2[w] = x;
                 zeros |= x;
             }
@@ -658,7 +663,7 @@ public final class PiecePicker extends PieceCounts {
      * chain of loads.
      */
     public long prefetchHaves() {
-        return lacking.length + have.word(0) + planes[0] + skip[0] + byPiece.length;
+        return lacking.length + have.word(0) + planes[0][0] + skip[0] + byPiece.length;
     }
 
     /**
