@@ -82,8 +82,11 @@ public final class PiecePicker extends PieceCounts {
      * without walking past the pieces whose blocks are all requested (most of them, under a deep pipeline).
      */
     private Downloading firstWithFree, lastWithFree;
-    /** The same entries indexed by piece: per-block lookups without boxing a piece number. */
-    private final Downloading[] byPiece;
+    /**
+     * The same entries by piece number ({@link UnderWay}): per-block lookups without boxing a piece number, in a table
+     * the size of the pieces under way rather than of the torrent.
+     */
+    private final UnderWay byPiece = new UnderWay();
     private int maxInProgress = Integer.MAX_VALUE;
     private final PeerRequestTable outstanding = new PeerRequestTable();
     /** Pieces under way with a block nobody was asked for: when none, a pick need not walk the pieces under way. */
@@ -122,7 +125,6 @@ public final class PiecePicker extends PieceCounts {
         this.priority = new byte[pieceCount];
         java.util.Arrays.fill(priority, (byte) 1);
 
-        this.byPiece = new Downloading[pieceCount];
         this.skip = new long[words];
         this.freeBits = new long[words];
         for (int w = 0; w < words; w++) skip[w] = this.have.word(w);
@@ -180,7 +182,7 @@ public final class PiecePicker extends PieceCounts {
         }
         System.arraycopy(prios, 0, priority, 0, pieceCount);
         for (int p = 0; p < pieceCount; p++) {
-            if (have.get(p) || byPiece[p] != null || priority[p] == 0) skip[p >>> 6] |= 1L << p;
+            if (have.get(p) || byPiece.get(p) != null || priority[p] == 0) skip[p >>> 6] |= 1L << p;
             else skip[p >>> 6] &= ~(1L << p);
         }
         priorityRange();
@@ -322,7 +324,7 @@ public final class PiecePicker extends PieceCounts {
 
     /** Recomputes a piece's skip bit after its state changed: is it a candidate for a fresh pick? */
     private void refreshSkip(int piece) {
-        boolean now = have.get(piece) || byPiece[piece] != null || priority[piece] == 0;
+        boolean now = have.get(piece) || byPiece.get(piece) != null || priority[piece] == 0;
         if (now) skip[piece >>> 6] |= 1L << piece;
         else skip[piece >>> 6] &= ~(1L << piece);
     }
@@ -383,7 +385,7 @@ public final class PiecePicker extends PieceCounts {
             if (best < 0) break;
             Downloading d = obtain(best, blocksInPiece(best));
             link(d);
-            byPiece[best] = d;
+            byPiece.put(best, d);
             refreshSkip(best);
             takeFree(d, peer, mine, out, limit);
         }
@@ -599,7 +601,7 @@ public final class PiecePicker extends PieceCounts {
     public BlockResult onBlockReceived(Object peer, int piece, int begin) {
         checkPiece(piece);
         int b = blockIndex(piece, begin);
-        Downloading d = byPiece[piece];
+        Downloading d = byPiece.get(piece);
         BlockKeySet mine = requestsOf(peer);
         boolean askedThisPeer = mine != null && mine.remove(key(piece, b));
         if (have.get(piece) || d == null) return askedThisPeer ? DUPLICATE : UNREQUESTED;
@@ -636,7 +638,7 @@ public final class PiecePicker extends PieceCounts {
     public void onBlockAborted(int piece, int begin) {
         checkPiece(piece);
         int b = blockIndex(piece, begin);
-        Downloading d = byPiece[piece];
+        Downloading d = byPiece.get(piece);
         if (d == null || d.state(b) != RECEIVED) return;
         blockFreed(d, b);
         d.received--;
@@ -650,7 +652,7 @@ public final class PiecePicker extends PieceCounts {
      * after another.
      */
     public int prefetch(int piece) {
-        Downloading d = piece >= 0 && piece < pieceCount ? byPiece[piece] : null;
+        Downloading d = piece >= 0 && piece < pieceCount ? byPiece.get(piece) : null;
         return d == null ? 0 : d.received;
     }
 
@@ -663,7 +665,7 @@ public final class PiecePicker extends PieceCounts {
      * chain of loads.
      */
     public long prefetchHaves() {
-        return lacking.length + have.word(0) + planes[0][0] + skip[0] + byPiece.length;
+        return lacking.length + have.word(0) + planes[0][0] + skip[0] + byPiece.touch();
     }
 
     /**
@@ -672,7 +674,7 @@ public final class PiecePicker extends PieceCounts {
      * use as {@link #prefetchHaves}, for a caller about to deliver blocks to many pickers one after another.
      */
     public long prefetchArrivals() {
-        return byPiece.length + have.word(0) + skip[0];
+        return byPiece.touch() + have.word(0) + skip[0];
     }
 
     /** This peer was asked for this block and has not delivered it. False for offsets that are no block. */
@@ -776,9 +778,8 @@ public final class PiecePicker extends PieceCounts {
     }
 
     private Downloading remove(int piece) {
-        Downloading d = byPiece[piece];
+        Downloading d = byPiece.remove(piece);
         if (d == null) return null;
-        byPiece[piece] = null;
         unlink(d);
         refreshSkip(piece);
         return d;
@@ -845,7 +846,7 @@ public final class PiecePicker extends PieceCounts {
     }
 
     private void unrequest(Object peer, int piece, int b) {
-        Downloading d = byPiece[piece];
+        Downloading d = byPiece.get(piece);
         if (d == null || d.state(b) != REQUESTED) return;
         d.unask(b, peer);
         if (d.askedCount(b) == 0) blockFreed(d, b);
@@ -878,7 +879,7 @@ public final class PiecePicker extends PieceCounts {
      */
     void checkOrder() {
         for (int p = 0; p < pieceCount; p++) {
-            boolean want = have.get(p) || byPiece[p] != null || priority[p] == 0;
+            boolean want = have.get(p) || byPiece.get(p) != null || priority[p] == 0;
             if (skipped(p) != want) throw new IllegalStateException("skip bit of piece " + p + " is " + skipped(p));
         }
         checkCounts();
