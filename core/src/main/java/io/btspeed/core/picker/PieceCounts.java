@@ -116,10 +116,7 @@ abstract sealed class PieceCounts permits PiecePicker {
             plane[w] = v ^ carry;
             carry &= v;
         }
-        if (carry == 0) return;
-        if (planesUsed == planes.length) widenPlanes(); // no more than sixteen: addPieces checked
-        planes[planesUsed][w] = carry;
-        planesUsed++;
+        if (carry != 0) takePlane(w, carry); // no more than sixteen planes: addPieces checked
     }
 
     /**
@@ -128,14 +125,17 @@ abstract sealed class PieceCounts permits PiecePicker {
      * so subtracting {@code x} again borrows them back up) and it throws, changing nothing.
      */
     private void carryOut(int w, long x, long carry) {
-        if (planesUsed == planes.length) {
-            if (planes.length == MAX_PLANES) {
-                borrowWord(w, x);
-                int piece = (w << 6) + Long.numberOfTrailingZeros(carry);
-                throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
-            }
-            widenPlanes();
+        if (planesUsed == MAX_PLANES) {
+            borrowWord(w, x);
+            int piece = (w << 6) + Long.numberOfTrailingZeros(carry);
+            throw new IllegalStateException("more than " + MAX_COUNT + " peers announced piece " + piece);
         }
+        takePlane(w, carry);
+    }
+
+    /** The first plane not yet in use (all zero) takes {@code carry} at word w and is in use; widens past eight. */
+    private void takePlane(int w, long carry) {
+        if (planesUsed == planes.length) widenPlanes();
         planes[planesUsed][w] = carry;
         planesUsed++;
     }
