@@ -27,6 +27,10 @@ import java.util.function.Consumer;
  */
 final class ChokeRounds {
     private final List<SimPeer> present;
+    /** The present peers that bid, in {@link #present}'s order. */
+    private final List<SimPeer> presentBidders;
+    /** Whose turns to visit. */
+    private final DueTurns due;
     private final Scenario.Group[] groupOf;
     private final Tokens tokens;
     private final SimPayments payments;
@@ -46,11 +50,16 @@ final class ChokeRounds {
 
     /**
      * @param present the swarm's present peers, in order (read at each step; the swarm keeps it)
+     * @param presentBidders the present peers that bid, in the same order (the swarm keeps it)
+     * @param due     whose turns need a look (the swarm and the payments mark peers there too)
      * @param threads   threads the steps are sliced over ({@link Slices}), this one included
      */
-    ChokeRounds(Scenario sc, List<SimPeer> present, Scenario.Group[] groupOf, Tokens tokens, SimPayments payments,
-                long roundNanos, int threads, Consumer<SimPeer> announce, Consumer<SimPeer> depart) {
+    ChokeRounds(Scenario sc, List<SimPeer> present, List<SimPeer> presentBidders, Scenario.Group[] groupOf, Tokens tokens,
+                SimPayments payments, DueTurns due, long roundNanos, int threads, Consumer<SimPeer> announce,
+                Consumer<SimPeer> depart) {
         this.present = present;
+        this.presentBidders = presentBidders;
+        this.due = due;
         this.groupOf = groupOf;
         this.tokens = tokens;
         this.payments = payments;
@@ -85,7 +94,7 @@ final class ChokeRounds {
         // bids first, so every auction this round sees the bidders' current prices: each round, as the engine
         // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
         // and channels), then the changed ones reach the sellers' auctions in peer order.
-        slices.forEach(present.size(), Slices.MIN_PEERS, this::bidTargets);
+        slices.forEach(presentBidders.size(), Slices.MIN_PEERS, this::bidTargets);
         for (List<SimPeer> part : rebidders) {
             for (int i = 0; i < part.size(); i++) rebid(part.get(i));
             part.clear();
@@ -99,13 +108,18 @@ final class ChokeRounds {
         // next announce are planned first, their decisions made on both threads and applied in peer order as they
         // come (decideAndApply); the announcing peer's turn follows on this thread, and planning resumes after it.
         // Same results as one turn after another.
+        // Only the peers due or marked are visited (DueTurns), in the present list's order; a visit of any other
+        // peer did nothing. Marks set during the step ahead of the visit under way are visited in it.
+        due.collect(now);
+        assert dueOrMarkedAreMarked(true);
         List<SimPeer> leaving = null;
-        int n = present.size();
-        for (int i = 0; i < n; ) {
+        for (int next = 0; next >= 0; ) {
             int planned = 0;
             SimPeer announcer = null;
-            for (; i < n && announcer == null; i++) {
-                SimPeer p = present.get(i);
+            for (int r; announcer == null && (r = due.take(next)) >= 0; ) {
+                next = r + 1;
+                SimPeer p = due.peer(r);
+                if (!p.present) continue;
                 if (!p.choker.roundDue(now)) {
                     // as the engine does on an Interested message: a free slot (the optimistic one counts) is not left
                     // idle until the next round; the forced round restarts the interval
@@ -142,9 +156,28 @@ final class ChokeRounds {
             if (announcer != null) {
                 announce.accept(announcer);
                 applyRound(announcer, decideRound(announcer, false, chokeStats));
+            } else {
+                next = -1; // no mark left
             }
         }
         if (leaving != null) for (SimPeer p : leaving) depart.accept(p);
+        assert dueOrMarkedAreMarked(false);
+    }
+
+    /**
+     * Checked under -ea (the tests): every present peer newly interested or whose market policy wants a round is
+     * marked for a visit, and at the step's start ({@code start}) every peer whose round is due, which the full sweep
+     * of every present peer would have visited. At the end, the marks left are for the next step.
+     */
+    private boolean dueOrMarkedAreMarked(boolean start) {
+        for (SimPeer p : present) {
+            boolean flagged = p.newlyInterested || (p.market != null && p.market.roundWanted());
+            if ((flagged || (start && p.choker.roundDue(now))) && !due.marked(p)) {
+                throw new AssertionError("peer " + p.id + " due or flagged but not marked (newly interested "
+                        + p.newlyInterested + ", round due " + p.choker.roundDue(now) + ")");
+            }
+        }
+        return true;
     }
 
     /** Peers whose choke round is decided in the current batch, and whether each is forced. */
@@ -249,7 +282,8 @@ final class ChokeRounds {
     private volatile boolean workerFailed;
 
     /**
-     * The bid targets of the bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}), and those whose bid
+     * The bid targets of the present bidders {@code from}..{@code to} (into {@link SimPeer#bidTarget}; the others
+     * never bid, and visiting them was a cache miss each a round), and those whose bid
      * changes by enough to bid again, in order, into slice {@code part}'s list; writes nothing else. The slices' lists
      * taken in order are the present bidders that rebid, in peer order, whatever the threads: the step that follows
      * visits only them, not every present peer.
@@ -257,7 +291,7 @@ final class ChokeRounds {
     private void bidTargets(int from, int to, int part, int thread) {
         List<SimPeer> rebid = rebidders[part];
         for (int i = from; i < to; i++) {
-            SimPeer p = present.get(i);
+            SimPeer p = presentBidders.get(i);
             if (!p.spending.on() || p.picker == null) continue;
             long remaining = (long) (pieces - p.have.cardinality()) * pieceSize;
             long target = p.spending.target(Autobid.DEFAULT, tokens.balance(p.id), p.spent, payments.unspentEscrow(p.id), remaining);
@@ -274,7 +308,11 @@ final class ChokeRounds {
     private void rebid(SimPeer p) {
         long target = p.bidTarget;
         p.standingBid = target;
-        for (Link l : p.in) if (l.up.market != null) l.up.market.offer(p.key, target);
+        for (Link l : p.in) {
+            if (l.up.market == null) continue;
+            l.up.market.offer(p.key, target);
+            due.touched(l.up);
+        }
     }
 
     private boolean earningsTooLow(SimPeer p) {
@@ -319,6 +357,7 @@ final class ChokeRounds {
         }
         UnchokeDecision d = force ? u.choker.forceRound(now, stats, u.complete(), uploadSlots)
                 : u.choker.tick(now, stats, u.complete(), uploadSlots).orElse(null);
+        due.decided(u);
         if (d != null) affectedLinks(u, d);
         return d;
     }

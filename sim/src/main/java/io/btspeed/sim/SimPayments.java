@@ -80,7 +80,13 @@ final class SimPayments {
     /** The calling thread's queues (everything but {@link #payInSlice}). */
     private final Queues queues = new Queues();
 
-    SimPayments(Tokens tokens, long pieceSize, String rule) {
+    /** Told of a seller whose auction a payment may have made want an early round; null: nobody is told. */
+    private final DueTurns due;
+
+    SimPayments(Tokens tokens, long pieceSize, String rule) { this(tokens, pieceSize, rule, null); }
+
+    SimPayments(Tokens tokens, long pieceSize, String rule, DueTurns due) {
+        this.due = due;
         this.tokens = tokens;
         this.pieceSize = pieceSize;
         this.rule = rule;
@@ -233,7 +239,10 @@ final class SimPayments {
      */
     long sellerSide(Link l, long earned, byte over) {
         SimPeer u = l.up;
-        if (over >= 0) u.market.setOverExposed(l.down.key, over == 1);
+        if (over >= 0) {
+            u.market.setOverExposed(l.down.key, over == 1);
+            if (due != null) due.touched(u);
+        }
         u.earned += earned;
         u.earnedSinceTick += earned;
         return earned;
@@ -290,7 +299,10 @@ final class SimPayments {
             if (y == x || !y.payer.releasable()) continue;
             run(y, y.payer.release(), true, nowMillis);
             if (y.payee.settling()) settling.add(y);
-            if (y.link.up.market != null && d.standingBid > 0) y.link.up.market.bid(d.key, d.standingBid);
+            if (y.link.up.market != null && d.standingBid > 0) {
+                y.link.up.market.bid(d.key, d.standingBid);
+                if (due != null) due.touched(y.link.up);
+            }
             any = true;
         }
         return any;

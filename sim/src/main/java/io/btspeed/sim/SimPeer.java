@@ -13,6 +13,8 @@ final class SimPeer {
     final int id;
     /** Handle in other peers' chokers and auctions (a random permutation of ids). */
     int key;
+    /** Place in the order of arrival ({@link DueTurns}). */
+    int rank;
     final int group;
     final Kind kind;
     final double upBps, downBps;

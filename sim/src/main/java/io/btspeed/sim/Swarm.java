@@ -60,6 +60,10 @@ public final class Swarm {
     private final PriorityQueue<long[]> departures = new PriorityQueue<>((a, b) ->
             a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     private final List<SimPeer> present = new ArrayList<>();
+    /** The present peers that bid (spending on), in the present list's order. */
+    private final List<SimPeer> presentBidders = new ArrayList<>();
+    /** Whose choke turns the choke step visits. */
+    private final DueTurns due;
     private final int[] holders;
     private int availablePieces;
     private int leechersPresent, seedsPresent, completedTotal;
@@ -97,9 +101,11 @@ public final class Swarm {
         this.peers = new SimPeer[n];
         this.groupOf = new Scenario.Group[n];
         this.tokens = new Tokens(n);
-        this.payments = new SimPayments(tokens, pieceSize, rule.wireName());
-        this.chokeRounds = new ChokeRounds(scenario, present, groupOf, tokens, payments, roundNanos, threads, this::announce,
-                this::depart);
+        SimPeer[] byRank = new SimPeer[n];
+        this.due = new DueTurns(byRank, threads);
+        this.payments = new SimPayments(tokens, pieceSize, rule.wireName(), due);
+        this.chokeRounds = new ChokeRounds(scenario, present, presentBidders, groupOf, tokens, payments, due, roundNanos,
+                threads, this::announce, this::depart);
         this.holders = new int[pieces];
         this.arrivalTime = new long[n];
         int id = 0;
@@ -132,8 +138,12 @@ public final class Swarm {
         Arrays.sort(order, (a, b) -> arrivalTime[a] != arrivalTime[b] ? Long.compare(arrivalTime[a], arrivalTime[b])
                 : tie[a] != tie[b] ? Long.compare(tie[a], tie[b]) : Integer.compare(a, b));
         this.arrivalOrder = new int[n];
-        for (int i = 0; i < n; i++) arrivalOrder[i] = order[i];
-        this.transfer = new TransferRound(scenario, peers, present, payments, roundNanos, threads);
+        for (int i = 0; i < n; i++) {
+            arrivalOrder[i] = order[i];
+            peers[order[i]].rank = i;
+            byRank[i] = peers[order[i]];
+        }
+        this.transfer = new TransferRound(scenario, peers, present, payments, due, roundNanos, threads);
     }
 
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }
@@ -193,6 +203,7 @@ public final class Swarm {
         p.present = true;
         p.arrivedAt = now;
         present.add(p);
+        if (p.spending.on()) presentBidders.add(p);
         // java.util.Random's first draws are nearly equal for neighbouring seeds, and the picker's first draw is a
         // random first piece: mix the peer's seed so peers with consecutive ids do not start alike
         Random r = new SimRandom(new java.util.SplittableRandom(sc.seed() * 0x9E3779B97F4A7C15L + p.id).nextLong());
@@ -203,6 +214,7 @@ public final class Swarm {
         } else {
             p.choker = new Choker(tft, chokeNanos);
         }
+        due.arrived(p);
         if (p.complete()) {
             seedsPresent++;
             for (int i = 0; i < pieces; i++) gain(i);
@@ -264,6 +276,7 @@ public final class Swarm {
         v.feed.add(l, u.logLen);
         if (interested(l)) u.newlyInterested = true;
         if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
+        due.touched(u);
     }
 
     private void disconnect(SimPeer a, SimPeer b) {
@@ -285,6 +298,7 @@ public final class Swarm {
         l.unchoked = false;
         if (v.picker != null) {
             TransferRound.catchUp(l); // the picker forgets exactly u's bitfield, so it must have counted all of it
+            due.touched(u);
             v.picker.peerLeft(l, u.have, l.countedAsSeed);
             v.retryPicks();
         }
@@ -301,6 +315,8 @@ public final class Swarm {
     private void depart(SimPeer p) {
         while (!p.out.isEmpty()) disconnect(p, p.out.get(p.out.size() - 1).down);
         present.remove(p);
+        if (p.spending.on()) presentBidders.remove(p);
+        due.departed(p);
         p.present = false;
         p.departed = true;
         p.departedAt = now;

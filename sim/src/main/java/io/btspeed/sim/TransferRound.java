@@ -36,6 +36,8 @@ final class TransferRound {
     /** The swarm's present peers, in the order the slices cut them (the swarm's list, read only here). */
     private final List<SimPeer> present;
     private final SimPayments payments;
+    /** Told of the uploaders a catch-up found newly interesting (their choke turns need a look). */
+    private final DueTurns due;
     private final RoundPart[] roundParts;
     /** Each uploader's offers to its links that carry data this round. */
     private final RoundOffers offers;
@@ -47,7 +49,9 @@ final class TransferRound {
     private long now;
     private Slices slices;
 
-    TransferRound(Scenario sc, SimPeer[] peers, List<SimPeer> present, SimPayments payments, long roundNanos, int threads) {
+    TransferRound(Scenario sc, SimPeer[] peers, List<SimPeer> present, SimPayments payments, DueTurns due, long roundNanos,
+                  int threads) {
+        this.due = due;
         this.pieces = sc.pieces();
         this.pieceSize = sc.pieceSize();
         this.roundNanos = roundNanos;
@@ -328,7 +332,10 @@ final class TransferRound {
             // still lacking a piece the uploader was found to offer before these: interested already, nothing to tell
             if (hint >= 0 && !mine.get(hint)) continue;
             Link l = f.links[k];
-            if (l.up.nUnchoked < uploadSlots && !offersKnownPiece(l, from)) l.up.newlyInterested = true;
+            if (l.up.nUnchoked < uploadSlots && !offersKnownPiece(l, from)) {
+                l.up.newlyInterested = true;
+                due.mark(l.up, thread);
+            }
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d, thread);

@@ -38,4 +38,11 @@ public final class Choker {
     }
 
     public long round() { return round; }
+
+    /**
+     * When the interval runs out and {@link #roundDue} turns true on its own: {@code Long.MIN_VALUE} before the first
+     * round (due at once), then the last round's time plus the interval. A policy's wish for an early round
+     * ({@link SlotPolicy#roundWanted()}) comes on top. Lets a caller with many chokers visit only the due ones.
+     */
+    public long nextRoundAt() { return nextRoundNanos; }
 }

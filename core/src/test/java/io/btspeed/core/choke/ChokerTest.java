@@ -27,6 +27,22 @@ class ChokerTest {
     }
 
     @Test
+    void nextRoundAtIsWhenTheIntervalRunsOut() {
+        Choker c = new Choker(new TitForTatPolicy(new Random(1)), 10 * S);
+        List<PeerStats> peers = List.of(peer(1, true, 100, 0));
+        assertThat(c.nextRoundAt()).isEqualTo(Long.MIN_VALUE);
+        assertThat(c.roundDue(0)).isTrue();
+        c.tick(3 * S, peers, false, 4).orElseThrow();
+        assertThat(c.nextRoundAt()).isEqualTo(13 * S);
+        assertThat(c.roundDue(13 * S - 1)).isFalse();
+        assertThat(c.roundDue(13 * S)).isTrue();
+        assertThat(c.tick(5 * S, peers, false, 4)).isEmpty();
+        assertThat(c.nextRoundAt()).as("no round, no change").isEqualTo(13 * S);
+        c.forceRound(7 * S, peers, false, 4); // a forced round restarts the interval
+        assertThat(c.nextRoundAt()).isEqualTo(17 * S);
+    }
+
+    @Test
     void seedingRanksByUploadRate() {
         List<PeerStats> peers = List.of(peer(1, true, 0, 10), peer(2, true, 0, 900), peer(3, true, 0, 800), peer(4, true, 0, 1));
         UnchokeDecision d = new TitForTatPolicy(new Random(1)).decide(peers, new ChokeContext(0, true, 3, 0));
