@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -204,23 +204,26 @@ final class ChokeRounds {
 
     /**
      * The planned rounds decided on both threads and applied in peer order on this one, at once: a worker decides
-     * from the front of the plan, this thread applies each round as soon as it and all before it are decided, and
-     * while the next one is not, decides from the back. That applying a round changes nothing another decision reads
-     * ({@link #turns}) is what lets the two overlap; so the result is the one of deciding every round first, and of
-     * one turn after another. Applying, on one thread, no longer waits for the last decision.
+     * the plan's rounds a batch at a time, this thread applies each round as soon as it and all before it are
+     * decided, and while the next one is not, takes the next batch to decide itself. That applying a round changes
+     * nothing another decision reads ({@link #turns}) is what lets the two overlap; so the result is the one of
+     * deciding every round first, and of one turn after another. Applying, on one thread, no longer waits for the
+     * last decision. Both threads take batches from the front: the rounds this thread decided from the back of the
+     * plan could only be applied after all the worker's, at the end, while the worker had nothing left to do.
      */
     private void decideAndApply(int planned) {
         int stamp = ++batch;
         if (ready.length() < planned) ready = new AtomicIntegerArray(Math.max(planned, 2 * ready.length()));
         AtomicIntegerArray done = ready;
-        ends.set((long) planned); // front 0, back planned
+        claimed.set(0);
+        plannedCount = planned;
         workerFailed = false;
         slices.alongside(() -> {
             // a list of the worker's own, from its own allocation buffer: two lists made side by side, one per
             // thread, could share a cache line that every add on one thread would take from the other
             List<PeerStats> stats = new ArrayList<>(64);
             try {
-                for (long c; (c = claim(true)) >= 0; ) decideBatch(claimedFrom(c), claimedTo(c), stats, done, stamp);
+                for (int c; (c = claim()) >= 0; ) decideBatch(c, Math.min(planned, c + FirstLoads.DECISIONS), stats, done, stamp);
             } catch (RuntimeException | Error e) {
                 workerFailed = true;
                 throw e;
@@ -232,8 +235,8 @@ final class ChokeRounds {
                     apply(applied++);
                     continue;
                 }
-                long c = claim(false);
-                if (c >= 0) decideBatch(claimedFrom(c), claimedTo(c), chokeStats, done, stamp);
+                int c = claim();
+                if (c >= 0) decideBatch(c, Math.min(planned, c + FirstLoads.DECISIONS), chokeStats, done, stamp);
                 else Thread.onSpinWait(); // the rest is the worker's, under way
             }
         });
@@ -254,27 +257,18 @@ final class ChokeRounds {
         FirstLoads.keep(first, warmed);
     }
 
-    private static int claimedFrom(long claimed) { return (int) (claimed >>> 32); }
-
-    private static int claimedTo(long claimed) { return claimedFrom(claimed) + (int) claimed; }
-
     /**
-     * Takes up to {@link FirstLoads#DECISIONS} planned rounds not yet taken, from the front of the plan or from its
-     * back: the first index in the high half, the count in the low one; -1 when none is left.
+     * Takes the next {@link FirstLoads#DECISIONS} planned rounds not yet taken (fewer at the plan's end): the first
+     * one's index, or -1 when none is left.
      */
-    private long claim(boolean front) {
-        while (true) {
-            long e = ends.get();
-            int f = (int) (e >>> 32), b = (int) e;
-            if (f >= b) return -1;
-            int n = Math.min(FirstLoads.DECISIONS, b - f);
-            long next = front ? ((long) (f + n) << 32) | b : ((long) f << 32) | (b - n);
-            if (ends.compareAndSet(e, next)) return ((long) (front ? f : b - n) << 32) | n;
-        }
+    private int claim() {
+        int from = claimed.getAndAdd(FirstLoads.DECISIONS);
+        return from < plannedCount ? from : -1;
     }
 
-    /** Where the plan's untaken rounds start (high half) and end (low half), while {@link #decideAndApply} runs. */
-    private final AtomicLong ends = new AtomicLong();
+    /** Planned rounds taken so far, and how many there are, while {@link #decideAndApply} runs. */
+    private final AtomicInteger claimed = new AtomicInteger();
+    private volatile int plannedCount;
     /** Per planned round: the batch's stamp once decided ({@link #decideAndApply}); stamps spare clearing it. */
     private AtomicIntegerArray ready = new AtomicIntegerArray(64);
     private int batch;

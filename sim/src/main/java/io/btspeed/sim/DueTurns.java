@@ -5,7 +5,7 @@ package io.btspeed.sim;
  * ones whose choker's interval ran out ({@link io.btspeed.core.choke.Choker#nextRoundAt}), and the ones marked since
  * their last visit: newly interested downloaders reached them, or their market policy may want an early round. A
  * visit does exactly what the full sweep did, so the step's result is the same; a peer neither due nor marked was
- * a visit that did nothing, ten in eleven of them, each a few cache misses on one thread while the other waited.
+ * a visit that did nothing, nine in ten of them, each a few cache misses on one thread while the other waited.
  *
  * <p>Peers are known by arrival rank: the swarm's present list only grows at its end in arrival order and keeps its
  * order as peers leave, so rank order is its order. Marks are bits by rank, one set per thread (the catch-ups mark
