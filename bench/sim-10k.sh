@@ -8,6 +8,7 @@ out="${1:-/tmp/sim-bench-10k}"; shift || true
 source "$here/scripts/java-home.sh"
 source "$here/bench/sim-jvm.sh"
 [[ -f "$here/app/target/btspeed.jar" ]] || (cd "$here" && ./mvnw -B -q install -DskipTests)
+read -r -a aot <<< "$(sim_aot_opts "$here/app/target/btspeed.jar")"
 /usr/bin/time -f "wall %e s, user %U s, peak RSS %M KiB" \
-  "$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" -jar "$here/app/target/btspeed.jar" \
+  "$JAVA_HOME/bin/java" "${SIM_JVM_OPTS[@]}" "${aot[@]}" -jar "$here/app/target/btspeed.jar" \
   sim run "$here/sim/scenarios/bench-10k.yaml" --out "$out" "$@"

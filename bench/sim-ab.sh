@@ -8,6 +8,7 @@
 #   PAIRS: how many A-B pairs (default 2; each 10,000-peer run takes about two minutes here)
 # JVM options: bench/sim-jvm.sh's for both, then SIM_AB_JVM_A / SIM_AB_JVM_B (space-separated) for one side only,
 # e.g. SIM_AB_JVM_B=-XX:+UseCompactObjectHeaders bench/sim-ab.sh J J   compares a JVM option on the same build.
+# Each jar runs with its own trained AOT cache (bench/sim-jvm.sh, sim_aot_opts); SIM_AOT=off runs both without.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 ]]; then
@@ -26,8 +27,8 @@ source "$here/bench/sim-jvm.sh"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-read -r -a jvm_a <<< "${SIM_AB_JVM_A:-}"
-read -r -a jvm_b <<< "${SIM_AB_JVM_B:-}"
+read -r -a jvm_a <<< "${SIM_AB_JVM_A:-} $(sim_aot_opts "$a")"
+read -r -a jvm_b <<< "${SIM_AB_JVM_B:-} $(sim_aot_opts "$b")"
 
 run() { # JAR LABEL INDEX [sim run options]
   local jar="$1" label="$2" idx="$3"
