@@ -305,7 +305,7 @@ final class ChokeRounds {
         for (Link l : p.in) {
             if (l.up.market == null) continue;
             l.up.market.offer(p.key, target);
-            due.touched(l.up);
+            due.marketTouched(l.up);
         }
     }
 

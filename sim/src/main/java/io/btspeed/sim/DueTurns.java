@@ -44,11 +44,20 @@ final class DueTurns {
     void mark(SimPeer p, int thread) { marks[thread][p.rank >>> 6] |= 1L << p.rank; }
 
     /**
-     * This thread's mark on {@code p} if it needs a look: it is newly interested, or its market policy wants an early
-     * round (called after anything that may have set either).
+     * A downloader newly interested in {@code p} reached it (from thread {@code thread}): the flag its turn reads, and
+     * the mark that has the turn visited. The one way the flag is set, so it never goes without its mark.
      */
-    void touched(SimPeer p) {
-        if (p.newlyInterested || (p.market != null && p.market.roundWanted())) mark(p, 0);
+    void interested(SimPeer p, int thread) {
+        p.newlyInterested = true;
+        mark(p, thread);
+    }
+
+    /**
+     * This thread's mark on {@code p} if its market policy now wants an early round: called after a bid or an exposure
+     * verdict reached it, the calls by which the policy may come to want one.
+     */
+    void marketTouched(SimPeer p) {
+        if (p.market != null && p.market.roundWanted()) mark(p, 0);
     }
 
     /** Start of a step at {@code now}: the other threads' marks merged, and every peer whose interval ran out marked. */

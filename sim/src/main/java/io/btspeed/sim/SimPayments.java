@@ -241,7 +241,7 @@ final class SimPayments {
         SimPeer u = l.up;
         if (over >= 0) {
             u.market.setOverExposed(l.down.key, over == 1);
-            if (due != null) due.touched(u);
+            if (due != null) due.marketTouched(u);
         }
         u.earned += earned;
         u.earnedSinceTick += earned;
@@ -301,7 +301,7 @@ final class SimPayments {
             if (y.payee.settling()) settling.add(y);
             if (y.link.up.market != null && d.standingBid > 0) {
                 y.link.up.market.bid(d.key, d.standingBid);
-                if (due != null) due.touched(y.link.up);
+                if (due != null) due.marketTouched(y.link.up);
             }
             any = true;
         }

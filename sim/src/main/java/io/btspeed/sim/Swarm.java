@@ -274,9 +274,11 @@ public final class Swarm {
             v.picker.peerBitfield(u.have); // the bitfield covers the log so far
         }
         v.feed.add(l, u.logLen);
-        if (interested(l)) u.newlyInterested = true;
-        if (v.standingBid > 0 && u.market != null) u.market.offer(v.key, v.standingBid);
-        due.touched(u);
+        if (interested(l)) due.interested(u, 0);
+        if (v.standingBid > 0 && u.market != null) {
+            u.market.offer(v.key, v.standingBid);
+            due.marketTouched(u);
+        }
     }
 
     private void disconnect(SimPeer a, SimPeer b) {
@@ -297,8 +299,7 @@ public final class Swarm {
         }
         l.unchoked = false;
         if (v.picker != null) {
-            TransferRound.catchUp(l); // the picker forgets exactly u's bitfield, so it must have counted all of it
-            due.touched(u);
+            TransferRound.catchUp(l, due); // the picker forgets exactly u's bitfield, so it must have counted all of it
             v.picker.peerLeft(l, u.have, l.countedAsSeed);
             v.retryPicks();
         }

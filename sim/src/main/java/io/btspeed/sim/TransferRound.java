@@ -332,10 +332,7 @@ final class TransferRound {
             // still lacking a piece the uploader was found to offer before these: interested already, nothing to tell
             if (hint >= 0 && !mine.get(hint)) continue;
             Link l = f.links[k];
-            if (l.up.nUnchoked < uploadSlots && !offersKnownPiece(l, from)) {
-                l.up.newlyInterested = true;
-                due.mark(l.up, thread);
-            }
+            if (l.up.nUnchoked < uploadSlots && !offersKnownPiece(l, from)) due.interested(l.up, thread);
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d, thread);
@@ -344,14 +341,15 @@ final class TransferRound {
 
     /**
      * Tells {@code l.down}'s picker of the pieces {@code l.up} gained since it last looked: between rounds, before
-     * a link closes (the picker then forgets exactly the uploader's bitfield, so it must have counted all of it).
+     * a link closes (the picker then forgets exactly the uploader's bitfield, so it must have counted all of it). On
+     * the calling thread, which is thread 0 of {@code due}.
      */
-    static void catchUp(Link l) {
+    static void catchUp(Link l, DueTurns due) {
         SimPeer u = l.up, d = l.down;
         int end = u.logLen, from = l.cursor();
         if (from == end || d.picker == null || l.countedAsSeed) return;
         int lacked = d.picker.peerHas(u.log, from, end);
-        if (lacked > 0 && !offersKnownPiece(l, from)) u.newlyInterested = true;
+        if (lacked > 0 && !offersKnownPiece(l, from)) due.interested(u, 0);
         l.cursor(end);
         l.nothingToPick(false);
     }

@@ -103,13 +103,14 @@ class DueTurnsTest {
     }
 
     @Test
-    void touchedMarksOnlyANewlyInterestedPeer() {
+    void aNewlyInterestedPeerIsFlaggedAndMarkedAPlainPeerTouchedIsNot() {
         SimPeer[] p = peers(3);
-        DueTurns due = new DueTurns(p, 1);
-        due.touched(p[0]);
-        p[1].newlyInterested = true;
-        due.touched(p[1]);
+        DueTurns due = new DueTurns(p, 2);
+        due.marketTouched(p[0]); // no market policy: it never wants an early round
+        due.interested(p[1], 1);
         assertThat(due.marked(p[0])).isFalse();
+        assertThat(p[1].newlyInterested).isTrue();
+        due.collect(0);
         assertThat(due.marked(p[1])).isTrue();
     }
 }

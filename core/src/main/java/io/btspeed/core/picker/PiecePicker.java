@@ -266,9 +266,8 @@ public final class PiecePicker extends PieceCounts {
             }
         }
         touched = (int) sum;
-        int lacked = n;
         if (!addPieces(mine, n)) for (int i = 0; i < n; i++) addWord(mine[i] >>> 6, 1L << mine[i]);
-        return lacked;
+        return n;
     }
 
     public void peerBitfield(Bitfield bits) {
