@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** What one slice of a round's deliveries leaves for {@code Swarm.settleRound}, in the slice's peer order. */
+/**
+ * What one slice of a round's deliveries leaves for {@code Swarm.settleDelivered} (as soon as the slice is delivered)
+ * and {@code Swarm.settleCompletions} (once every slice is), in the slice's peer order.
+ */
 final class RoundPart {
     long bytes, useful;
     /** Per piece, how many of the slice's peers gained it this round. */

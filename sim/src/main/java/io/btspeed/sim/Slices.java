@@ -6,7 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
 
 /**
  * The simulator's worker threads, and the one way it uses them: a step's work over a list of peers, cut into
@@ -74,6 +77,58 @@ final class Slices implements AutoCloseable {
         join(done);
     }
 
+    /**
+     * {@link #forEach}, and {@code inOrder} for each slice in slice order on the calling thread, as soon as that slice
+     * and every one before it are done: between the calling thread's own slices, while the workers go on with theirs.
+     * So what follows each slice of a step, where it must come in list order and on one thread, no longer waits for
+     * the whole step, and the workers do not wait for it either (the one-thread steps between two parallel ones left
+     * them idle). The caller's part is that {@code inOrder(k)} writes nothing any slice reads: it runs while later
+     * slices are under way. With one thread: the one slice, then {@code inOrder(0)}. A failure on a worker is passed on
+     * once the calling thread stops waiting for the slice it left undone.
+     */
+    void forEachInOrder(int n, int minSlice, Slice task, IntConsumer inOrder) {
+        int threadsUsed = Math.max(1, Math.min(workers.length + 1, n / minSlice));
+        if (threadsUsed == 1) {
+            task.run(0, n, 0, 0);
+            inOrder.accept(0);
+            return;
+        }
+        int parts = Math.min(n / minSlice, CHUNKS_PER_THREAD * threadsUsed);
+        AtomicInteger next = new AtomicInteger();
+        AtomicIntegerArray done = new AtomicIntegerArray(parts);
+        AtomicBoolean failed = new AtomicBoolean();
+        Future<?>[] futures = new Future<?>[threadsUsed - 1];
+        for (int t = 1; t < threadsUsed; t++) {
+            int thread = t;
+            futures[t - 1] = workers[t - 1].submit(() -> {
+                try {
+                    takeMarking(n, parts, next, task, thread, done);
+                } catch (RuntimeException | Error e) {
+                    failed.set(true);
+                    throw e;
+                }
+            });
+        }
+        try {
+            int ordered = 0;
+            while (ordered < parts && !failed.get()) {
+                if (done.get(ordered) != 0) {
+                    inOrder.accept(ordered++);
+                    continue;
+                }
+                int k = next.getAndIncrement();
+                if (k < parts) {
+                    runSlice(n, parts, k, task, 0);
+                    done.set(k, 1);
+                } else {
+                    Thread.onSpinWait(); // the slice next in order is a worker's, under way
+                }
+            }
+        } finally {
+            join(futures);
+        }
+    }
+
     /** Threads in all, the calling one included. */
     int threads() { return workers.length + 1; }
 
@@ -98,9 +153,20 @@ final class Slices implements AutoCloseable {
     }
 
     private static void take(int n, int parts, AtomicInteger next, Slice task, int thread) {
+        for (int k; (k = next.getAndIncrement()) < parts; ) runSlice(n, parts, k, task, thread);
+    }
+
+    /** {@link #take}, marking each slice done once it is (the mark publishes what the slice wrote). */
+    private static void takeMarking(int n, int parts, AtomicInteger next, Slice task, int thread, AtomicIntegerArray done) {
         for (int k; (k = next.getAndIncrement()) < parts; ) {
-            task.run((int) ((long) n * k / parts), (int) ((long) n * (k + 1) / parts), k, thread);
+            runSlice(n, parts, k, task, thread);
+            done.set(k, 1);
         }
+    }
+
+    /** Slice {@code k} of {@code parts} over {@code n} items. */
+    private static void runSlice(int n, int parts, int k, Slice task, int thread) {
+        task.run((int) ((long) n * k / parts), (int) ((long) n * (k + 1) / parts), k, thread);
     }
 
     /** Waits for the workers' slices, passing on what failed there. */

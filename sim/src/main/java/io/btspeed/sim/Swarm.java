@@ -352,28 +352,30 @@ public final class Swarm {
 
     // ---- bandwidth ----
 
-    /** One round of transfer ({@link TransferRound}), then what it did applied to what the peers share. */
+    /**
+     * One round of transfer ({@link TransferRound}), each slice's deliveries applied to what the peers share as soon as
+     * it and those before it are delivered ({@link #settleDelivered}), then the round's completions.
+     */
     private void flow() {
-        settleRound(transfer.run(now, slices));
+        settleCompletions(transfer.run(now, slices, this::settleDelivered));
     }
 
-    /** Written by {@link #settleRound}'s first pass so the JIT keeps its loads. */
+    /** Written by {@link #settleDelivered}'s first pass so the JIT keeps its loads. */
     private long warm;
 
     /**
-     * The round's deliveries applied to what the peers share, slice by slice, so in peer order whatever the threads:
+     * A slice's deliveries applied to what the peers share, slice after slice, so in peer order whatever the threads:
      * totals and pieces' holders, then every paid piece (the ledger's channels and balances; for a piece the slice
-     * could pay from its open channel, only the seller's share of it), then every completion
-     * (payment flows told, departures drawn from the run's random numbers, seed-to-seed links closed). Payments come
-     * before completions because a completion may close links that carried a payment of the same round.
+     * could pay from its open channel, only the seller's share of it). On the calling thread while the later slices
+     * are delivered: nothing written here is read by a delivery (the ledger and balances, the buyer's flows of a slice
+     * already delivered, the sellers' auctions, earnings and exposure verdicts, the holders).
      */
-    private void settleRound(RoundPart[] roundParts) {
-        for (RoundPart r : roundParts) {
-            bytesUp += r.bytes;
-            bytesDown += r.bytes;
-            useful += r.useful;
-            r.bytes = r.useful = 0;
-            if (!r.anyGained) continue;
+    private void settleDelivered(RoundPart r) {
+        bytesUp += r.bytes;
+        bytesDown += r.bytes;
+        useful += r.useful;
+        r.bytes = r.useful = 0;
+        if (r.anyGained) {
             int[] g = r.gained;
             for (int p = 0; p < g.length; p++) {
                 if (g[p] == 0) continue;
@@ -383,19 +385,25 @@ public final class Swarm {
             }
             r.anyGained = false;
         }
-        // the sellers the paid pieces credit, loaded in one sweep so those cache misses overlap (this runs on this
-        // thread alone, while the workers wait)
+        // the sellers the paid pieces credit, loaded in one sweep so those cache misses overlap
         long warm = 0;
-        for (RoundPart r : roundParts) for (int k = 0; k < r.paid; k++) warm += r.paidLinks[k].up.earned;
+        for (int k = 0; k < r.paid; k++) warm += r.paidLinks[k].up.earned;
         this.warm = warm;
-        for (RoundPart r : roundParts) {
-            for (int k = 0; k < r.paid; k++) {
-                earnedTotal += r.paidEarned[k] >= 0 ? payments.sellerSide(r.paidLinks[k], r.paidEarned[k], r.paidOver[k])
-                        : payments.paidPiece(r.paidLinks[k], r.paidPieces[k], r.paidRemaining[k], now);
-                r.paidLinks[k] = null;
-            }
-            r.paid = 0;
+        for (int k = 0; k < r.paid; k++) {
+            earnedTotal += r.paidEarned[k] >= 0 ? payments.sellerSide(r.paidLinks[k], r.paidEarned[k], r.paidOver[k])
+                    : payments.paidPiece(r.paidLinks[k], r.paidPieces[k], r.paidRemaining[k], now);
+            r.paidLinks[k] = null;
         }
+        r.paid = 0;
+    }
+
+    /**
+     * The round's completions, once every slice is delivered and settled, in peer order: payment flows told, departures
+     * drawn from the run's random numbers, seed-to-seed links closed. They come after the payments because a completion
+     * may close links that carried a payment of the same round, and after every delivery because closing a link
+     * changes the other peer's links.
+     */
+    private void settleCompletions(RoundPart[] roundParts) {
         for (RoundPart r : roundParts) {
             for (SimPeer d : r.completed) {
                 payments.buyerComplete(d);

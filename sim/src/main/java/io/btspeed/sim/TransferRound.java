@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * One round of transfer, in four steps. The first and third run per peer in slices over the threads, each step's
  * slices independent of each other; the second and fourth on the calling thread (the fourth applies what the
- * deliveries did to shared state, and is the swarm's).
+ * deliveries did to shared state, and is the swarm's, slice by slice while later slices are still delivered).
  * <ol>
  * <li>Catch-up, per downloader: its picker reads the round's Haves (its neighbours' gains of the last round) and
  *     every unchoked link gets its piece in flight and the next one requested ({@link #catchUpAll}); the links that
@@ -24,8 +24,10 @@ import java.util.List;
  * <li>Deliveries, per downloader: offered more than its capacity, it scales every incoming flow down by the same
  *     factor; the bytes arrive, a finished piece is verified and the link takes its queued piece or picks another
  *     from what the uploader had at the round's start ({@link #deliverRange}).
- * <li>The round's paid pieces, completions and piece counts, applied in peer order by {@link Swarm} from the parts
- *     {@link #run} returns.
+ * <li>The round's paid pieces and piece counts, applied in peer order by {@link Swarm} from each slice's part as soon
+ *     as it and every slice before it are delivered ({@link Slices#forEachInOrder}): they write nothing a delivery
+ *     reads (ledger, sellers' flows and auctions, counts). Then the completions, from the parts {@link #run} returns,
+ *     which close links and so wait for every delivery.
  * </ol>
  */
 final class TransferRound {
@@ -65,10 +67,11 @@ final class TransferRound {
     }
 
     /**
-     * Steps one to three of the round starting at {@code now}, sliced over {@code slices}; returns the slices' parts,
-     * which the caller applies in order (step four) before the next round.
+     * Steps one to three of the round starting at {@code now}, sliced over {@code slices}, and {@code delivered} with
+     * each slice's part, in order, as soon as that slice and those before it are delivered (on the calling thread, while
+     * later slices are; step four's first half). Returns the slices' parts for the rest of step four.
      */
-    RoundPart[] run(long now, Slices slices) {
+    RoundPart[] run(long now, Slices slices, java.util.function.Consumer<RoundPart> delivered) {
         this.now = now;
         this.slices = slices;
         roundNo++;
@@ -76,7 +79,8 @@ final class TransferRound {
         catchUpEveryone();
         assert interestExact();
         offers.split(roundNanos / 1e9);
-        slices.forEach(present.size(), Slices.MIN_PEERS, this::deliverRange);
+        slices.forEachInOrder(present.size(), Slices.MIN_PEERS, this::deliverRange,
+                part -> delivered.accept(roundParts[part]));
         this.slices = null;
         return roundParts;
     }

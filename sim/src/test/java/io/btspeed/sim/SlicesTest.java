@@ -26,6 +26,61 @@ class SlicesTest {
     }
 
     @Test
+    void inOrderFollowsEachSliceInListOrderOnTheCallingThread() {
+        for (int threads = 1; threads <= 2; threads++) {
+            try (Slices s = new Slices(threads)) {
+                int t = threads;
+                Thread caller = Thread.currentThread();
+                AtomicIntegerArray doneItems = new AtomicIntegerArray(1000);
+                List<int[]> ranges = new ArrayList<>(); // per part: from, to (parts are numbered in list order)
+                for (int k = 0; k < Slices.maxParts(t); k++) ranges.add(null);
+                List<Integer> order = new ArrayList<>();
+                s.forEachInOrder(1000, 64, (from, to, part, thread) -> {
+                    synchronized (ranges) { ranges.set(part, new int[] {from, to}); }
+                    for (int i = from; i < to; i++) doneItems.incrementAndGet(i);
+                }, part -> {
+                    assertThat(Thread.currentThread()).isSameAs(caller);
+                    int[] r;
+                    synchronized (ranges) { r = ranges.get(part); }
+                    // the slice and every one before it are done when it comes in order
+                    for (int i = 0; i < r[1]; i++) assertThat(doneItems.get(i)).as("item %d before part %d", i, part).isEqualTo(1);
+                    order.add(part);
+                });
+                assertThat(order).as("on %d threads", t).isNotEmpty();
+                for (int k = 0; k < order.size(); k++) assertThat(order.get(k)).isEqualTo(k);
+                assertThat(ranges.get(order.size() - 1)[1]).isEqualTo(1000);
+                for (int i = 0; i < 1000; i++) assertThat(doneItems.get(i)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aFailedSliceOnTheWorkerEndsTheWaitInOrder() {
+        try (Slices s = new Slices(2)) {
+            // the worker's slices fail; the calling thread must not wait forever for them to come in order
+            Thread caller = Thread.currentThread();
+            assertThatThrownBy(() -> s.forEachInOrder(1000, 64, (from, to, part, thread) -> {
+                if (Thread.currentThread() != caller) throw new IllegalStateException("broken delivery");
+                sleepQuietly(5); // leave the worker time to take a slice
+            }, part -> {})).isInstanceOf(IllegalStateException.class).hasMessage("broken delivery");
+            // the worker is still usable afterwards
+            AtomicIntegerArray seen = new AtomicIntegerArray(200);
+            s.forEachInOrder(200, 64, (from, to, part, thread) -> {
+                for (int i = from; i < to; i++) seen.incrementAndGet(i);
+            }, part -> {});
+            for (int i = 0; i < 200; i++) assertThat(seen.get(i)).isEqualTo(1);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void alongsideRunsBothAtOnceOnTwoThreads() throws Exception {
         try (Slices s = new Slices(2)) {
             // each side waits for the other to have started: this ends only if the two run at the same time
