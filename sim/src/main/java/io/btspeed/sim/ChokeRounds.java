@@ -95,10 +95,7 @@ final class ChokeRounds {
         // re-bids on its 1 s tick. The targets are worked out on both threads (each reads only its bidder's balance
         // and channels), then the changed ones reach the sellers' auctions in peer order.
         slices.forEach(presentBidders.size(), Slices.MIN_PEERS, this::bidTargets);
-        for (List<SimPeer> part : rebidders) {
-            for (int i = 0; i < part.size(); i++) rebid(part.get(i));
-            part.clear();
-        }
+        rebidAll();
         // Each peer's turn, in order: a forced round (a newcomer's interest and a free slot), or when its round is due
         // the earnings rule, maybe an announce, then the round. A round's decision (stats, the choker and its policy)
         // reads other peers' bitfields and logs and writes only this peer's choker, policy and outgoing links' rate
@@ -298,14 +295,52 @@ final class ChokeRounds {
     /** The bidders that bid again this step, one list per slice of {@link #bidTargets}. */
     private final List<SimPeer>[] rebidders;
 
-    /** {@code p}'s new bid (its {@link SimPeer#bidTarget}) becomes its standing bid and reaches its sellers' auctions. */
-    private void rebid(SimPeer p) {
-        long target = p.bidTarget;
-        p.standingBid = target;
-        for (Link l : p.in) {
-            if (l.up.market == null) continue;
-            l.up.market.offer(p.key, target);
-            due.marketTouched(l.up);
+    /**
+     * The rebidders' new bids (their {@link SimPeer#bidTarget}) become their standing bids and reach their sellers'
+     * auctions, in peer order at each seller. The sellers are split between the two threads by id (each thread
+     * offers every rebidder's bid to its own sellers, in the same order), as a seller's auction is its own: the offers
+     * to one seller come in the order one thread after another would make them, and the result does not depend on
+     * the threads. A few rebidders are not worth the hand-over.
+     */
+    private void rebidAll() {
+        int n = 0;
+        for (List<SimPeer> part : rebidders) n += part.size();
+        if (n >= MIN_REBIDS && slices.threads() > 1) {
+            slices.alongside(() -> offerBids(1, 1), () -> offerBids(0, 0));
+        } else {
+            offerBids(0, 0);
+            offerBids(1, 0);
+        }
+        for (List<SimPeer> part : rebidders) {
+            for (int i = 0; i < part.size(); i++) {
+                SimPeer p = part.get(i);
+                p.standingBid = p.bidTarget;
+            }
+            part.clear();
+        }
+    }
+
+    /** Rebids worth a hand-over of half their sellers to a worker. */
+    private static final int MIN_REBIDS = 16;
+
+    /**
+     * Every rebidder's new bid, in peer order, offered to its sellers whose id is {@code parity} modulo 2; on thread
+     * {@code thread} (for the marks of sellers whose policy now wants a round). Reads the rebidders and their incoming
+     * links, writes only those sellers' auctions.
+     */
+    private void offerBids(int parity, int thread) {
+        for (List<SimPeer> part : rebidders) {
+            for (int i = 0; i < part.size(); i++) {
+                SimPeer p = part.get(i);
+                long target = p.bidTarget;
+                List<Link> in = p.in;
+                for (int k = 0, m = in.size(); k < m; k++) {
+                    Link l = in.get(k);
+                    if (!l.upMarket || (l.upId & 1) != parity) continue;
+                    l.up.market.offer(p.key, target);
+                    due.marketTouched(l.up, thread);
+                }
+            }
         }
     }
 

@@ -56,8 +56,11 @@ final class DueTurns {
      * This thread's mark on {@code p} if its market policy now wants an early round: called after a bid or an exposure
      * verdict reached it, the calls by which the policy may come to want one.
      */
-    void marketTouched(SimPeer p) {
-        if (p.market != null && p.market.roundWanted()) mark(p, 0);
+    void marketTouched(SimPeer p) { marketTouched(p, 0); }
+
+    /** {@link #marketTouched(SimPeer)} from thread {@code thread}. */
+    void marketTouched(SimPeer p, int thread) {
+        if (p.market != null && p.market.roundWanted()) mark(p, thread);
     }
 
     /** Start of a step at {@code now}: the other threads' marks merged, and every peer whose interval ran out marked. */

@@ -18,6 +18,11 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
     /** {@code down}'s key and whether it takes part in the market, which never change: for {@code up}'s choke rounds. */
     final int downKey;
     final boolean downMarket;
+    /**
+     * {@code up} holds an auction (its market policy, set when it arrived, before any link): read where a payment or a
+     * bid asks, instead of loading the uploader, which the caller mostly has out of cache.
+     */
+    final boolean upMarket;
     /** Order of creation: a peer's {@code in} list is in this order, and so is its {@code unchokedBy}. */
     final long seq;
     Link reverse;
@@ -77,6 +82,7 @@ final class Link extends io.btspeed.core.picker.PeerHandle {
         this.downHave = down.have;
         this.downKey = down.key;
         this.downMarket = down.kind.market();
+        this.upMarket = up.market != null;
         this.connectedAt = now;
     }
 }

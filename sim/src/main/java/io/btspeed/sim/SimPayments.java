@@ -174,7 +174,7 @@ final class SimPayments {
         // a block that does not fit now waits for a payment that cannot come (payments here are instant)
         if (!x.payee.mayServe(pieceSize)) x.payee.stall();
         boolean over = x.payee.overExposed();
-        byte told = x.link.up.market != null && over != x.overExposed ? (byte) (over ? 1 : 0) : -1;
+        byte told = x.link.upMarket && over != x.overExposed ? (byte) (over ? 1 : 0) : -1;
         x.overExposed = over;
         d.spent += x.payer.spent() - spentBefore;
         d.unpaid += x.payer.unpaid() - unpaidBefore;
@@ -283,7 +283,7 @@ final class SimPayments {
     /** The market uploaders {@code d} bids at. */
     private static int sellersOf(SimPeer d) {
         int sellers = 0;
-        for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).up.market != null) sellers++;
+        for (int k = 0; k < d.in.size(); k++) if (d.in.get(k).upMarket) sellers++;
         return sellers;
     }
 
@@ -299,7 +299,7 @@ final class SimPayments {
             if (y == x || !y.payer.releasable()) continue;
             run(y, y.payer.release(), true, nowMillis);
             if (y.payee.settling()) settling.add(y);
-            if (y.link.up.market != null && d.standingBid > 0) {
+            if (y.link.upMarket && d.standingBid > 0) {
                 y.link.up.market.bid(d.key, d.standingBid);
                 if (due != null) due.marketTouched(y.link.up);
             }
@@ -389,7 +389,7 @@ final class SimPayments {
                         case SpeedMessage.BidMsg b -> {
                             // the buyer cannot fund a channel for what it owes: it withdraws its bid at this seller
                             // (raising bids is the simulator's autobid, which reaches every seller directly)
-                            if (b.price() == 0 && x.link.up.market != null) {
+                            if (b.price() == 0 && x.link.upMarket) {
                                 if (local) throw new IllegalStateException("a bid withdrawn while paying in a slice");
                                 x.link.up.market.withdraw(x.link.down.key);
                             }

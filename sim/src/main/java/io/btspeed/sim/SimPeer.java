@@ -36,6 +36,7 @@ final class SimPeer {
     /** Null once complete: a seed picks nothing and the memory goes back. */
     PiecePicker picker;
     Choker choker;
+    /** Set when the peer arrives, before it has a link, and never changed ({@link Link#upMarket} keeps whether it is null). */
     MarketSlotPolicy market;
     final List<Link> out = new ArrayList<>(), in = new ArrayList<>();
     /**

@@ -335,7 +335,7 @@ public final class Swarm {
     /** A peer that has everything: withdraw its bids, drop seed-to-seed links, and plan its departure. */
     private void onSeeding(SimPeer p) {
         if (p.standingBid > 0) {
-            for (Link l : p.in) if (l.up.market != null) l.up.market.withdraw(p.key);
+            for (Link l : p.in) if (l.upMarket) l.up.market.withdraw(p.key);
             p.standingBid = 0;
         }
         for (int i = p.out.size() - 1; i >= 0; i--) {

@@ -206,7 +206,9 @@ public final class PayeeFlow {
      * it fetches the piece again) the earlier sending is dropped from the bill.
      */
     public void onServed(int piece, long pieceSize, long bytes, long pricePerMiB) {
-        if (bytes < 0 || pieceSize < 1 || bytes > pieceSize) throw new IllegalArgumentException("bad served size");
+        if (bytes < 0 || pieceSize < 1 || bytes > pieceSize || pieceSize > PieceBills.MAX_BYTES) {
+            throw new IllegalArgumentException("bad served size");
+        }
         price = pricePerMiB;
         gate.billedAt(pricePerMiB);
         long oldBytes = billed.bytes(piece), oldCost = billed.cost(piece);

@@ -1,6 +1,7 @@
 package io.btspeed.market.pay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -26,5 +27,31 @@ class PieceBillsTest {
         }
         assertThat(bills.bytes(Integer.MAX_VALUE)).as("never billed").isZero();
         assertThat(bills.cost(3)).isEqualTo(model.containsKey(3) ? model.get(3)[1] : 0);
+    }
+
+    @Test
+    void theWidestPieceNumbersAndByteCountsComeBackWhole() {
+        PieceBills bills = new PieceBills();
+        bills.put(Integer.MAX_VALUE, PieceBills.MAX_BYTES, Long.MAX_VALUE);
+        bills.put(0, 0, 0);
+        bills.put(1, 1L << 31, -5);
+        assertThat(bills.bytes(Integer.MAX_VALUE)).isEqualTo(PieceBills.MAX_BYTES);
+        assertThat(bills.cost(Integer.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(bills.bytes(0)).isZero();
+        assertThat(bills.size()).as("a bill of 0 bytes is still a bill").isEqualTo(3);
+        assertThat(bills.bytes(1)).isEqualTo(1L << 31);
+        assertThat(bills.cost(1)).isEqualTo(-5);
+    }
+
+    @Test
+    void rejectsWhatItCannotHoldAndKeepsTheBillsItHas() {
+        PieceBills bills = new PieceBills();
+        bills.put(7, 100, 9);
+        assertThatThrownBy(() -> bills.put(7, PieceBills.MAX_BYTES + 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bills.put(7, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bills.put(-3, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(bills.bytes(7)).isEqualTo(100);
+        assertThat(bills.cost(7)).isEqualTo(9);
+        assertThat(bills.size()).isEqualTo(1);
     }
 }
