@@ -19,11 +19,11 @@ import java.util.function.Consumer;
  * newcomer's interest, or its due round with the earnings rule and maybe an announce). A round is decided by the
  * peer's own core {@link io.btspeed.core.choke.Choker} (tit-for-tat, or the market's slot policy around it) from the
  * rates and interest on its links, and applied to the links: chokes void the downloaders' requests, paid slots won
- * and lost reach the payment flows. The decisions of the turns between two announces run on both threads and are
- * applied in peer order, so the result does not depend on the threads ({@link #turns}).
+ * and lost reach the payment flows. The decisions of the turns between two announces that connect peers run on both
+ * threads and are applied in peer order, so the result does not depend on the threads ({@link #turns}).
  *
  * <p>What a turn needs of the rest of the swarm, new connections from the tracker and a departure, it asks through
- * the two callbacks it was given.
+ * the {@link Tracker} and the callback it was given.
  */
 final class ChokeRounds {
     private final List<SimPeer> present;
@@ -34,7 +34,20 @@ final class ChokeRounds {
     private final Scenario.Group[] groupOf;
     private final Tokens tokens;
     private final SimPayments payments;
-    private final Consumer<SimPeer> announce, depart;
+    private final Tracker tracker;
+    private final Consumer<SimPeer> depart;
+
+    /** The swarm's tracker, as the turns ask it. */
+    interface Tracker {
+        /**
+         * The present peers an announce of {@code p} now connects it to, in order, drawn from the run's random numbers
+         * as the announce does, none of them connected yet; {@code p} announces next 30 s from now. Nothing else changes.
+         */
+        List<SimPeer> draw(SimPeer p);
+
+        /** Connects {@code p} to the peers {@link #draw} gave it, in order. */
+        void connect(SimPeer p, List<SimPeer> drawn);
+    }
     private final int uploadSlots, neighbors, pieces;
     private final long pieceSize, roundNanos;
     /** Choke rounds worth a hand-over to a worker. */
@@ -55,7 +68,7 @@ final class ChokeRounds {
      * @param threads   threads the steps are sliced over ({@link Slices}), this one included
      */
     ChokeRounds(Scenario sc, List<SimPeer> present, List<SimPeer> presentBidders, Scenario.Group[] groupOf, Tokens tokens,
-                SimPayments payments, DueTurns due, long roundNanos, int threads, Consumer<SimPeer> announce,
+                SimPayments payments, DueTurns due, long roundNanos, int threads, Tracker tracker,
                 Consumer<SimPeer> depart) {
         this.present = present;
         this.presentBidders = presentBidders;
@@ -63,7 +76,7 @@ final class ChokeRounds {
         this.groupOf = groupOf;
         this.tokens = tokens;
         this.payments = payments;
-        this.announce = announce;
+        this.tracker = tracker;
         this.depart = depart;
         this.uploadSlots = sc.uploadSlots();
         this.neighbors = sc.neighbors();
@@ -101,10 +114,13 @@ final class ChokeRounds {
         // reads other peers' bitfields and logs and writes only this peer's choker, policy and outgoing links' rate
         // and interest memos; applying it (chokes void requests at downloaders' pickers, lost paid slots reach the
         // payment flows) changes nothing another decision reads, and neither changes whether another peer's round is
-        // due. Only an announce does (new links, their Interested, bids reaching auctions). So the turns up to the
-        // next announce are planned first, their decisions made on both threads and applied in peer order as they
-        // come (decideAndApply); the announcing peer's turn follows on this thread, and planning resumes after it.
-        // Same results as one turn after another.
+        // due. Only an announce that connects a peer does (new links, their Interested, bids reaching auctions). So
+        // the turns up to the next such announce are planned first, their decisions made on both threads and applied
+        // in peer order as they come (decideAndApply); the announcing peer's turn follows on this thread, and planning
+        // resumes after it. Same results as one turn after another. An announce is drawn when its turn is planned
+        // (which peers it draws depends on nothing the turns before it change, and only announces draw from the run's
+        // random numbers here): one that connects nobody, a seed's in a swarm of seeds nine times in ten, is a turn
+        // like any other.
         // Only the peers due or marked are visited (DueTurns), in the present list's order; a visit of any other
         // peer did nothing. Marks set during the step ahead of the visit under way are visited in it.
         due.collect(now);
@@ -113,6 +129,7 @@ final class ChokeRounds {
         for (int next = 0; next >= 0; ) {
             int planned = 0;
             SimPeer announcer = null;
+            List<SimPeer> drawn = null;
             for (int r; announcer == null && (r = due.take(next)) >= 0; ) {
                 next = r + 1;
                 SimPeer p = due.peer(r);
@@ -131,8 +148,14 @@ final class ChokeRounds {
                     leaving.add(p);
                     continue;
                 }
-                if (now >= p.nextAnnounceAt && p.out.size() < neighbors / 2) announcer = p;
-                else planned = plan(planned, p, false);
+                if (now >= p.nextAnnounceAt && p.out.size() < neighbors / 2) {
+                    drawn = tracker.draw(p);
+                    if (!drawn.isEmpty()) {
+                        announcer = p;
+                        continue;
+                    }
+                }
+                planned = plan(planned, p, false);
             }
             if (planned >= MIN_DECISIONS && slices.threads() > 1) {
                 decideAndApply(planned);
@@ -151,7 +174,7 @@ final class ChokeRounds {
                 for (int k = 0; k < planned; k++) apply(k);
             }
             if (announcer != null) {
-                announce.accept(announcer);
+                tracker.connect(announcer, drawn);
                 applyRound(announcer, decideRound(announcer, false, chokeStats));
             } else {
                 next = -1; // no mark left

@@ -105,7 +105,7 @@ public final class Swarm {
         this.due = new DueTurns(byRank, threads);
         this.payments = new SimPayments(tokens, pieceSize, rule.wireName(), due);
         this.chokeRounds = new ChokeRounds(scenario, present, presentBidders, groupOf, tokens, payments, due, roundNanos,
-                threads, this::announce, this::depart);
+                threads, tracker, this::depart);
         this.holders = new int[pieces];
         this.arrivalTime = new long[n];
         int id = 0;
@@ -226,19 +226,43 @@ public final class Swarm {
             // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces
             p.picker = new PiecePicker(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
         }
-        announce(p);
+        connectAll(p, drawPeers(p));
     }
 
-    /** Asks the tracker for peers: random present peers with room, never seed to seed. */
-    private void announce(SimPeer p) {
+    /** The tracker as the choke step asks it: an announce drawn first, its connections made apart. */
+    private final ChokeRounds.Tracker tracker = new ChokeRounds.Tracker() {
+        @Override
+        public List<SimPeer> draw(SimPeer p) { return drawPeers(p); }
+
+        @Override
+        public void connect(SimPeer p, List<SimPeer> drawn) { connectAll(p, drawn); }
+    };
+
+    /**
+     * An announce of {@code p}: the tracker's answer, random present peers with room, never seed to seed; connected
+     * apart ({@link #connectAll}), in the order drawn. Draws from the run's random numbers and sets when {@code p}
+     * announces next, and changes nothing else: which peers it draws depends only on who is present, their links and
+     * who is complete, so it may be drawn ahead of turns that come before it and change none of those (the choke step's).
+     */
+    private List<SimPeer> drawPeers(SimPeer p) {
         p.nextAnnounceAt = now + 30_000_000_000L;
         int want = sc.neighbors() - p.out.size();
+        boolean seed = p.complete();
+        List<SimPeer> drawn = List.of();
         for (int tries = 0; want > 0 && tries < 3 * sc.neighbors() && present.size() > 1; tries++) {
             SimPeer q = present.get(rng.nextInt(present.size()));
-            if (q == p || q.out.size() >= sc.maxConnections() || (q.complete() && p.complete()) || connected(p, q)) continue;
-            connect(p, q);
+            // (the same tests as connecting one at a time: a peer drawn before is connected by then)
+            if (q == p || (seed && q.complete()) || q.out.size() >= sc.maxConnections() || connected(p, q)
+                    || drawn.contains(q)) continue;
+            if (drawn.isEmpty()) drawn = new ArrayList<>();
+            drawn.add(q);
             want--;
         }
+        return drawn;
+    }
+
+    private void connectAll(SimPeer p, List<SimPeer> drawn) {
+        for (int i = 0; i < drawn.size(); i++) connect(p, drawn.get(i));
     }
 
     private long linkSeq;
