@@ -139,7 +139,7 @@ final class ChokeRounds {
                     // idle until the next round; the forced round restarts the interval
                     boolean newcomer = p.newlyInterested;
                     p.newlyInterested = false;
-                    if (newcomer && p.nUnchoked < uploadSlots) planned = plan(planned, p, true);
+                    if (newcomer && p.nUnchoked() < uploadSlots) planned = plan(planned, p, true);
                     continue;
                 }
                 p.newlyInterested = false;

@@ -40,12 +40,17 @@ final class SimPeer {
     MarketSlotPolicy market;
     final List<Link> out = new ArrayList<>(), in = new ArrayList<>();
     /**
-     * Links {@code up == this} that are unchoked (the only ones that can carry data): the first {@link #nUnchoked}.
+     * Links {@code up == this} that are unchoked (the only ones that can carry data): the first {@link #nUnchoked()}.
      * This and {@link #unchokedBy} are arrays on the peer rather than lists: every round reads them for every peer,
      * when they are out of cache, and a list was one more object to load.
      */
     Link[] unchoked = new Link[8];
-    int nUnchoked;
+    /**
+     * How many links each peer unchokes, by id, one array for the swarm: a catch-up asks whether an uploader has a free
+     * slot for each uploader that gained a piece its downloader lacks, and reads it here, in a few lines every catch-up
+     * shares, instead of loading the link and the uploader (two cache misses, one after the other).
+     */
+    private final int[] unchokedCounts;
     /** The links its decided choke round may change ({@code ChokeRounds.affectedLinks}), until the round is applied. */
     final List<Link> affected = new ArrayList<>(8);
     /**
@@ -94,9 +99,11 @@ final class SimPeer {
     /** Bytes (whole blocks) of pieces whose download a choke interrupted, resumed when the piece is picked again. */
     final PartialPieces partial = new PartialPieces();
 
-    SimPeer(int id, int group, Scenario.Group g, int pieces) {
+    /** {@code unchokedCounts}: the swarm's counts of unchoked links by peer id ({@link #nUnchoked()}), this peer's included. */
+    SimPeer(int id, int group, Scenario.Group g, int pieces, int[] unchokedCounts) {
         this.id = id;
         this.group = group;
+        this.unchokedCounts = unchokedCounts;
         this.kind = g.kind();
         this.upBps = g.uploadKiBps() * 1024;
         this.downBps = g.downloadKiBps() * 1024;
@@ -111,6 +118,12 @@ final class SimPeer {
         this.log = g.complete() ? new int[] {-1} : new int[pieces + 1];
         java.util.Arrays.fill(log, -1);
     }
+
+    /** A peer of its own, not in a swarm: its count of unchoked links in an array of its own. */
+    SimPeer(int id, int group, Scenario.Group g, int pieces) { this(id, group, g, pieces, new int[id + 1]); }
+
+    /** Links it unchokes: the first ones of {@link #unchoked}. */
+    int nUnchoked() { return unchokedCounts[id]; }
 
     boolean complete() { return have.isComplete(); }
 
@@ -129,15 +142,17 @@ final class SimPeer {
     }
 
     void addUnchoked(Link l) {
-        if (nUnchoked == unchoked.length) unchoked = java.util.Arrays.copyOf(unchoked, 2 * nUnchoked);
-        unchoked[nUnchoked++] = l;
+        int n = unchokedCounts[id];
+        if (n == unchoked.length) unchoked = java.util.Arrays.copyOf(unchoked, 2 * n);
+        unchoked[n] = l;
+        unchokedCounts[id] = n + 1;
     }
 
-    void removeUnchoked(Link l) { nUnchoked = remove(unchoked, nUnchoked, l); }
+    void removeUnchoked(Link l) { unchokedCounts[id] = remove(unchoked, unchokedCounts[id], l); }
 
     void clearUnchoked() {
-        java.util.Arrays.fill(unchoked, 0, nUnchoked, null);
-        nUnchoked = 0;
+        java.util.Arrays.fill(unchoked, 0, unchokedCounts[id], null);
+        unchokedCounts[id] = 0;
     }
 
     /** Adds {@code l} to {@link #unchokedBy}, kept in link creation order (a handful of links: from the end). */

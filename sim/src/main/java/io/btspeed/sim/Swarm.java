@@ -108,12 +108,13 @@ public final class Swarm {
                 threads, tracker, this::depart);
         this.holders = new int[pieces];
         this.arrivalTime = new long[n];
+        int[] unchokedCounts = new int[n];
         int id = 0;
         for (int gi = 0; gi < scenario.groups().size(); gi++) {
             Scenario.Group g = scenario.groups().get(gi);
             double t = g.arrival().at();
             for (int k = 0; k < g.count(); k++, id++) {
-                peers[id] = new SimPeer(id, gi, g, pieces);
+                peers[id] = new SimPeer(id, gi, g, pieces, unchokedCounts);
                 groupOf[id] = g;
                 tokens.mint(id, g.budget());
                 if (g.arrival().type().equals("poisson")) t += -Math.log(1 - rng.nextDouble()) / g.arrival().ratePerSecond();
@@ -143,7 +144,7 @@ public final class Swarm {
             peers[order[i]].rank = i;
             byRank[i] = peers[order[i]];
         }
-        this.transfer = new TransferRound(scenario, peers, present, payments, due, roundNanos, threads);
+        this.transfer = new TransferRound(scenario, peers, unchokedCounts, present, payments, due, roundNanos, threads);
     }
 
     public static SimResult run(Scenario scenario) { return new Swarm(scenario).run(); }

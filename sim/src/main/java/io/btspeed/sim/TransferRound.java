@@ -41,6 +41,8 @@ final class TransferRound {
     /** Told of the uploaders a catch-up found newly interesting (their choke turns need a look). */
     private final DueTurns due;
     private final RoundPart[] roundParts;
+    /** The peers' counts of unchoked links by id ({@link SimPeer#nUnchoked()}): written on the calling thread only. */
+    private final int[] unchokedCounts;
     /** Each uploader's offers to its links that carry data this round. */
     private final RoundOffers offers;
     /** Where each peer's gains of the last round's deliveries are, for the next round's catch-ups. */
@@ -51,8 +53,9 @@ final class TransferRound {
     private long now;
     private Slices slices;
 
-    TransferRound(Scenario sc, SimPeer[] peers, List<SimPeer> present, SimPayments payments, DueTurns due, long roundNanos,
-                  int threads) {
+    TransferRound(Scenario sc, SimPeer[] peers, int[] unchokedCounts, List<SimPeer> present, SimPayments payments, DueTurns due,
+                  long roundNanos, int threads) {
+        this.unchokedCounts = unchokedCounts;
         this.due = due;
         this.pieces = sc.pieces();
         this.pieceSize = sc.pieceSize();
@@ -335,8 +338,9 @@ final class TransferRound {
             st[at + InFeed.HINT] = batch[n - 1];
             // still lacking a piece the uploader was found to offer before these: interested already, nothing to tell
             if (hint >= 0 && !mine.get(hint)) continue;
+            if (unchokedCounts[st[at + InFeed.UP]] >= uploadSlots) continue; // no free slot: nothing to tell
             Link l = f.links[k];
-            if (l.up.nUnchoked < uploadSlots && !offersKnownPiece(l, from)) due.interested(l.up, thread);
+            if (!offersKnownPiece(l, from)) due.interested(l.up, thread);
         }
         if (n > 0) d.picker.peerHas(batch, 0, n);
         pickAhead(d, thread);
