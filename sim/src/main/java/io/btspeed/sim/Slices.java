@@ -71,9 +71,9 @@ final class Slices implements AutoCloseable {
         Future<?>[] done = new Future<?>[threadsUsed - 1];
         for (int t = 1; t < threadsUsed; t++) {
             int thread = t;
-            done[t - 1] = workers[t - 1].submit(() -> take(n, parts, next, task, thread));
+            done[t - 1] = workers[t - 1].submit(() -> take(n, parts, next, task, thread, null));
         }
-        take(n, parts, next, task, 0);
+        take(n, parts, next, task, 0, null);
         join(done);
     }
 
@@ -102,7 +102,7 @@ final class Slices implements AutoCloseable {
             int thread = t;
             futures[t - 1] = workers[t - 1].submit(() -> {
                 try {
-                    takeMarking(n, parts, next, task, thread, done);
+                    take(n, parts, next, task, thread, done);
                 } catch (RuntimeException | Error e) {
                     failed.set(true);
                     throw e;
@@ -152,15 +152,14 @@ final class Slices implements AutoCloseable {
         }
     }
 
-    private static void take(int n, int parts, AtomicInteger next, Slice task, int thread) {
-        for (int k; (k = next.getAndIncrement()) < parts; ) runSlice(n, parts, k, task, thread);
-    }
-
-    /** {@link #take}, marking each slice done once it is (the mark publishes what the slice wrote). */
-    private static void takeMarking(int n, int parts, AtomicInteger next, Slice task, int thread, AtomicIntegerArray done) {
+    /**
+     * Runs the slices not yet taken, one after another, on this thread; with {@code done}, marks each one done once it
+     * is (the mark publishes what the slice wrote).
+     */
+    private static void take(int n, int parts, AtomicInteger next, Slice task, int thread, AtomicIntegerArray done) {
         for (int k; (k = next.getAndIncrement()) < parts; ) {
             runSlice(n, parts, k, task, thread);
-            done.set(k, 1);
+            if (done != null) done.set(k, 1);
         }
     }
 

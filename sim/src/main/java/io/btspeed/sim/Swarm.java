@@ -300,7 +300,7 @@ public final class Swarm {
         }
         v.feed.add(l, u.logLen);
         if (interested(l)) due.interested(u, 0);
-        if (v.standingBid > 0 && u.market != null) {
+        if (v.standingBid > 0 && l.upMarket) {
             u.market.offer(v.key, v.standingBid);
             due.marketTouched(u);
         }
