@@ -23,6 +23,7 @@ final class SimPeer {
     /** {@link #shading} in millionths: a bid is shaded in whole base units, never in floating point. */
     private final long shadingPpm;
     final Spending spending;
+    /** Its pieces; while it has a picker, that picker's own record of them, set as pieces are verified. */
     final Bitfield have;
     /**
      * What neighbours' pickers are shown while pieces move in a round: {@link #have} as of the round's start (the

@@ -224,8 +224,9 @@ public final class Swarm {
             leechersPresent++;
             for (int i = p.have.nextSetBit(0); i >= 0; i = p.have.nextSetBit(i + 1)) gain(i);
             p.shown.or(p.have);
-            // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces
-            p.picker = new PiecePicker(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
+            // one "block" per piece: the picker's piece choice is real, the simulator moves whole pieces. It keeps the
+            // peer's pieces in the peer's own bitfield, which it sets as pieces are verified
+            p.picker = PiecePicker.sharingHave(PiecePicker.BLOCK_SIZE, (long) pieces * PiecePicker.BLOCK_SIZE, p.have, r);
         }
         connectAll(p, drawPeers(p));
     }

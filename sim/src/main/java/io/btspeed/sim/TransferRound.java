@@ -386,8 +386,7 @@ final class TransferRound {
         if (got.kind() != BlockResult.Kind.NEW) return; // endgame duplicate: the bytes were wasted
         List<Object> cancel = got.cancelPeers(); // by index: an iterator per piece is garbage 40 million times over
         for (int i = 0; i < cancel.size(); i++) dropRequest((Link) cancel.get(i), p);
-        d.picker.onPieceVerified(p);
-        d.have.set(p);
+        d.picker.onPieceVerified(p); // which sets p in d.have, the picker's own record of d's pieces
         d.usefulDown += pieceSize;
         r.useful += pieceSize;
         r.gained[p]++;

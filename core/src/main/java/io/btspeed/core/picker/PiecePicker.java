@@ -108,6 +108,20 @@ public final class PiecePicker extends PieceCounts {
      *     well-seeded one: {@code java.util.Random}'s first draws are nearly equal for neighbouring seeds
      */
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates) {
+        this(pieceLength, totalLength, have, random, maxDuplicates, true);
+    }
+
+    /**
+     * A picker that keeps our pieces in {@code have} itself rather than in a copy of it: {@link #onPieceVerified} sets
+     * the piece's bit there. For a caller that keeps the same bitfield for others to read (a simulator's peer, whose
+     * neighbours read it every round): one bitfield in cache instead of two that are always equal. The caller reads
+     * {@code have} but never changes it while the picker is in use.
+     */
+    public static PiecePicker sharingHave(int pieceLength, long totalLength, Bitfield have, Random random) {
+        return new PiecePicker(pieceLength, totalLength, have, random, 2, false);
+    }
+
+    private PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates, boolean copy) {
         if (pieceLength <= 0 || totalLength < 0) throw new IllegalArgumentException("bad geometry");
         long pc = (totalLength + pieceLength - 1) / pieceLength;
         if (pc != have.pieceCount()) {
@@ -121,7 +135,7 @@ public final class PiecePicker extends PieceCounts {
         this.random = random;
         this.maxDuplicates = maxDuplicates;
         this.fullBlocks = (pieceLength + BLOCK_SIZE - 1) / BLOCK_SIZE;
-        this.have = have.copy();
+        this.have = copy ? have.copy() : have;
         this.priority = new byte[pieceCount];
         java.util.Arrays.fill(priority, (byte) 1);
 
@@ -385,8 +399,12 @@ public final class PiecePicker extends PieceCounts {
             Downloading d = obtain(best, blocksInPiece(best));
             link(d);
             byPiece.put(best, d);
-            refreshSkip(best);
-            takeFree(d, peer, mine, out, limit);
+            skip[best >>> 6] |= 1L << best; // under way now: no candidate for a fresh pick
+            takeFree(d, peer, mine, out, limit, false);
+            // only now into the pieces with a free block, if any is left: a piece whose blocks were all just taken
+            // (a one-block piece, or a peer asking for a whole piece) would go in and out at once, and the bitset's
+            // line it sets and clears is one a pick does not otherwise read
+            if (d.free > 0) freeGained(d);
         }
         // 4. endgame
         if (out.size() < limit && inEndgame()) {
@@ -411,7 +429,7 @@ public final class PiecePicker extends PieceCounts {
                               List<BlockRequest> out, int limit) {
         for (Downloading d = firstWithFree, next; d != null && out.size() < limit; d = next) {
             next = d.nextWithFree; // taking d's last free block takes d off this list
-            if (priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) takeFree(d, peer, mine, out, limit);
+            if (priority[d.piece] == prio && usable(d.piece, peerHas, allowedFast)) takeFree(d, peer, mine, out, limit, true);
         }
     }
 
@@ -572,14 +590,15 @@ public final class PiecePicker extends PieceCounts {
         return peerHas.get(piece);
     }
 
-    private void takeFree(Downloading d, Object peer, BlockKeySet mine, List<BlockRequest> out, int max) {
+    /** {@code listed}: {@code d} is in the list of pieces with a free block (a piece just picked is not yet). */
+    private void takeFree(Downloading d, Object peer, BlockKeySet mine, List<BlockRequest> out, int max, boolean listed) {
         // from the lowest block that may be free: a peer asks for a few blocks of a piece at a time, and scanning from
         // block 0 on every request made a piece of n blocks cost n^2/2 reads
         int b = d.firstFree;
         for (; b < d.blocks && out.size() < max && d.free > 0; b++) {
             if (d.state(b) != FREE) continue;
             d.state(b, REQUESTED);
-            if (--d.free == 0) freeLost(d);
+            if (--d.free == 0 && listed) freeLost(d);
             d.ask(b, peer);
             mine.add(key(d.piece, b));
             out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
@@ -687,12 +706,16 @@ public final class PiecePicker extends PieceCounts {
         checkPiece(piece);
         // had first, so the piece leaving the pieces under way does not become a candidate for a moment
         have.set(piece);
-        Downloading d = remove(piece);
+        Downloading d = byPiece.remove(piece);
         if (d != null) {
+            unlink(d);
             releaseRequests(d);
             recycle(d);
+            // its skip bit stays as it was, set: under way until now, had from now on (a write to an unchanged word
+            // would still load the word's line, which nothing else here reads)
+        } else {
+            refreshSkip(piece);
         }
-        refreshSkip(piece);
     }
 
     /** Hash mismatch: every block goes back to free. Returns the peers that sent blocks of it (for banning). */
@@ -784,6 +807,7 @@ public final class PiecePicker extends PieceCounts {
         return d;
     }
 
+    /** Appends {@code d} to the pieces under way; the caller puts it in the list of pieces with a free block. */
     private void link(Downloading d) {
         d.seq = ++started;
         d.prev = last;
@@ -791,7 +815,6 @@ public final class PiecePicker extends PieceCounts {
         else first = d;
         last = d;
         inProgress++;
-        if (d.free > 0) freeGained(d);
     }
 
     private void unlink(Downloading d) {

@@ -456,5 +456,37 @@ class PiecePickerTest {
         assertThat(p.availability(4)).isEqualTo(1);
         p.checkOrder();
     }
+    /**
+     * A picker sharing its caller's bitfield sets verified pieces there, picks exactly as a copying one does, and never
+     * picks a piece the shared bitfield has.
+     */
+    @Test
+    void sharingHaveSetsVerifiedPiecesInTheCallersBitfieldAndPicksAsACopyingPickerDoes() {
+        int n = 40;
+        Bitfield mine = haveFirst(n, 5);
+        PiecePicker shared = PiecePicker.sharingHave(B, (long) n * B, mine, new Random(11));
+        PiecePicker copying = new PiecePicker(B, (long) n * B, haveFirst(n, 5), new Random(11));
+        Bitfield all = Bitfield.full(n);
+        for (PiecePicker p : List.of(shared, copying)) {
+            p.peerBitfield(all);
+            p.peerBitfield(bits(n, 7, 8, 9));
+        }
+        for (int round = 0; round < n - 5; round++) {
+            List<BlockRequest> a = shared.pickBlocks("peer", all, 1, null), b = copying.pickBlocks("peer", all, 1, null);
+            assertThat(a).isEqualTo(b).hasSize(1);
+            int piece = a.get(0).piece();
+            assertThat(mine.get(piece)).isFalse();
+            shared.onBlockReceived("peer", piece, 0);
+            copying.onBlockReceived("peer", piece, 0);
+            shared.onPieceVerified(piece);
+            copying.onPieceVerified(piece);
+            assertThat(mine.get(piece)).as("piece %d set in the shared bitfield", piece).isTrue();
+            assertThat(shared.have()).isEqualTo(mine).isEqualTo(copying.have());
+            shared.checkOrder();
+        }
+        assertThat(mine.isComplete()).isTrue();
+        assertThat(shared.isComplete()).isTrue();
+        assertThat(shared.pickBlocks("peer", all, 1, null)).isEmpty();
+    }
 }
 
