@@ -42,10 +42,9 @@ final class Downloading {
     private Object sent0;
     private Object[] sentMore = NONE;
     private int sentCount;
-    Downloading prev, next;
     /** The neighbours in the list of pieces with a free block. */
     Downloading prevWithFree, nextWithFree;
-    /** When this piece was started, among this picker's pieces (the lists keep this order). */
+    /** When this piece was started, among this picker's pieces (the list of pieces with a free block keeps this order). */
     long seq;
     int free;
     /** No block below this one is free (a lower bound kept by every state change to free). */
@@ -100,7 +99,7 @@ final class Downloading {
     /** As new, for another piece with as many blocks; {@link #clear} came first. Touches only this object. */
     void reuse(int piece) {
         this.piece = piece;
-        prev = next = prevWithFree = nextWithFree = null;
+        prevWithFree = nextWithFree = null;
         free = blocks;
         received = 0;
         firstFree = 0;

@@ -70,10 +70,11 @@ public final class PiecePicker extends PieceCounts {
     private boolean uniformPriority = true;
 
     /**
-     * Pieces under way, oldest first (partial pieces are finished in the order they were started): an intrusive
-     * list through {@link Downloading}, so starting and ending a piece neither allocates a map entry nor boxes.
+     * Pieces under way (their entries are in {@link #byPiece}); the endgame walks them oldest first, in the order of
+     * {@link Downloading#seq}. No list of them in that order: linking a piece in and out of one wrote to its
+     * neighbours in the list, two entries of other pieces, out of cache where thousands of pickers run in turn (a
+     * simulator), for an order only the endgame reads, once every missing block is requested.
      */
-    private Downloading first, last;
     private int inProgress;
     /** Pieces started so far: each entry's place in the start order ({@link Downloading#seq}). */
     private long started;
@@ -408,9 +409,14 @@ public final class PiecePicker extends PieceCounts {
         }
         // 4. endgame
         if (out.size() < limit && inEndgame()) {
-            for (Downloading d = first; d != null; d = d.next) {
-                if (out.size() >= limit) break;
-                if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) continue;
+            // the pieces under way that have a block to ask this peer for too, oldest first (asking for one piece's
+            // blocks changes nothing about another's, so they can be found first and only they put in order)
+            Downloading[] cand = byPiece.entries();
+            int n = 0;
+            for (Downloading d : cand) if (endgameCandidate(d, peer, peerHas, allowedFast)) cand[n++] = d;
+            java.util.Arrays.sort(cand, 0, n, BY_SEQ);
+            for (int i = 0; i < n && out.size() < limit; i++) {
+                Downloading d = cand[i];
                 for (int b = 0; b < d.blocks && out.size() < limit; b++) {
                     if (d.state(b) != REQUESTED) continue;
                     if (d.askedCount(b) >= maxDuplicates || d.askedOf(b, peer)) continue;
@@ -807,24 +813,33 @@ public final class PiecePicker extends PieceCounts {
         return d;
     }
 
-    /** Appends {@code d} to the pieces under way; the caller puts it in the list of pieces with a free block. */
+    /** {@code d} is the newest piece under way; the caller puts it in the list of pieces with a free block. */
     private void link(Downloading d) {
         d.seq = ++started;
-        d.prev = last;
-        if (last != null) last.next = d;
-        else first = d;
-        last = d;
         inProgress++;
     }
 
     private void unlink(Downloading d) {
-        if (d.prev != null) d.prev.next = d.next;
-        else first = d.next;
-        if (d.next != null) d.next.prev = d.prev;
-        else last = d.prev;
-        d.prev = d.next = null;
         inProgress--;
         if (d.free > 0) freeLost(d);
+    }
+
+    private static final java.util.Comparator<Downloading> BY_SEQ = (a, b) -> Long.compare(a.seq, b.seq);
+
+    /** The pieces under way, oldest first. */
+    private Downloading[] underWayInOrder() {
+        Downloading[] all = byPiece.entries();
+        java.util.Arrays.sort(all, BY_SEQ);
+        return all;
+    }
+
+    /** The endgame may ask this peer for a block of {@code d}: one requested from fewer than the most peers, not from it. */
+    private boolean endgameCandidate(Downloading d, Object peer, Bitfield peerHas, Bitfield allowedFast) {
+        if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) return false;
+        for (int b = 0; b < d.blocks; b++) {
+            if (d.state(b) == REQUESTED && d.askedCount(b) < maxDuplicates && !d.askedOf(b, peer)) return true;
+        }
+        return false;
     }
 
     /** Block b of a piece under way is free again: the lowest-free hint and the pieces-with-a-free-block list follow. */
@@ -907,7 +922,9 @@ public final class PiecePicker extends PieceCounts {
         checkCounts();
         int free = 0;
         long[] bits = new long[words];
-        for (Downloading d = first; d != null; d = d.next) {
+        Downloading[] underWay = underWayInOrder();
+        if (underWay.length != inProgress) throw new IllegalStateException(underWay.length + " pieces under way, inProgress says " + inProgress);
+        for (Downloading d : underWay) {
             for (int b = 0; b < d.firstFree && b < d.blocks; b++) {
                 if (d.state(b) == FREE) throw new IllegalStateException("piece " + d.piece + " block " + b + " is free below firstFree " + d.firstFree);
             }
@@ -918,7 +935,7 @@ public final class PiecePicker extends PieceCounts {
         }
         if (!java.util.Arrays.equals(bits, freeBits)) throw new IllegalStateException("pieces with free blocks differ from their bitset");
         Downloading w = firstWithFree, prevW = null;
-        for (Downloading d = first; d != null; d = d.next) {
+        for (Downloading d : underWay) {
             if (d.free == 0) continue;
             if (w != d) throw new IllegalStateException("piece " + d.piece + " has free blocks but is not next in the list of such pieces");
             if (w.prevWithFree != prevW) throw new IllegalStateException("list of pieces with free blocks broken at piece " + d.piece);

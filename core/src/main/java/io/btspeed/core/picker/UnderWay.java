@@ -77,6 +77,14 @@ final class UnderWay {
 
     int size() { return size; }
 
+    /** The entries, in no particular order. */
+    Downloading[] entries() {
+        Downloading[] out = new Downloading[size];
+        int n = 0;
+        for (Downloading d : entries) if (d != null) out[n++] = d;
+        return out;
+    }
+
     /** Reads the first line of the keys and of the entries; a number that means nothing, so the reads are kept. */
     int touch() { return keys[0] + (entries[0] == null ? 0 : 1); }
 

@@ -488,5 +488,27 @@ class PiecePickerTest {
         assertThat(shared.isComplete()).isTrue();
         assertThat(shared.pickBlocks("peer", all, 1, null)).isEmpty();
     }
+    /** The endgame duplicates pieces under way oldest first, whatever their piece numbers. */
+    @Test
+    void endgameAsksForThePiecesUnderWayOldestFirst() {
+        int n = 64;
+        Bitfield all = Bitfield.full(n);
+        for (int seed = 1; seed <= 20; seed++) {
+            PiecePicker p = new PiecePicker(B, (long) n * B, new Bitfield(n), new Random(seed));
+            p.peerBitfield(all);
+            List<Integer> started = new ArrayList<>();
+            for (int k = 0; k < n; k++) started.add(p.pickBlocks("a", all, 1, null).get(0).piece());
+            assertThat(p.inEndgame()).isTrue();
+            List<Integer> duplicated = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                List<BlockRequest> r = p.pickBlocks("b", all, 1, null);
+                assertThat(r).hasSize(1);
+                duplicated.add(r.get(0).piece());
+            }
+            assertThat(duplicated).as("seed %d", seed).isEqualTo(started);
+            assertThat(p.pickBlocks("b", all, 1, null)).isEmpty();
+            p.checkOrder();
+        }
+    }
 }
 
