@@ -37,6 +37,8 @@ import java.util.Set;
 public final class PiecePicker extends PieceCounts {
     public static final int BLOCK_SIZE = 16 * 1024;
     public static final int RANDOM_FIRST_PIECES = 4;
+    /** Peers asked for one block at once in the endgame, unless a constructor says otherwise. */
+    private static final int DEFAULT_MAX_DUPLICATES = 2;
 
     /** The results without peers to cancel, shared (immutable records): one is returned for nearly every block. */
     private static final BlockResult NEW_COMPLETE = new BlockResult(BlockResult.Kind.NEW, true, List.of()),
@@ -119,7 +121,7 @@ public final class PiecePicker extends PieceCounts {
      * {@code have} but never changes it while the picker is in use.
      */
     public static PiecePicker sharingHave(int pieceLength, long totalLength, Bitfield have, Random random) {
-        return new PiecePicker(pieceLength, totalLength, have, random, 2, false);
+        return new PiecePicker(pieceLength, totalLength, have, random, DEFAULT_MAX_DUPLICATES, false);
     }
 
     private PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random, int maxDuplicates, boolean copy) {
@@ -149,7 +151,7 @@ public final class PiecePicker extends PieceCounts {
     }
 
     public PiecePicker(int pieceLength, long totalLength, Bitfield have, Random random) {
-        this(pieceLength, totalLength, have, random, 2);
+        this(pieceLength, totalLength, have, random, DEFAULT_MAX_DUPLICATES);
     }
 
     // ---- geometry ----
@@ -418,8 +420,7 @@ public final class PiecePicker extends PieceCounts {
             for (int i = 0; i < n && out.size() < limit; i++) {
                 Downloading d = cand[i];
                 for (int b = 0; b < d.blocks && out.size() < limit; b++) {
-                    if (d.state(b) != REQUESTED) continue;
-                    if (d.askedCount(b) >= maxDuplicates || d.askedOf(b, peer)) continue;
+                    if (!endgameAskable(d, b, peer)) continue;
                     d.ask(b, peer);
                     mine.add(key(d.piece, b));
                     out.add(new BlockRequest(d.piece, b * BLOCK_SIZE, blockLength(d.piece, b)));
@@ -712,15 +713,12 @@ public final class PiecePicker extends PieceCounts {
         checkPiece(piece);
         // had first, so the piece leaving the pieces under way does not become a candidate for a moment
         have.set(piece);
-        Downloading d = byPiece.remove(piece);
+        Downloading d = remove(piece);
         if (d != null) {
-            unlink(d);
             releaseRequests(d);
             recycle(d);
-            // its skip bit stays as it was, set: under way until now, had from now on (a write to an unchanged word
-            // would still load the word's line, which nothing else here reads)
         } else {
-            refreshSkip(piece);
+            refreshSkip(piece); // it was not under way: its skip bit may have been clear
         }
     }
 
@@ -809,7 +807,9 @@ public final class PiecePicker extends PieceCounts {
         Downloading d = byPiece.remove(piece);
         if (d == null) return null;
         unlink(d);
-        refreshSkip(piece);
+        // a piece had by now keeps the skip bit it had while under way: rewriting the unchanged word would still load
+        // its line, which a verified piece's arrival does not otherwise read
+        if (!have.get(piece)) refreshSkip(piece);
         return d;
     }
 
@@ -833,13 +833,16 @@ public final class PiecePicker extends PieceCounts {
         return all;
     }
 
-    /** The endgame may ask this peer for a block of {@code d}: one requested from fewer than the most peers, not from it. */
+    /** The endgame may ask this peer for a block of {@code d} ({@link #endgameAskable}). */
     private boolean endgameCandidate(Downloading d, Object peer, Bitfield peerHas, Bitfield allowedFast) {
         if (priority[d.piece] == 0 || !usable(d.piece, peerHas, allowedFast)) return false;
-        for (int b = 0; b < d.blocks; b++) {
-            if (d.state(b) == REQUESTED && d.askedCount(b) < maxDuplicates && !d.askedOf(b, peer)) return true;
-        }
+        for (int b = 0; b < d.blocks; b++) if (endgameAskable(d, b, peer)) return true;
         return false;
+    }
+
+    /** Block b of {@code d} is requested, from fewer peers than the most allowed, and not from this one. */
+    private boolean endgameAskable(Downloading d, int b, Object peer) {
+        return d.state(b) == REQUESTED && d.askedCount(b) < maxDuplicates && !d.askedOf(b, peer);
     }
 
     /** Block b of a piece under way is free again: the lowest-free hint and the pieces-with-a-free-block list follow. */

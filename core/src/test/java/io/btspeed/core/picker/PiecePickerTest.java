@@ -456,6 +456,7 @@ class PiecePickerTest {
         assertThat(p.availability(4)).isEqualTo(1);
         p.checkOrder();
     }
+
     /**
      * A picker sharing its caller's bitfield sets verified pieces there, picks exactly as a copying one does, and never
      * picks a piece the shared bitfield has.
@@ -488,6 +489,7 @@ class PiecePickerTest {
         assertThat(shared.isComplete()).isTrue();
         assertThat(shared.pickBlocks("peer", all, 1, null)).isEmpty();
     }
+
     /** The endgame duplicates pieces under way oldest first, whatever their piece numbers. */
     @Test
     void endgameAsksForThePiecesUnderWayOldestFirst() {
